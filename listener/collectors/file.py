@@ -1,0 +1,221 @@
+"""``kind: file``: import posts from JSONL or CSV exports, as an analyst loads an export from another tool.
+
+Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256, so an unchanged
+file is not read again; a changed file is read again in full and only posts not stored yet are added, because
+posts are unique on (platform, native id). Rows that cannot be read are skipped and logged with their line.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+
+from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
+from listener.config import Section
+from listener.errors import CollectorError
+
+log = logging.getLogger(__name__)
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class FieldMap(Section):
+    """Which column (CSV) or key (JSONL, dotted for nested objects: ``user.id``) holds each field."""
+
+    id: str = "id"
+    text: str = "text"
+    created_at: str = "created_at"
+    author: str | None = "author"
+    url: str | None = "url"
+    lang: str | None = "lang"
+    platform: str | None = "platform"
+    likes: str | None = "likes"
+    reposts: str | None = "reposts"
+    replies: str | None = "replies"
+    quotes: str | None = "quotes"
+
+
+class FileOptions(SourceOptions):
+    path: str = Field(min_length=1)
+    format: Literal["jsonl", "csv", "auto"] = "auto"
+    platform: str = Field("import", pattern=r"^[a-z0-9_-]+$")
+    fields: FieldMap = FieldMap()
+    timezone: str = "UTC"
+    page_size: int = Field(500, gt=0, le=10_000)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception:
+            raise ValueError(
+                f'expected an IANA time zone like "UTC" or "Europe/London", got {value!r}'
+            ) from None
+        return value
+
+    def resolve_paths(self, base_dir: Path) -> FileOptions:
+        if Path(self.path).is_absolute():
+            return self
+        return self.model_copy(update={"path": str(base_dir / self.path)})
+
+
+class FileCollector(Collector):
+    kind = "file"
+    Options = FileOptions
+    options: FileOptions
+
+    def streams(self) -> list[str]:
+        paths = sorted(glob.glob(self.options.path))
+        if not paths:
+            raise CollectorError(f"source {self.name}: no file matches path {self.options.path!r}")
+        return paths
+
+    def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
+        path = Path(stream)
+        digest = _sha256(path)
+        if cursor and cursor.get("sha256") == digest:
+            log.info("%s: %s unchanged since the last import", self.name, path.name)
+            return
+        page = Page(requests=1)
+        for line_number, record in self._records(path):
+            page.read += 1
+            post = self._post(record, path, line_number)
+            if post is not None and (until is None or post.created_at < until):
+                page.posts.append(post)
+            if len(page.posts) >= self.options.page_size:
+                yield page
+                page = Page()
+        page.cursor = {"sha256": digest}
+        yield page
+
+    def _records(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+        fmt = self.options.format
+        if fmt == "auto":
+            fmt = "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                if fmt == "csv":
+                    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+                    for number, row in enumerate(csv.DictReader(handle, dialect=dialect), start=2):
+                        yield number, row
+                    return
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        log.warning(
+                            "%s: %s line %d skipped: not valid JSON (%s)",
+                            self.name,
+                            path.name,
+                            number,
+                            exc.msg,
+                        )
+                        continue
+                    if not isinstance(record, dict):
+                        log.warning(
+                            "%s: %s line %d skipped: expected a JSON object", self.name, path.name, number
+                        )
+                        continue
+                    yield number, record
+        except UnicodeDecodeError as exc:
+            raise CollectorError(f"source {self.name}: {path} is not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
+
+    def _post(self, record: dict[str, Any], path: Path, line: int) -> CollectedPost | None:
+        fields = self.options.fields
+        try:
+            native_id = _text(_get(record, fields.id))
+            text = _text(_get(record, fields.text))
+            created_at = _timestamp(_get(record, fields.created_at), ZoneInfo(self.options.timezone))
+            if not native_id:
+                raise ValueError(f"no id in {fields.id!r}")
+            if created_at is None:
+                raise ValueError(f"no timestamp in {fields.created_at!r}")
+            return CollectedPost(
+                platform=_text(_get(record, fields.platform)) or self.options.platform,
+                native_id=native_id,
+                text=text or "",
+                created_at=created_at,
+                url=_text(_get(record, fields.url)) or None,
+                lang=_text(_get(record, fields.lang)) or None,
+                author_id=_text(_get(record, fields.author)) or None,
+                author_handle=_text(_get(record, fields.author)) or None,
+                like_count=_count(_get(record, fields.likes)),
+                repost_count=_count(_get(record, fields.reposts)),
+                reply_count=_count(_get(record, fields.replies)),
+                quote_count=_count(_get(record, fields.quotes)),
+                raw=record,
+            )
+        except ValueError as exc:
+            log.warning("%s: %s line %d skipped: %s", self.name, path.name, line, exc)
+            return None
+
+
+def _get(record: dict[str, Any], key: str | None) -> Any:
+    if key is None:
+        return None
+    if key in record:
+        return record[key]
+    value: Any = record
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return str(value).strip()
+
+
+def _count(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return max(0, int(float(value)))
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a count, got {value!r}") from None
+
+
+def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        seconds = float(value)
+        if seconds > 1e11:  # milliseconds since the epoch
+            seconds /= 1000
+        return datetime.fromtimestamp(seconds, UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 time or epoch seconds, got {value!r}") from None
+    return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise CollectorError(f"cannot read {path} ({exc.strerror})") from None
+    return digest.hexdigest()

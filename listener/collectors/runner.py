@@ -1,0 +1,224 @@
+"""Run collectors: the only place collection touches the database.
+
+For every stream of every source: load the cursor, iterate the collector's pages, and commit each page's new
+posts together with the page's cursor in one transaction. A crash between pages loses nothing already committed
+and, because the cursor moves only with its posts, the next run starts exactly where the store says.
+Every failure becomes a result for its stream; nothing one source does stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from listener.collectors import collector_class
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.config import Config, SourceConfig
+from listener.errors import CollectorError, ListenerError
+from listener.privacy import Pseudonymiser
+from listener.store import Store
+from listener.store.cursors import load_cursor, save_cursor
+from listener.store.models import Mention, Post, utcnow
+from listener.store.posts import insert_new_posts, sync_organisations
+from listener.store.runs import RunCounts, finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 50_000
+
+
+@dataclass
+class StreamResult:
+    source: str
+    stream: str
+    status: str
+    counts: RunCounts = field(default_factory=RunCounts)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass
+class SourceResult:
+    source: str
+    streams: list[StreamResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(s.failed for s in self.streams)
+
+    @property
+    def status(self) -> str:
+        statuses = {s.status for s in self.streams}
+        return "failed" if "failed" in statuses else (statuses - {"ok"} or {"ok"}).pop()
+
+    def total(self, name: str) -> int:
+        return sum(getattr(s.counts, name) for s in self.streams)
+
+
+def collect(
+    store: Store, config: Config, names: Iterable[str] | None = None, until: datetime | None = None
+) -> list[SourceResult]:
+    """Collect the named sources (default: every enabled source) and return one result per source."""
+    sources = [config.source(n) for n in names] if names else [s for s in config.sources if s.enabled]
+    with store.transaction() as session:
+        sync_organisations(session, config.organisations)
+    pseudonymiser = Pseudonymiser.for_config(config)
+    return [collect_source(store, config, source, pseudonymiser, until) for source in sources]
+
+
+def collect_source(
+    store: Store,
+    config: Config,
+    source: SourceConfig,
+    pseudonymiser: Pseudonymiser,
+    until: datetime | None = None,
+) -> SourceResult:
+    result = SourceResult(source.name)
+    try:
+        collector = collector_class(source.kind)(source, config)
+        streams = collector.streams()
+    except ListenerError as exc:
+        result.streams.append(_record_failure(store, source.name, "*", exc))
+        return result
+    try:
+        for stream in streams:
+            result.streams.append(collect_stream(store, collector, stream, pseudonymiser, until))
+            if result.streams[-1].status == "budget_exhausted":
+                break
+    finally:
+        collector.close()
+    return result
+
+
+def collect_stream(
+    store: Store,
+    collector: Collector,
+    stream: str,
+    pseudonymiser: Pseudonymiser,
+    until: datetime | None = None,
+) -> StreamResult:
+    """Collect one stream, committing page by page; return what happened."""
+    started = time.monotonic()
+    source = collector.name
+    with store.transaction() as session:
+        run_id = start_run(session, source, stream)
+        cursor = load_cursor(session, source, stream)
+    result = StreamResult(source, stream, "running", RunCounts())
+    try:
+        for page in collector.collect(stream, cursor, until):
+            result.counts.posts_new += _commit_page(store, collector, stream, page, pseudonymiser)
+            result.counts.requests += page.requests
+            result.counts.posts_read += page.read
+        result.status = "ok"
+    except CollectorError as exc:
+        result.status, result.error = getattr(exc, "status", "failed"), str(exc)
+        _add_counts(result, exc)
+    except Exception as exc:  # a bug or an unexpected library error: record it, never stop other sources
+        log.exception("%s/%s: unexpected error", source, stream)
+        result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
+    result.seconds = time.monotonic() - started
+    with store.transaction() as session:
+        finish_run(session, run_id, result.status, result.counts, result.error)
+    log.info(
+        "%s %s: status=%s new=%d read=%d requests=%d seconds=%.1f%s",
+        source,
+        stream,
+        result.status,
+        result.counts.posts_new,
+        result.counts.posts_read,
+        result.counts.requests,
+        result.seconds,
+        f" error={result.error}" if result.error else "",
+    )
+    return result
+
+
+def _add_counts(result: StreamResult, exc: CollectorError) -> None:
+    """A collector may attach the requests and reads of the page it failed on, so budgets stay exact."""
+    result.counts.requests += getattr(exc, "requests", 0)
+    result.counts.posts_read += getattr(exc, "read", 0)
+
+
+def _commit_page(
+    store: Store, collector: Collector, stream: str, page: Page, pseudonymiser: Pseudonymiser
+) -> int:
+    rows, codes = [], {}  # codes: what the source says each post is about
+    for post in page.posts:
+        row = _post_row(collector, post, pseudonymiser)
+        if row is not None:
+            rows.append(row)
+            codes[(post.platform, post.native_id)] = post.organisation_codes
+    with store.transaction() as session:
+        new_ids = insert_new_posts(session, rows)
+        if any(codes.values()) and new_ids:
+            _add_source_mentions(session, new_ids, codes)
+        if page.cursor is not None:
+            save_cursor(session, collector.name, stream, page.cursor)
+    return len(new_ids)
+
+
+def _post_row(
+    collector: Collector, post: CollectedPost, pseudonymiser: Pseudonymiser
+) -> dict[str, Any] | None:
+    text = (post.text or "").strip()
+    if not text:
+        log.warning("%s: %s post %s skipped: no text", collector.name, post.platform, post.native_id)
+        return None
+    if len(text) > MAX_TEXT_CHARS:
+        log.warning(
+            "%s: %s post %s: text of %d characters cut to %d",
+            collector.name,
+            post.platform,
+            post.native_id,
+            len(text),
+            MAX_TEXT_CHARS,
+        )
+        text = text[:MAX_TEXT_CHARS]
+    keep_raw = collector.config.store.keep_raw
+    return {
+        "platform": post.platform,
+        "native_id": post.native_id,
+        "source": collector.name,
+        "text": text,
+        "url": post.url,
+        "created_at": post.created_at,
+        "collected_at": utcnow(),
+        "lang": post.lang,
+        "author_key": pseudonymiser.author_key(post.platform, post.author_id or post.author_handle),
+        "author_handle": pseudonymiser.public_handle(post.author_handle),
+        "reply_count": post.reply_count,
+        "repost_count": post.repost_count,
+        "like_count": post.like_count,
+        "quote_count": post.quote_count,
+        "match_key": None,
+        "raw": dict(post.raw) if keep_raw and post.raw is not None else None,
+    }
+
+
+def _add_source_mentions(
+    session: Session, new_ids: list[int], codes: dict[tuple[str, str], tuple[str, ...]]
+) -> None:
+    """Posts whose source names the organisation (Care Opinion does) are linked to it directly."""
+    rows = session.execute(select(Post.id, Post.platform, Post.native_id).where(Post.id.in_(new_ids)))
+    for post_id, platform, native_id in rows:
+        for code in codes.get((platform, native_id), ()):
+            session.add(Mention(post_id=post_id, org_code=code, method="source", matched_text=code))
+
+
+def _record_failure(store: Store, source: str, stream: str, exc: Exception) -> StreamResult:
+    with store.transaction() as session:
+        run_id = start_run(session, source, stream)
+        finish_run(session, run_id, "failed", RunCounts(), str(exc))
+    log.error("%s: failed: %s", source, exc)
+    return StreamResult(source, stream, "failed", RunCounts(), str(exc))

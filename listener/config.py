@@ -1,0 +1,420 @@
+"""Load and validate config.yaml once, into typed frozen objects.
+
+Every problem is reported as one line that names the key path, what was expected and what was found, for example
+``config.yaml: sources[2].schedule.every: expected a duration like "15m", got 15``. Unknown keys are errors: a typo
+must never be silently ignored.
+
+Relative paths in the file (the SQLite database, file sources, the report directory) are resolved against the
+directory that holds config.yaml, so the same config works from cron, whatever the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import types
+import typing
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from listener.errors import ConfigError
+
+CONFIG_ENV = "LISTENER_CONFIG"
+DATABASE_URL_ENV = "LISTENER_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///listener.db"
+
+_DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Parse "30s", "15m", "2h", "1d" or combinations such as "1h30m"."""
+    if isinstance(value, timedelta):
+        return value
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        raise ValueError(f'expected a duration like "15m", "2h" or "1d", got {value!r}')
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if duration <= timedelta(0):
+        raise ValueError(f"expected a duration longer than zero, got {value!r}")
+    return duration
+
+
+class Section(BaseModel):
+    """Base of every config section: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _env_keys_name_variables(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                named_env = isinstance(key, str) and key.endswith("_env") and value is not None
+                if named_env and (not isinstance(value, str) or not _ENV_NAME.match(value)):
+                    raise ValueError(
+                        f"{key}: expected the name of an environment variable (the secret itself "
+                        f"never goes in config.yaml), got {value!r}"
+                    )
+        return data
+
+
+class StoreConfig(Section):
+    """Where posts and results are kept."""
+
+    url: str = Field(DEFAULT_DATABASE_URL, min_length=1)
+    keep_raw: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError(
+                f'expected a SQLAlchemy URL starting "sqlite:///" or "postgresql://", got {url!r}'
+            )
+        return url
+
+
+class PrivacyConfig(Section):
+    """How authors are pseudonymised: a keyed hash whose secret never enters the database."""
+
+    pseudonym_key_env: str = "LISTENER_PSEUDONYM_KEY"
+    pseudonym_key_file: Path | None = None
+
+
+class OrganisationConfig(Section):
+    """An NHS organisation to listen for."""
+
+    code: str = Field(pattern=r"^[A-Z0-9]{3,5}$")
+    name: str = Field(min_length=2)
+    aliases: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _upper_code(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("handles", "hashtags", mode="before")
+    @classmethod
+    def _strip_sigils(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(v.strip().lstrip("@#") if isinstance(v, str) else v for v in value)
+        return value
+
+
+class ScheduleConfig(Section):
+    """When a source is collected: every fixed interval, or on a cron expression."""
+
+    every: timedelta | None = None
+    cron: str | None = None
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != 5:
+            raise ValueError(f'expected a cron expression with five fields like "0 * * * *", got {value!r}')
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ScheduleConfig:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError('expected exactly one of "every" or "cron"')
+        return self
+
+
+class SourceConfig(Section):
+    """A place posts come from. Keys other than the common ones are the kind's own options."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    kind: str
+    enabled: bool = True
+    schedule: ScheduleConfig = ScheduleConfig(every=timedelta(hours=1))
+    options: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_options(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        common = {k: v for k, v in data.items() if k in cls.model_fields and k != "options"}
+        common["options"] = {k: v for k, v in data.items() if k not in cls.model_fields}
+        return common
+
+
+class ScoringConfig(Section):
+    """How posts are scored."""
+
+    batch_size: int = Field(1000, gt=0, le=100_000)
+    scorers: tuple[str, ...] | None = None
+
+
+class ReportsConfig(Section):
+    """Where and how weekly reports are written."""
+
+    timezone: str = "Europe/London"
+    output_dir: Path = Path("reports")
+    notice: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'expected an IANA time zone like "Europe/London", got {value!r}') from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Config(Section):
+    """The whole of config.yaml."""
+
+    store: StoreConfig = StoreConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    organisations: tuple[OrganisationConfig, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()
+    scoring: ScoringConfig = ScoringConfig()
+    reports: ReportsConfig = ReportsConfig()
+    path: Path | None = Field(None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Config:
+        for label, values in (
+            ("organisations", [o.code for o in self.organisations]),
+            ("sources", [s.name for s in self.sources]),
+        ):
+            seen: set[str] = set()
+            for index, value in enumerate(values):
+                if value in seen:
+                    key = "code" if label == "organisations" else "name"
+                    raise ValueError(f"{label}[{index}].{key}: expected a unique value, got {value!r} twice")
+                seen.add(value)
+        return self
+
+    def organisation(self, code: str) -> OrganisationConfig:
+        for org in self.organisations:
+            if org.code == code.upper():
+                return org
+        known = ", ".join(o.code for o in self.organisations) or "none configured"
+        raise ConfigError([f"organisation {code!r} is not in the config (configured: {known})"])
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none configured"
+        raise ConfigError([f"source {name!r} is not in the config (configured: {known})"])
+
+
+def find_config_path(explicit: str | Path | None = None) -> Path | None:
+    """The config file to use: --config, then $LISTENER_CONFIG, then ./config.yaml if it exists."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    default = Path("config.yaml")
+    return default if default.exists() else None
+
+
+def load_config(path: str | Path | None = None, *, required: bool = True) -> Config:
+    """Read, validate and resolve the config. Raises ConfigError with one line per problem."""
+    found = find_config_path(path)
+    if found is None:
+        if required:
+            raise ConfigError(
+                [
+                    "no config file: pass --config FILE, set LISTENER_CONFIG, or run from a folder with config.yaml"
+                ]
+            )
+        return _resolve(Config(), Path.cwd())
+    data = _read_yaml(found)
+    return parse_config(data, source_name=str(found), base_dir=found.resolve().parent, path=found)
+
+
+def parse_config(
+    data: Any, *, source_name: str = "config", base_dir: Path | None = None, path: Path | None = None
+) -> Config:
+    """Validate already-parsed YAML data into a Config (used by load_config and by tests)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [f"{source_name}: expected a mapping of sections at the top level, got {_show(data)}"]
+        )
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([f"{source_name}: {line}" for line in describe_errors(exc, Config)]) from None
+    config = _validate_source_options(config, source_name)
+    return _resolve(config.model_copy(update={"path": path}), base_dir or Path.cwd())
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read the config file ({exc.strerror})"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError([f"{path}: {where}not valid YAML ({problem})"]) from None
+
+
+def _validate_source_options(config: Config, source_name: str) -> Config:
+    from listener.collectors import collector_kinds, options_model
+
+    problems: list[str] = []
+    sources = []
+    for index, source in enumerate(config.sources):
+        if source.kind not in collector_kinds():
+            expected = ", ".join(collector_kinds())
+            problems.append(
+                f"{source_name}: sources[{index}].kind: expected one of {expected}, got {source.kind!r}"
+            )
+            continue
+        model = options_model(source.kind)
+        try:
+            options = model.model_validate(source.options or {})
+        except ValidationError as exc:
+            problems.extend(f"{source_name}: sources[{index}].{line}" for line in describe_errors(exc, model))
+            continue
+        sources.append(source.model_copy(update={"options": options}))
+    if problems:
+        raise ConfigError(problems)
+    return config.model_copy(update={"sources": tuple(sources)})
+
+
+def _resolve(config: Config, base_dir: Path) -> Config:
+    """Apply LISTENER_DATABASE_URL and make relative paths relative to the config file's folder."""
+    url = os.environ.get(DATABASE_URL_ENV) or _absolute_sqlite(config.store.url, base_dir)
+    reports = config.reports
+    if not reports.output_dir.is_absolute():
+        reports = reports.model_copy(update={"output_dir": base_dir / reports.output_dir})
+    privacy = config.privacy
+    if privacy.pseudonym_key_file and not privacy.pseudonym_key_file.is_absolute():
+        privacy = privacy.model_copy(update={"pseudonym_key_file": base_dir / privacy.pseudonym_key_file})
+    sources = tuple(
+        s.model_copy(update={"options": s.options.resolve_paths(base_dir)})
+        if hasattr(s.options, "resolve_paths")
+        else s
+        for s in config.sources
+    )
+    return config.model_copy(
+        update={
+            "store": config.store.model_copy(update={"url": url}),
+            "reports": reports,
+            "privacy": privacy,
+            "sources": sources,
+        }
+    )
+
+
+def _absolute_sqlite(url: str, base_dir: Path) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+        return prefix + str(base_dir / url[len(prefix) :])
+    return url
+
+
+def describe_errors(exc: ValidationError, model: type[BaseModel]) -> list[str]:
+    """Turn pydantic's errors into lines of the form ``key.path: expected ..., got ...``."""
+    lines = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
+        path = _key_path(loc)
+        kind, message = error["type"], error["msg"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(model, loc[:-1])
+            hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+            lines.append(f"{path}: unknown key{hint}")
+            continue
+        if kind == "missing":
+            lines.append(f"{path}: required key is missing")
+            continue
+        message = message.removeprefix("Value error, ")
+        message = re.sub(r"^Input should be (greater|less)", r"expected a value \1", message)
+        message = re.sub(r"^Input should be", "expected", message)
+        message = re.sub(r"^String should match pattern", "expected text matching the pattern", message)
+        message = re.sub(r"^String should", "expected text that should", message)
+        if "got " in message:
+            lines.append(f"{path}: {message}" if path else message)
+        else:
+            lines.append(
+                f"{path}: {message}, got {_show(error.get('input'))}"
+                if path
+                else f"{message}, got {_show(error.get('input'))}"
+            )
+    return lines
+
+
+def _key_path(loc: list[Any]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("options",):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_keys(model: type[BaseModel], loc: list[Any]) -> list[str]:
+    """The keys a mapping at ``loc`` inside ``model`` accepts (for 'unknown key' hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _item_type(current)
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = _model_in(current.model_fields[part].annotation)
+        else:
+            return []
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [name for name, field in current.model_fields.items() if not field.exclude and name != "options"]
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+        return None
+    return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
+    return _model_in(args[0]) if args else None

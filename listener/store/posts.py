@@ -1,0 +1,55 @@
+"""Writing posts and organisations: inserts that never duplicate, whatever reads the same post twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from listener.config import OrganisationConfig
+from listener.store.models import Organisation, Post, utcnow
+
+
+def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the rows whose (platform, native_id) is not stored yet; return the ids of the new posts.
+
+    Duplicates within ``rows`` and rows already stored are skipped by ON CONFLICT DO NOTHING, so two
+    collectors (or two workers) writing the same post at once still store it once.
+    """
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault((row["platform"], row["native_id"]), row)
+    if not unique:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Post).on_conflict_do_nothing(index_elements=["platform", "native_id"]).returning(Post.id)
+    )
+    return list(session.scalars(statement, list(unique.values())))
+
+
+def sync_organisations(session: Session, organisations: Iterable[OrganisationConfig]) -> None:
+    """Make the organisations table match the config (reports and the analyst view read names from it)."""
+    wanted = {org.code: org for org in organisations}
+    stored = {org.code: org for org in session.scalars(select(Organisation))}
+    for code, org in wanted.items():
+        values = {
+            "name": org.name,
+            "aliases": list(org.aliases),
+            "handles": list(org.handles),
+            "hashtags": list(org.hashtags),
+        }
+        row = stored.get(code)
+        if row is None:
+            session.add(Organisation(code=code, updated_at=utcnow(), **values))
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+    gone = set(stored) - set(wanted)
+    if gone:
+        session.execute(delete(Organisation).where(Organisation.code.in_(gone)))

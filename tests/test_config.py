@@ -1,0 +1,179 @@
+"""Config: broken files give one line per problem naming the key path, and exit code 2 from the CLI."""
+
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from listener.config import load_config, parse_config, parse_duration
+from listener.errors import ConfigError
+
+GOOD_SOURCE = """
+sources:
+  - name: imports
+    kind: file
+    path: posts.jsonl
+"""
+
+BROKEN = [
+    # (yaml, text the error must contain)
+    ("store:\n  url: mysql://x\n", "store.url: expected a SQLAlchemy URL"),
+    ("store:\n  urll: sqlite:///x.db\n", "store.urll: unknown key (expected one of: url, keep_raw)"),
+    ("store:\n  keep_raw: maybe\n", "store.keep_raw: expected a valid boolean"),
+    ("organisations:\n  - name: Some Trust\n", "organisations[0].code: required key is missing"),
+    (
+        "organisations:\n  - code: not a code\n    name: X Trust\n",
+        "organisations[0].code: expected text matching the pattern",
+    ),
+    ("organisations:\n  - code: RJ1\n    name: A\n    alias: [x]\n", "organisations[0].alias: unknown key"),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust}\n  - {code: rj1, name: B Trust}\n",
+        "organisations[1].code: expected a unique value, got 'RJ1' twice",
+    ),
+    (
+        "organisations:\n  - code: RJ1\n    name: A Trust\n    handles: GSTT\n",
+        "organisations[0].handles: expected a valid tuple",
+    ),
+    ("sources:\n  - name: a\n    kind: twiter\n", "sources[0].kind: expected one of file"),
+    ("sources:\n  - name: a\n    kind: file\n", "sources[0].path: required key is missing"),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x.jsonl\n    formt: csv\n",
+        "sources[0].formt: unknown key",
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x.jsonl\n    format: xml\n",
+        "sources[0].format: expected 'jsonl', 'csv' or 'auto'",
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {every: 15}\n",
+        'sources[0].schedule.every: expected a duration like "15m"',
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {every: 1h, cron: '0 * * * *'}\n",
+        'sources[0].schedule: expected exactly one of "every" or "cron"',
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {cron: '0 * *'}\n",
+        "sources[0].schedule.cron: expected a cron expression with five fields",
+    ),
+    (
+        "sources:\n  - name: Bad Name\n    kind: file\n    path: x\n",
+        "sources[0].name: expected text matching the pattern",
+    ),
+    (
+        "sources:\n  - {name: a, kind: file, path: x}\n  - {name: a, kind: file, path: y}\n",
+        "sources[1].name: expected a unique value",
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x\n    fields: {txt: body}\n",
+        "sources[0].fields.txt: unknown key",
+    ),
+    ("scoring:\n  batch_size: 0\n", "scoring.batch_size: expected a value greater than 0, got 0"),
+    (
+        "reports:\n  timezone: Europe/Londn\n",
+        "reports.timezone: expected an IANA time zone like \"Europe/London\", got 'Europe/Londn'",
+    ),
+    (
+        "report:\n  timezone: UTC\n",
+        "report: unknown key (expected one of: store, privacy, organisations, sources, scoring, reports)",
+    ),
+    (
+        "privacy:\n  pseudonym_key_env: my secret value\n",
+        "privacy: pseudonym_key_env: expected the name of an environment variable",
+    ),
+    ("- just\n- a list\n", "expected a mapping of sections at the top level, got a list"),
+    ("store:\n  url: [unclosed\n", "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize("text, expected", BROKEN, ids=[e for _, e in BROKEN])
+def test_broken_config_names_the_key(tmp_path, text, expected):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert expected in str(caught.value)
+    for line in caught.value.problems:
+        assert line.startswith(str(path)), line
+        assert "\n" not in line
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("store:\n  url: mysql://x\nscoring:\n  batch_size: -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert len(caught.value.problems) == 2
+
+
+def test_the_shipped_example_config_is_valid():
+    config = load_config("config.yaml")
+    assert config.organisations and config.sources
+    assert config.reports.timezone == "Europe/London"
+
+
+def test_defaults_and_database_override(tmp_path, monkeypatch):
+    path = tmp_path / "config.yaml"
+    path.write_text(GOOD_SOURCE, encoding="utf-8")
+    config = load_config(path)
+    assert config.store.url == f"sqlite:///{tmp_path / 'listener.db'}"
+    assert config.sources[0].options.path == str(tmp_path / "posts.jsonl")
+    assert config.reports.output_dir == tmp_path / "reports"
+    assert config.sources[0].schedule.every == timedelta(hours=1)
+    monkeypatch.setenv("LISTENER_DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
+    assert load_config(path).store.url == "postgresql://postgres@127.0.0.1/test"
+
+
+def test_config_found_through_environment(tmp_path, monkeypatch):
+    path = tmp_path / "elsewhere.yaml"
+    path.write_text("reports:\n  timezone: UTC\n", encoding="utf-8")
+    monkeypatch.setenv("LISTENER_CONFIG", str(path))
+    assert load_config().reports.timezone == "UTC"
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read the config file"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_config_is_frozen():
+    config = parse_config({})
+    with pytest.raises(ValidationError):
+        config.store.url = "sqlite:///other.db"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15m", timedelta(minutes=15)),
+        ("1h30m", timedelta(minutes=90)),
+        ("2d", timedelta(days=2)),
+        ("45s", timedelta(seconds=45)),
+    ],
+)
+def test_durations(text, expected):
+    assert parse_duration(text) == expected
+
+
+def test_cli_prints_one_line_and_exits_2(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        textwrap.dedent("""
+        sources:
+          - name: a
+            kind: file
+            path: x
+            schedule: {every: 15}
+    """),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "listener", "--config", str(path), "status"], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "sources[0].schedule.every" in lines[0] and "got 15" in lines[0]

@@ -1,0 +1,66 @@
+"""The demo end to end, and every command's help."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from listener.cli import cli
+
+
+def test_demo_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.delenv("LISTENER_PSEUDONYM_KEY")
+    folder = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "listener", "demo", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    html_path = done.stdout.strip().splitlines()[-1]
+    assert html_path.endswith("RJ1-weekly.html")
+    html = Path(html_path).read_text(encoding="utf-8")
+    assert "synthetic" in html
+    assert re.search(r'<span class="value">\d+</span> posts', html)
+    assert not re.search(r"<(link|script|img)\b", html)
+    assert (folder / "listener.db").exists() and (folder / "pseudonym.key").exists()
+    again = subprocess.run(
+        [sys.executable, "-m", "listener", "demo", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and "Stored 0 new posts" in again.stdout
+
+
+def commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in commands(cli)], ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_status_and_db_commands(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("store:\n  url: sqlite:///x.db\n", encoding="utf-8")
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "listener", "--config", str(config), *args], capture_output=True, text=True
+        )
+
+    assert "listener needs" in run("db", "current").stdout
+    assert run("db", "upgrade").returncode == 0
+    assert "base (empty)" in run("db", "downgrade", "base").stdout
+    assert run("status").returncode == 0

@@ -1,0 +1,44 @@
+"""Docs are checked: every config key is documented, and CI runs the README's commands."""
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from listener.collectors import collector_kinds, options_model
+from listener.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def keys(model: type[BaseModel]):
+    for name, field in model.model_fields.items():
+        if field.exclude or name == "options":
+            continue
+        yield name
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        for candidate in candidates:
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                yield from keys(candidate)
+
+
+def test_every_config_key_is_documented():
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)", text))
+    models = [Config, *(options_model(kind) for kind in collector_kinds())]
+    missing = {key for model in models for key in keys(model)} - documented
+    assert not missing, f"undocumented config keys: {sorted(missing)}"
+
+
+def test_every_kind_is_documented():
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for kind in collector_kinds():
+        assert f"### `kind: {kind}`" in text
+
+
+def test_ci_runs_the_readme_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(pip install .*?)\n```", readme)
+    assert commands[:2] == ["pip install . && listener demo", "pip install '.[test]' && pytest"]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

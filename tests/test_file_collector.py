@@ -1,0 +1,139 @@
+"""kind: file imports JSONL and CSV exports; importing the same file twice adds nothing, on both backends."""
+
+import json
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from listener.collectors.runner import collect
+from listener.store.models import CollectionRun, Cursor, Post
+
+POSTS = [
+    {
+        "id": "1",
+        "platform": "x",
+        "created_at": "2026-11-17T10:00:00Z",
+        "author": "bob",
+        "text": "Thank you @GSTTnhs, the nurses on Ward 7 were amazing",
+        "likes": 3,
+    },
+    {
+        "id": "2",
+        "platform": "x",
+        "created_at": "2026-11-18T09:30:00+01:00",
+        "author": "amy",
+        "text": "Nine hours in A&E at St Thomas' Hospital. Awful.",
+    },
+    {
+        "id": "3",
+        "platform": "reddit",
+        "created_at": 1763460000,
+        "author": "cal",
+        "text": "LGI parking is a joke",
+    },
+]
+
+
+def write_jsonl(path, records, extra_lines=()):
+    lines = [json.dumps(r) for r in records] + list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def rows(store):
+    with store.transaction() as session:
+        return sorted(
+            (p.platform, p.native_id, p.text, p.created_at, p.author_key, p.like_count)
+            for p in session.scalars(sa.select(Post))
+        )
+
+
+def test_same_file_twice_gives_same_rows(store, make_config, tmp_path):
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    config = make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n")
+    first = collect(store, config)
+    after_first = rows(store)
+    second = collect(store, config)
+    assert first[0].total("posts_new") == 3 and not first[0].failed
+    assert second[0].total("posts_new") == 0
+    assert rows(store) == after_first
+    assert len(after_first) == 3
+
+
+def test_changed_file_adds_only_new_posts(store, make_config, tmp_path):
+    path = tmp_path / "posts.jsonl"
+    write_jsonl(path, POSTS[:2])
+    config = make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n")
+    collect(store, config)
+    write_jsonl(path, POSTS)
+    result = collect(store, config)
+    assert result[0].total("posts_new") == 1
+    assert len(rows(store)) == 3
+
+
+def test_times_are_utc_and_authors_pseudonymised(store, make_config, tmp_path):
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    collect(store, make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n"))
+    with store.transaction() as session:
+        posts = {p.native_id: p for p in session.scalars(sa.select(Post))}
+    assert posts["2"].created_at == datetime(2026, 11, 18, 8, 30, tzinfo=UTC)
+    assert posts["3"].created_at == datetime.fromtimestamp(1763460000, UTC)
+    assert all(p.author_key and len(p.author_key) == 32 for p in posts.values())
+    assert not any("bob" in (p.author_key or "") for p in posts.values())
+    assert posts["1"].author_handle is None
+    assert posts["1"].raw is None  # keep_raw is off by default
+
+
+def test_bad_rows_are_skipped_and_logged(store, make_config, tmp_path, caplog):
+    write_jsonl(
+        tmp_path / "posts.jsonl",
+        POSTS,
+        extra_lines=[
+            "{not json",
+            '"a string"',
+            json.dumps({"id": "9", "text": "no time"}),
+            json.dumps({"id": "10", "text": "bad time", "created_at": "yesterday"}),
+            json.dumps({"id": "11", "text": "   ", "created_at": "2026-11-18T10:00:00Z"}),
+            json.dumps({"id": "12", "text": "x" * 60_000, "created_at": "2026-11-18T10:00:00Z"}),
+        ],
+    )
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n"))
+    assert not result[0].failed
+    assert result[0].total("posts_new") == 4
+    messages = caplog.text
+    assert "line 4 skipped: not valid JSON" in messages
+    assert "no timestamp" in messages and "expected an ISO 8601 time" in messages and "no text" in messages
+    with store.transaction() as session:
+        long_text = session.scalar(sa.select(Post.text).where(Post.native_id == "12"))
+    assert len(long_text) == 50_000
+
+
+def test_csv_with_field_mapping_and_until(store, make_config, tmp_path):
+    (tmp_path / "export.csv").write_text(
+        "Tweet Id,Body,Posted,Handle\n"
+        'a1,"Great care at Leeds General Infirmary, thank you",2026-11-17 10:00,someone\n'
+        "a2,Later post,2026-11-25 10:00,other\n",
+        encoding="utf-8",
+    )
+    config = make_config("""
+sources:
+  - name: brandwatch
+    kind: file
+    path: "*.csv"
+    platform: x
+    timezone: Europe/London
+    fields: {id: Tweet Id, text: Body, created_at: Posted, author: Handle}
+""")
+    result = collect(store, config, until=datetime(2026, 11, 20, tzinfo=UTC))
+    assert result[0].total("posts_new") == 1
+    assert rows(store)[0][:2] == ("x", "a1")
+
+
+def test_runs_and_cursors_are_recorded(store, make_config, tmp_path):
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    collect(store, make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n"))
+    with store.transaction() as session:
+        run = session.scalar(sa.select(CollectionRun))
+        cursor = session.scalar(sa.select(Cursor))
+    assert (run.status, run.posts_read, run.posts_new, run.requests) == ("ok", 3, 3, 1)
+    assert run.finished_at >= run.started_at
+    assert cursor.source == "imports" and len(cursor.value["sha256"]) == 64

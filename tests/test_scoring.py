@@ -1,0 +1,63 @@
+"""VADER scoring: stored per post with its version; a new version re-scores history."""
+
+import json
+
+import sqlalchemy as sa
+
+from listener.collectors.runner import collect
+from listener.scoring.base import label_for
+from listener.scoring.runner import score_pending
+from listener.scoring.vader import VaderScorer
+from listener.store.models import Scoring, SentimentScore
+
+
+def load(store, make_config, tmp_path, texts):
+    (tmp_path / "p.jsonl").write_text(
+        "\n".join(
+            json.dumps({"id": str(i), "text": t, "created_at": "2026-11-17T10:00:00Z"})
+            for i, t in enumerate(texts)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    config = make_config("sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
+    collect(store, config)
+    return config
+
+
+def test_scores_are_stored_once_per_version(store, make_config, tmp_path):
+    config = load(
+        store, make_config, tmp_path, ["The nurses were wonderful", "Awful, rude and slow", "Car park"]
+    )
+    assert score_pending(store, config) == {"vader": 3}
+    assert score_pending(store, config) == {"vader": 0}
+    with store.transaction() as session:
+        labels = dict(session.execute(sa.select(SentimentScore.post_id, SentimentScore.label)).all())
+    assert sorted(labels.values()) == ["negative", "neutral", "positive"]
+
+
+def test_new_version_rescores_history(store, make_config, tmp_path):
+    config = load(store, make_config, tmp_path, ["Good", "Bad"])
+    score_pending(store, config)
+
+    class NextVader(VaderScorer):
+        version = VaderScorer.version + "-next"
+
+    assert score_pending(store, config, [NextVader()]) == {"vader": 2}
+    with store.transaction() as session:
+        versions = set(session.scalars(sa.select(Scoring.version)))
+        assert versions == {NextVader.version}
+        assert session.scalar(sa.select(sa.func.count()).select_from(SentimentScore)) == 2
+
+
+def test_empty_huge_and_emoji_text_are_scored():
+    scorer = VaderScorer()
+    from listener.scoring.base import PostText
+
+    results = scorer.score([PostText(1, ""), PostText(2, "😀" * 20_000), PostText(3, "word " * 20_000)])
+    assert [r.sentiment.label for r in results][0] == "neutral"
+    assert len(results) == 3
+
+
+def test_labels():
+    assert (label_for(0.5), label_for(0.0), label_for(-0.5)) == ("positive", "neutral", "negative")

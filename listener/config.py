@@ -88,14 +88,24 @@ class PrivacyConfig(Section):
     pseudonym_key_file: Path | None = None
 
 
+class AmbiguousAlias(Section):
+    """An alias that counts only with one of its own context terms nearby (e.g. "St Mary's Hospital")."""
+
+    alias: str = Field(min_length=2)
+    context: tuple[str, ...] = Field(min_length=1)
+
+
 class OrganisationConfig(Section):
-    """An NHS organisation to listen for."""
+    """An NHS organisation to listen for. See docs/configuration.md for how each key is matched."""
 
     code: str = Field(pattern=r"^[A-Z0-9]{3,5}$")
     name: str = Field(min_length=2)
     aliases: tuple[str, ...] = ()
     handles: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str | AmbiguousAlias, ...] = ()
+    context: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
     @field_validator("code", mode="before")
     @classmethod

@@ -1,26 +1,66 @@
 """The mention matcher: finds every configured organisation a text mentions, and how.
 
-First cut: case-insensitive, word-bounded search for each organisation's name, aliases, @handles and #hashtags.
+One pass per text, whatever the number of organisations: every handle, hashtag, name, alias, context word and
+exclusion of every organisation is a key of one Aho-Corasick automaton, searched over the text's normalised
+form (``normalise.joined``: lower case, punctuation and apostrophes folded, ``Saint``/``St.`` read as ``st``).
+Keys carry a space on each side, so a key only matches whole words ("leeds" never matches inside
+"leedsfield"). The few hits are then checked in Python:
+
+- a hashtag matches a configured hashtag, an organisation's handle, or a name or alias written as one word
+  (``#LeedsTeachingHospitals``), optionally with a common prefix (``#TeamGSTT``) or suffix (``#GSTTnurses``,
+  ``#LTHTcharity``, ``#GSTT2026``) from ``affixes``;
+- an ambiguous alias (a place name such as "Whittington") counts only with a context term within
+  ``CONTEXT_WINDOW`` words: a health word or one of the organisation's ``context`` terms, or, for an alias with
+  its own ``context``, one of those;
+- an ``exclude`` term that covers a name or alias ("Dick Whittington") cancels that occurrence; any other
+  exclusion in the post ("panto") cancels all of the organisation's name and alias matches in it. Handles and
+  configured hashtags always count;
+- where one organisation's match lies inside a longer match of another, the longer one wins.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from listener.config import OrganisationConfig
+import ahocorasick
 
-MATCHER_VERSION = "1"
+from listener.config import AmbiguousAlias, OrganisationConfig
+from listener.matching import affixes, normalise
+
+MATCHER_VERSION = "2"
+CONTEXT_WINDOW = 12  # words either side of an ambiguous alias in which a context term must appear
+METHOD_RANK = {"handle": 0, "hashtag": 1, "name": 2, "alias": 3, "fuzzy": 4}
+NAMES = ("name", "alias", "fuzzy")
+HEALTH = "health"  # the context group of the built-in health words
 
 
 @dataclass(frozen=True)
 class Match:
     org_code: str
-    method: str  # handle, hashtag, name or alias
+    method: str  # handle, hashtag, name, alias or fuzzy (a name or alias with one word misspelt)
     matched_text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a key of the automaton means for one organisation."""
+
+    org: int  # index in the matcher's organisations; -1 for the built-in health words
+    kind: str  # handle, hashtag, name, alias, fuzzy, context or exclude
+    hashtag: bool = False  # the key is "#word" and may be followed by a suffix
+    needs: tuple[object, ...] = ()  # context groups, one of which must be near (ambiguous aliases only)
+    group: object = None  # the context group this context term belongs to
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int  # offsets in the normalised form, spaces around the words included
+    end: int
+    term: Term
 
 
 class Matcher:
@@ -28,36 +68,180 @@ class Matcher:
 
     def __init__(self, organisations: Iterable[OrganisationConfig]):
         self.organisations = tuple(organisations)
-        self._patterns = [(org.code, self._pattern(org)) for org in self.organisations]
+        self._keys: dict[str, list[Term]] = defaultdict(list)
+        for word in affixes.HEALTH_WORDS:
+            self._add_phrase(word, Term(-1, "context", group=HEALTH))
+        for index, org in enumerate(self.organisations):
+            self._add_organisation(index, org)
+        exact = set(self._keys)
+        for index, org in enumerate(self.organisations):
+            self._add_misspellings(index, org, exact)
+        self._automaton = ahocorasick.Automaton()
+        for key, terms in self._keys.items():
+            self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(terms))))
+        self._automaton.make_automaton()
 
     @property
     def key(self) -> str:
         """Changes when the matcher or the organisations change, so stored posts are matched again."""
         described = [org.model_dump(mode="json") for org in self.organisations]
-        payload = json.dumps([MATCHER_VERSION, described], sort_keys=True)
+        payload = json.dumps(
+            [MATCHER_VERSION, CONTEXT_WINDOW, affixes.fingerprint(), described], sort_keys=True
+        )
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def find(self, text: str) -> list[Match]:
-        matches = []
-        for code, pattern in self._patterns:
-            if pattern is None:
-                continue
-            found = pattern.search(text)
-            if found:
-                method = found.lastgroup or "name"
-                matches.append(Match(code, method, found.group(0)[:300]))
-        return matches
+        """Every configured organisation ``text`` mentions, best evidence first within each organisation."""
+        searched = normalise.joined(text)
+        hits = list(self._hits(searched))
+        if not hits:
+            return []
+        accepted = _accepted(hits, searched, self.organisations)
+        best: dict[int, Hit] = {}
+        for hit in accepted:
+            current = best.get(hit.term.org)
+            if current is None or _rank(hit) < _rank(current):
+                best[hit.term.org] = hit
+        spans = normalise.token_spans(text)
+        return [
+            Match(self.organisations[org].code, _method(hit), _original(text, searched, spans, hit))
+            for org, hit in sorted(best.items())
+        ]
 
-    @staticmethod
-    def _pattern(org: OrganisationConfig) -> re.Pattern[str] | None:
-        groups = []
-        terms = {
-            "handle": [rf"(?<![\w@])@{re.escape(h)}(?!\w)" for h in org.handles],
-            "hashtag": [rf"(?<![\w#])#{re.escape(h)}(?!\w)" for h in org.hashtags],
-            "name": [rf"(?<!\w){re.escape(org.name)}(?!\w)"],
-            "alias": [rf"(?<!\w){re.escape(a)}(?!\w)" for a in org.aliases if a.strip()],
-        }
-        for method, alternatives in terms.items():
-            if alternatives:
-                groups.append(f"(?P<{method}>{'|'.join(alternatives)})")
-        return re.compile("|".join(groups), re.IGNORECASE) if groups else None
+    def _hits(self, searched: str):
+        for last, (length, terms) in self._automaton.iter(searched):
+            start, end = last - length + 1, last + 1
+            for term in terms:
+                if not term.hashtag:
+                    yield Hit(start, end, term)
+                    continue
+                word_end = searched.find(" ", end)
+                if affixes.is_suffix(searched[end:word_end]):
+                    yield Hit(start, word_end + 1, term)
+
+    def _add_organisation(self, index: int, org: OrganisationConfig) -> None:
+        for handle in org.handles:
+            body = normalise.fold(handle)
+            self._keys[f" @{body} "].append(Term(index, "handle"))
+            self._add_hashtag(body, Term(index, "handle", hashtag=True))
+        for hashtag in org.hashtags:
+            self._add_hashtag(normalise.fold(hashtag), Term(index, "hashtag", hashtag=True))
+        self._add_phrase(org.name, Term(index, "name"), hashtag_form=True)
+        for alias in org.aliases:
+            self._add_phrase(alias, Term(index, "alias"), hashtag_form=True)
+        for context in org.context:
+            self._add_phrase(context, Term(index, "context", group=("org", index)))
+        for number, ambiguous in enumerate(org.ambiguous_aliases):
+            if isinstance(ambiguous, AmbiguousAlias):
+                own = ("alias", index, number)
+                for context in ambiguous.context:
+                    self._add_phrase(context, Term(index, "context", group=own))
+                self._add_phrase(ambiguous.alias, Term(index, "alias", needs=(own,)), hashtag_form=True)
+            else:
+                needs = (HEALTH, ("org", index))
+                self._add_phrase(ambiguous, Term(index, "alias", needs=needs), hashtag_form=True)
+        for exclude in org.exclude:
+            self._add_phrase(exclude, Term(index, "exclude"))
+
+    def _add_misspellings(self, index: int, org: OrganisationConfig, exact: set[str]) -> None:
+        """Names and aliases (not ambiguous ones) with one word misspelt, unless that is someone's exact key."""
+        term = Term(index, "fuzzy")
+        for phrase in (org.name, *org.aliases):
+            for variant in normalise.phrase_variants(phrase):
+                for misspelt in normalise.misspellings(variant):
+                    if f" {misspelt} " not in exact:
+                        self._keys[f" {misspelt} "].append(term)
+
+    def _add_phrase(self, phrase: str, term: Term, *, hashtag_form: bool = False) -> None:
+        for variant in normalise.phrase_variants(phrase):
+            self._keys[f" {variant} "].append(term)
+            if hashtag_form:
+                hashtag = Term(term.org, term.kind, hashtag=True, needs=term.needs)
+                self._add_hashtag(normalise.compact(variant), hashtag)
+
+    def _add_hashtag(self, body: str, term: Term) -> None:
+        if not body.replace("_", "").isalnum():
+            return
+        for prefix in affixes.PREFIXES:
+            self._keys[f" #{prefix}{body}"].append(term)
+
+
+def _accepted(hits: list[Hit], searched: str, organisations: tuple[OrganisationConfig, ...]) -> list[Hit]:
+    """The hits that stand once context, exclusions and longer matches of other organisations are applied."""
+    contexts = [hit for hit in hits if hit.term.kind == "context"]
+    excludes = defaultdict(list)
+    for hit in hits:
+        if hit.term.kind == "exclude":
+            excludes[hit.term.org].append(hit)
+    candidates = [hit for hit in hits if hit.term.kind in METHOD_RANK]
+    candidates = _apply_exclusions(candidates, excludes)
+    # A post that certainly names an NHS organisation is about health: that is context enough for a place name.
+    anchored = any(not hit.term.needs for hit in candidates)
+    candidates = [
+        hit
+        for hit in candidates
+        if not hit.term.needs
+        or (anchored and HEALTH in hit.term.needs)
+        or _has_context(hit, contexts, searched)
+    ]
+    return [
+        hit
+        for hit in candidates
+        if not any(
+            other.term.org != hit.term.org
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and (other.end - other.start) > (hit.end - hit.start)
+            for other in candidates
+        )
+    ]
+
+
+def _apply_exclusions(candidates: list[Hit], excludes: dict[int, list[Hit]]) -> list[Hit]:
+    kept = []
+    for hit in candidates:
+        found = excludes.get(hit.term.org)
+        if found and hit.term.kind in NAMES:
+            own = [c for c in candidates if c.term.org == hit.term.org and c.term.kind in NAMES]
+            if any(not any(_covers(ex, c) for c in own) for ex in found):
+                continue  # an exclusion elsewhere in the post: none of this organisation's names count
+            if any(_covers(ex, hit) for ex in found):
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _covers(outer: Hit, inner: Hit) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _has_context(hit: Hit, contexts: list[Hit], searched: str) -> bool:
+    first = searched.count(" ", 0, hit.start + 1)
+    last = first + searched.count(" ", hit.start + 1, hit.end - 1)
+    for context in contexts:
+        if context.term.group not in hit.term.needs or _covers(hit, context):
+            continue
+        context_first = searched.count(" ", 0, context.start + 1)
+        context_last = context_first + searched.count(" ", context.start + 1, context.end - 1)
+        if context_first - last <= CONTEXT_WINDOW and first - context_last <= CONTEXT_WINDOW:
+            return True
+    return False
+
+
+def _method(hit: Hit) -> str:
+    return "hashtag" if hit.term.hashtag else hit.term.kind
+
+
+def _rank(hit: Hit) -> tuple[int, int, int]:
+    """Handles first, then hashtags, names and aliases; then the earliest and the longest."""
+    return METHOD_RANK[_method(hit)], hit.start, hit.start - hit.end
+
+
+def _original(text: str, searched: str, spans: list[tuple[int, int]], hit: Hit) -> str:
+    """The words of ``text`` that the hit covers, as the author wrote them."""
+    first = searched.count(" ", 0, hit.start + 1) - 1
+    last = first + searched.count(" ", hit.start + 1, hit.end - 1)
+    if not spans or first >= len(spans):
+        return searched[hit.start : hit.end].strip()[:300]
+    start, end = spans[first][0], spans[min(last, len(spans) - 1)][1]
+    return text[start:end][:300]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from listener.config import Config
 from listener.matching.matcher import Matcher
@@ -74,3 +74,10 @@ def match_pending(
         result.mentions,
     )
     return result
+
+
+def count_unmatched(store: Store) -> int:
+    """Stored posts that mention no configured organisation: matched, kept out of reports, but counted."""
+    with store.transaction() as session:
+        mentioned = select(Mention.post_id).where(Mention.post_id == Post.id).exists()
+        return session.scalar(select(func.count()).select_from(Post).where(~mentioned)) or 0

@@ -436,6 +436,12 @@ def orgs_add(ctx: Context, code: str, config_file: Path | None) -> None:
             click.echo(f"  {key}: {', '.join(entry[key])}")
     if note:
         click.echo(f"warning: {trust.code} is{note.replace(' | ', ' ')}", err=True)
+        if trust.status() == "closed" and not trust.successors:
+            click.echo(
+                "  (the ODS etr file records closures, not successors: import succession pairs with "
+                "`listener orgs import-ods --kind successors FILE`)",
+                err=True,
+            )
 
 
 @orgs.command("import-ods")

@@ -82,3 +82,65 @@ organisations:
         assert sorted(session.scalars(sa.select(Mention.post_id))) == sorted(
             session.scalars(sa.select(Post.id))
         )
+
+
+WHITTINGTON_ONLY = """
+organisations:
+  - {code: RKE, name: Whittington Health NHS Trust, aliases: [Whittington Hospital]}
+"""
+WHITTINGTON_AMBIGUOUS = """
+organisations:
+  - code: RKE
+    name: Whittington Health NHS Trust
+    aliases: [Whittington Hospital]
+    ambiguous_aliases: [Whittington]
+    exclude: [panto]
+"""
+
+
+def test_changed_organisations_rematch_and_reports_follow(store, make_config, tmp_path):
+    from datetime import UTC, datetime
+
+    from listener.matching.runner import count_unmatched
+    from listener.reports.data import week_posts
+
+    rows = [
+        {"id": "1", "text": "Whittington panto tickets", "created_at": "2026-11-17T10:00:00Z"},
+        {"id": "2", "text": "6 hours in A&E at the Whittington", "created_at": "2026-11-17T11:00:00Z"},
+        {"id": "3", "text": "the Whittington Hospital car park", "created_at": "2026-11-17T12:00:00Z"},
+    ]
+    (tmp_path / "p.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    source = "sources:\n  - {name: f, kind: file, path: p.jsonl}\n"
+    week = (datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC))
+    config = make_config(source, organisations=WHITTINGTON_ONLY)
+    collect(store, config)
+    match_pending(store, config)
+    assert list(week_posts(store.engine, "RKE", *week)["text"]) == [rows[2]["text"]]
+    assert count_unmatched(store) == 2
+
+    wider = make_config(source, organisations=WHITTINGTON_AMBIGUOUS)
+    assert match_pending(store, wider).posts == 3  # the organisations changed: all posts are matched again
+    reported = week_posts(store.engine, "RKE", *week)
+    assert sorted(reported["text"]) == sorted([rows[1]["text"], rows[2]["text"]])
+    assert count_unmatched(store) == 1  # the panto post: counted, kept out of the report
+    with store.transaction() as session:
+        methods = dict(session.execute(sa.select(Mention.post_id, Mention.matched_text)).all())
+    assert sorted(methods.values()) == ["Whittington", "Whittington Hospital"]
+
+
+def test_match_command_reports_unmatched_posts(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from conftest import write_config
+
+    from listener.cli import cli
+
+    (tmp_path / "p.jsonl").write_text(
+        json.dumps({"id": "1", "text": "nothing", "created_at": "2026-11-17T10:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )
+    path = write_config(tmp_path, "sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(path), "collect"]).exit_code == 0
+    result = runner.invoke(cli, ["--config", str(path), "match", "--rematch"])
+    assert result.exit_code == 0, result.output
+    assert "1 stored posts mention no configured organisation (kept out of reports)" in result.output

@@ -10,12 +10,12 @@ Keys carry a space on each side, so a key only matches whole words ("leeds" neve
   (``#LeedsTeachingHospitals``), optionally with a common prefix (``#TeamGSTT``) or suffix (``#GSTTnurses``,
   ``#LTHTcharity``, ``#GSTT2026``) from ``affixes``;
 - an ambiguous alias (a place name such as "Whittington") counts only with a context term within
-  ``CONTEXT_WINDOW`` words: a health word or one of the organisation's ``context`` terms, or, for an alias with
+  ``CONTEXT_WINDOW`` words of it: a health word or one of the organisation's ``context`` terms, or, for an alias with
   its own ``context``, one of those;
 - an ``exclude`` term that covers a name or alias ("Dick Whittington") cancels that occurrence; any other
   exclusion in the post ("panto") cancels all of the organisation's name and alias matches in it. Handles and
   configured hashtags always count;
-- where one organisation's match lies inside a longer match of another, the longer one wins.
+- where a match lies inside a longer one ("Leeds" in "Leeds Teaching Hospitals"), the longer one wins.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
 
 MATCHER_VERSION = "2"
-CONTEXT_WINDOW = 12  # words either side of an ambiguous alias in which a context term must appear
+CONTEXT_WINDOW = 12  # at most this many words between an ambiguous alias and its context term
 METHOD_RANK = {"handle": 0, "hashtag": 1, "name": 2, "alias": 3, "fuzzy": 4}
 NAMES = ("name", "alias", "fuzzy")
 HEALTH = "health"  # the context group of the built-in health words
@@ -92,7 +92,8 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """Every configured organisation ``text`` mentions, best evidence first within each organisation."""
-        searched = normalise.joined(text)
+        folded = normalise.fold(text)
+        searched = normalise.searched_form(folded)
         hits = list(self._hits(searched))
         if not hits:
             return []
@@ -102,9 +103,8 @@ class Matcher:
             current = best.get(hit.term.org)
             if current is None or _rank(hit) < _rank(current):
                 best[hit.term.org] = hit
-        spans = normalise.token_spans(text)
         return [
-            Match(self.organisations[org].code, _method(hit), _original(text, searched, spans, hit))
+            Match(self.organisations[org].code, _method(hit), _original(text, folded, searched, hit))
             for org, hit in sorted(best.items())
         ]
 
@@ -188,11 +188,7 @@ def _accepted(hits: list[Hit], searched: str, organisations: tuple[OrganisationC
         hit
         for hit in candidates
         if not any(
-            other.term.org != hit.term.org
-            and other.start <= hit.start
-            and hit.end <= other.end
-            and (other.end - other.start) > (hit.end - hit.start)
-            for other in candidates
+            _covers(other, hit) and (other.end - other.start) > (hit.end - hit.start) for other in candidates
         )
     ]
 
@@ -223,7 +219,7 @@ def _has_context(hit: Hit, contexts: list[Hit], searched: str) -> bool:
             continue
         context_first = searched.count(" ", 0, context.start + 1)
         context_last = context_first + searched.count(" ", context.start + 1, context.end - 1)
-        if context_first - last <= CONTEXT_WINDOW and first - context_last <= CONTEXT_WINDOW:
+        if context_first - last - 1 <= CONTEXT_WINDOW and first - context_last - 1 <= CONTEXT_WINDOW:
             return True
     return False
 
@@ -237,11 +233,9 @@ def _rank(hit: Hit) -> tuple[int, int, int]:
     return METHOD_RANK[_method(hit)], hit.start, hit.start - hit.end
 
 
-def _original(text: str, searched: str, spans: list[tuple[int, int]], hit: Hit) -> str:
+def _original(text: str, folded: str, searched: str, hit: Hit) -> str:
     """The words of ``text`` that the hit covers, as the author wrote them."""
     first = searched.count(" ", 0, hit.start + 1) - 1
     last = first + searched.count(" ", hit.start + 1, hit.end - 1)
-    if not spans or first >= len(spans):
-        return searched[hit.start : hit.end].strip()[:300]
-    start, end = spans[first][0], spans[min(last, len(spans) - 1)][1]
-    return text[start:end][:300]
+    span = normalise.word_span(folded, first, last)
+    return (text[span[0] : span[1]] if span else searched[hit.start : hit.end].strip())[:300]

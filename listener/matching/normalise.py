@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from functools import lru_cache
 
 _TOKEN = re.compile(r"(?<![\w@#])[@#]\w+|\w+|&")
 _CANONICAL = {"saint": "st", "&": "and", "hospitals": "hospital", "hosp": "hospital"}
@@ -29,7 +28,9 @@ _VOWELS = "aeiouy"
 FUZZY_MIN_LENGTH = 5  # shorter words are too easily another word when one letter changes
 
 
-@lru_cache(maxsize=4096)
+_FOLD_TABLE: dict[int, str] = {ord(c): "'" for c in _APOSTROPHES}
+
+
 def _fold_char(char: str) -> str:
     """One character for one: lower-cased, without accents, apostrophes unified."""
     if char in _APOSTROPHES:
@@ -43,15 +44,26 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ``text`` without changing its length (so offsets stay valid)."""
-    if text.isascii():
-        return text.lower().translate(_ASCII_FOLD)
-    return "".join(_fold_char(char) for char in text)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered.translate(_ASCII_FOLD)
+    if len(lowered) != len(text):  # a few characters lower-case to two ("İ"): fold one by one
+        return "".join(_fold_char(char) for char in text)
+    for char in set(lowered):
+        if ord(char) > 127 and ord(char) not in _FOLD_TABLE:
+            _FOLD_TABLE[ord(char)] = _fold_char(char)
+    return lowered.translate(_FOLD_TABLE)
+
+
+def searched_form(folded: str) -> str:
+    """The searched form of an already folded text."""
+    words = " ".join(_TOKEN.findall(folded))
+    return _CANONICAL_WORD.sub(_canonical, f" {words} ")
 
 
 def joined(text: str) -> str:
     """The searched form: `` word word word `` with a space before and after every word."""
-    words = " ".join(_TOKEN.findall(fold(text)))
-    return _CANONICAL_WORD.sub(_canonical, f" {words} ")
+    return searched_form(fold(text))
 
 
 def _canonical(found: re.Match[str]) -> str:
@@ -63,9 +75,10 @@ def words(text: str) -> list[str]:
     return joined(text).split()
 
 
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Where each word of ``joined(text)`` lies in ``text`` (start, end)."""
-    return [found.span() for found in _TOKEN.finditer(fold(text))]
+def word_span(folded: str, first: int, last: int) -> tuple[int, int] | None:
+    """Where words ``first`` to ``last`` (counted from 0) of the searched form lie in the text (start, end)."""
+    found = list(itertools.islice(_TOKEN.finditer(folded), first, last + 1))
+    return (found[0].start(), found[-1].end()) if found else None
 
 
 def phrase_variants(phrase: str) -> list[str]:

@@ -22,7 +22,7 @@ from listener.orgs.directory import Trust
 
 _SUFFIX = re.compile(r",?\s+NHS(\s+FOUNDATION)?\s+TRUST$", re.IGNORECASE)
 _UPPER = {"NHS", "UK", "ICB", "CIC", "UCL", "UCLH", "2GETHER"}
-_LOWER = {"and", "of", "the", "for", "in", "on", "at", "upon", "under", "with"}
+_LOWER = {"and", "of", "the", "for", "in", "on", "at", "upon", "under", "with", "super", "le"}
 _SERVICE_WORDS = {
     "hospital", "infirmary", "health", "healthcare", "care", "ambulance", "university", "teaching",
     "partnership", "community", "children", "women", "mental", "foundation", "service", "services", "clinic",
@@ -35,15 +35,17 @@ def title_case(name: str) -> str:
     """``GUY'S AND ST. THOMAS' NHS FOUNDATION TRUST`` -> ``Guy's and St. Thomas' NHS Foundation Trust``."""
     words = []
     for index, word in enumerate(name.split()):
-        bare = word.strip(",.()").upper()
-        if bare in _UPPER:
-            words.append(word.upper())
-        elif index and word.lower() in _LOWER:
-            words.append(word.lower())
-        else:
-            words.append(re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), word.lower(), count=1))
-    titled = " ".join(words)
-    return re.sub(r"(\w)'S\b", r"\1's", re.sub(r"-(\w)", lambda m: "-" + m.group(1).lower(), titled))
+        parts = [_title_part(part, first=index == 0 and n == 0) for n, part in enumerate(word.split("-"))]
+        words.append("-".join(parts))
+    return re.sub(r"(\w)'S\b", r"\1's", " ".join(words))
+
+
+def _title_part(part: str, *, first: bool) -> str:
+    if part.strip(",.()").upper() in _UPPER:
+        return part.upper()
+    if not first and part.lower() in _LOWER:
+        return part.lower()
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), part.lower(), count=1)
 
 
 def short_name(name: str) -> str:

@@ -1,0 +1,184 @@
+"""The matcher's rules, one case each: normalisation, word bounds, hashtags, context, exclusions, misspellings."""
+
+import pytest
+
+from listener.config import parse_config
+from listener.matching import Matcher
+from listener.matching.matcher import CONTEXT_WINDOW
+
+CONFIG = parse_config(
+    {
+        "organisations": [
+            {
+                "code": "RJ1",
+                "name": "Guy's and St Thomas' NHS Foundation Trust",
+                "aliases": ["Guy's and St Thomas'", "St Thomas' Hospital"],
+                "handles": ["GSTTnhs"],
+                "hashtags": ["GSTT"],
+            },
+            {
+                "code": "RR8",
+                "name": "Leeds Teaching Hospitals NHS Trust",
+                "aliases": ["Leeds Teaching Hospitals", "St James's Hospital", "LGI"],
+                "handles": ["LeedsHospitals"],
+                "hashtags": ["LTHT"],
+            },
+            {
+                "code": "RKE",
+                "name": "Whittington Health NHS Trust",
+                "aliases": ["Whittington Hospital"],
+                "ambiguous_aliases": ["Whittington"],
+                "context": ["Archway"],
+                "exclude": ["Dick Whittington", "panto"],
+            },
+            {
+                "code": "RYJ",
+                "name": "Imperial College Healthcare NHS Trust",
+                "ambiguous_aliases": [{"alias": "St Mary's Hospital", "context": ["Paddington"]}],
+            },
+            {
+                "code": "R1F",
+                "name": "Isle of Wight NHS Trust",
+                "ambiguous_aliases": [{"alias": "St Mary's Hospital", "context": ["Newport"]}],
+            },
+            {"code": "RGD", "name": "Leeds and York Partnership NHS Foundation Trust", "aliases": ["Leeds"]},
+        ]
+    }
+)
+MATCHER = Matcher(CONFIG.organisations)
+
+
+def found(text):
+    return [(m.org_code, m.method, m.matched_text) for m in MATCHER.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "St Thomas' Hospital",
+        "St. Thomas's Hospital",
+        "Saint Thomas Hospital",
+        "ST THOMAS’ HOSPITAL",
+        "st thomas hospital",
+        "St Thomas’s hospitals",
+        "St. Thomas' Hosp",
+    ],
+)
+def test_apostrophes_punctuation_case_and_saint(text):
+    assert found(f"At {text} today") == [("RJ1", "alias", text)]
+
+
+@pytest.mark.parametrize("text", ["Guys and St Thomas", "Guy's & St Thomas'", "guys & st thomas's"])
+def test_possessives_with_or_without_apostrophes(text):
+    assert [m[0] for m in found(f"{text} lost my letter")] == ["RJ1"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LGIS committee",
+        "the BLGI index",
+        "email me@gsttnhs.nhs.uk",
+        "follow @GSTTnhsCharity",
+        "#GSTTxyz",
+        "Leedsfield Road",
+    ],
+)
+def test_word_bounded(text):
+    assert found(text) == []
+
+
+def test_handle_ranks_above_name_and_each_organisation_counts_once():
+    assert found("Guy's and St Thomas' (@GSTTnhs) and St Thomas' Hospital") == [("RJ1", "handle", "@GSTTnhs")]
+
+
+@pytest.mark.parametrize(
+    "text, matched",
+    [
+        ("#GSTT", "#GSTT"),
+        ("#GSTTnurses rock", "#GSTTnurses"),
+        ("#TeamGSTT", "#TeamGSTT"),
+        ("#GSTT2026 open day", "#GSTT2026"),
+        ("#gstt_and_proud", "#gstt_and_proud"),
+        ("#GSTTnhs", "#GSTTnhs"),  # a handle used as a hashtag
+        ("#GuysAndStThomas", "#GuysAndStThomas"),  # an alias written as one word
+    ],
+)
+def test_hashtags_with_prefixes_and_suffixes(text, matched):
+    assert found(text) == [("RJ1", "hashtag", matched)]
+
+
+def test_hashtag_suffix_must_be_a_known_word():
+    assert found("#LTHTcharity run") == [("RR8", "hashtag", "#LTHTcharity")]
+    assert found("#LTHTqwerty") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Waited 5 hours in A&E at the Whittington", ["RKE"]),
+        ("Whittington is a village near Lichfield", []),
+        ("Walked up from Archway to the Whittington", ["RKE"]),  # the organisation's own context term
+        ("Whittington " + "word " * CONTEXT_WINDOW + "hospital", ["RKE"]),
+        ("Whittington " + "word " * (CONTEXT_WINDOW + 1) + "hospital", []),
+        ("Whittington and LGI", ["RKE", "RR8"]),  # a certain NHS mention elsewhere is context enough
+    ],
+)
+def test_ambiguous_alias_needs_context(text, expected):
+    assert sorted(m[0] for m in found(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("St Mary's Hospital Paddington", ["RYJ"]),
+        ("St Mary's Hospital in Newport", ["R1F"]),
+        ("St Mary's Hospital A&E", []),  # a health word is not enough: the alias names its own context
+    ],
+)
+def test_ambiguous_alias_with_its_own_context(text, expected):
+    assert [m[0] for m in found(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Dick Whittington at the hospital", []),  # the exclusion covers the alias
+        ("Dick Whittington tickets, then the Whittington Hospital for my scan", ["RKE"]),  # only that one
+        ("Whittington Hospital panto for the children's ward", []),  # exclusion elsewhere: none count
+    ],
+)
+def test_exclusions(text, expected):
+    assert [m[0] for m in found(text)] == expected
+
+
+def test_longer_match_of_another_organisation_wins():
+    # "Leeds" is an alias of RGD, but here it is part of RR8's name
+    assert found("Leeds Teaching Hospitals are hiring") == [("RR8", "alias", "Leeds Teaching Hospitals")]
+    assert [m[0] for m in found("Leeds and York Partnership")] == ["RGD"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Whitington Hospital", "Whittington Hosptial", "Whittington Hopsital", "Whittingtonn Hospital"]
+)
+def test_one_misspelt_word_matches_as_fuzzy(text):
+    assert found(text) == [("RKE", "fuzzy", text)]
+
+
+def test_misspellings_of_short_words_and_two_misspellings_do_not_match():
+    assert found("Whitington Hosptial") == []
+    assert found("LGU") == []
+
+
+def test_matched_text_is_the_original_text_after_emoji_and_accents():
+    text = "😡😡 Café then ST. JAMES’S HOSPITAL, ward 5"
+    assert found(text) == [("RR8", "alias", "ST. JAMES’S HOSPITAL")]
+
+
+def test_key_changes_with_any_matching_setting():
+    wider = parse_config(
+        {"organisations": [{**CONFIG.organisations[2].model_dump(), "exclude": ["Dick Whittington"]}]}
+    )
+    narrower = parse_config({"organisations": [CONFIG.organisations[2].model_dump()]})
+    assert Matcher(wider.organisations).key != Matcher(narrower.organisations).key
+    assert Matcher(narrower.organisations).key == Matcher(narrower.organisations).key

@@ -1,0 +1,198 @@
+"""The NHS organisation directory: shipped data, search, ODS imports, and adding an organisation to config."""
+
+import csv
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from listener.cli import cli
+from listener.config import load_config
+from listener.errors import UsageError
+from listener.orgs.aliases import suggest, title_case
+from listener.orgs.directory import ORGS_DIR_ENV, load_directory, shipped_directory
+from listener.orgs.ods import STANDARD_FIELDS, TRUST_COLUMNS, import_ods
+
+
+@pytest.fixture(autouse=True)
+def _own_orgs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(ORGS_DIR_ENV, str(tmp_path / "orgs"))
+
+
+def shipped_rows():
+    with (shipped_directory() / "trusts.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def as_standard_format(rows):
+    """The headed rows written back as ODS publishes them: 27 quoted fields, no header."""
+    lines = []
+    for row in rows:
+        fields = [""] * 27
+        for column, number in STANDARD_FIELDS.items():
+            fields[number - 1] = row[column]
+        lines.append(fields)
+    return lines
+
+
+def test_shipped_directory_has_every_trust_and_icb():
+    directory = load_directory()
+    assert len(directory.trusts) == 274
+    assert sum(t.status(date(2026, 1, 1)) == "open" for t in directory.trusts.values()) >= 199
+    assert len(directory.icbs) == 42
+    trust = directory.get("rj1")
+    assert (trust.region, trust.town, trust.postcode_district) == ("London", "LONDON", "SE1")
+    assert directory.icb_name("QYG") == "NHS Cheshire and Merseyside Integrated Care Board"
+    assert (shipped_directory() / "NOTICE.md").read_text().count("Open Government Licence") == 1
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [("RKE", "RKE"), ("whittington", "RKE"), ("Royal Free", "RAL"), ("NW3 2QG", "RAL"), ("LS9", "RR8")],
+)
+def test_search_by_code_name_town_or_postcode(query, code):
+    assert load_directory().search(query)[0].code == code
+
+
+def test_search_by_town_and_hospital_in_the_address():
+    codes = [t.code for t in load_directory().search("sunderland royal hospital")]
+    assert codes[0] == "R0B"
+
+
+def test_unknown_code_names_close_matches():
+    with pytest.raises(UsageError, match="RKE"):
+        load_directory().get("whittington")
+
+
+def test_closed_and_not_yet_open():
+    directory = load_directory()
+    assert directory.get("RAP").status(date(2026, 1, 1)) == "closed"
+    assert directory.get("K0N6A").status(date(2026, 1, 1)) == "not yet open"
+
+
+def test_import_the_standard_headerless_format(tmp_path):
+    rows = shipped_rows()[:5]
+    etr = tmp_path / "etr.csv"
+    with etr.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(as_standard_format(rows))
+    target, count = import_ods(etr, "trusts", tmp_path / "orgs")
+    assert count == 5
+    directory = load_directory()
+    assert directory.source == tmp_path / "orgs"
+    assert list(directory.trusts) == [row["org_code"] for row in rows]
+    assert directory.get(rows[2]["org_code"]).name == rows[2]["name"]
+    with target.open(encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == list(TRUST_COLUMNS)
+
+
+def test_import_the_headed_copy_and_successors(tmp_path):
+    import_ods(shipped_directory() / "trusts.csv", "trusts", tmp_path / "orgs")
+    successions = tmp_path / "succ.csv"
+    successions.write_text("predecessor,successor\nRAP,G6V2S\n", encoding="utf-8")
+    import_ods(successions, "successors", tmp_path / "orgs")
+    assert load_directory().get("RAP").successors == ("G6V2S",)
+    result = CliRunner().invoke(cli, ["orgs", "search", "north middlesex"])
+    assert "CLOSED 2024-12-31; successor: G6V2S NORTH LONDON NHS FOUNDATION TRUST" in result.output
+
+
+def test_import_icbs_from_the_eccg_format(tmp_path):
+    eccg = tmp_path / "eccg.csv"
+    fields = [""] * 27
+    rows = [
+        ["QYG", "NHS CHESHIRE AND MERSEYSIDE INTEGRATED CARE BOARD", *fields[2:]],
+        ["01V", "SUB", *fields[2:]],
+    ]
+    with eccg.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    assert import_ods(eccg, "icbs", tmp_path / "orgs")[1] == 1
+    assert list(load_directory().icbs) == ["QYG"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("a,b,c\n", "27 fields"),
+        ("org_code,name\nRJ1,X\n", "lacks the columns"),
+        ('"not a code",' + '"",' * 25 + '""\n', "expected an ODS code"),
+    ],
+)
+def test_import_rejects_other_files_with_the_reason(tmp_path, content, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError, match=message):
+        import_ods(bad, "trusts", tmp_path / "orgs")
+    assert not (tmp_path / "orgs" / "trusts.csv").exists()
+
+
+def test_import_ods_command(tmp_path):
+    result = CliRunner().invoke(cli, ["orgs", "import-ods", str(shipped_directory() / "trusts.csv")])
+    assert result.exit_code == 0, result.output
+    assert f"wrote 274 trusts to {tmp_path / 'orgs' / 'trusts.csv'}" in result.output
+
+
+@pytest.mark.parametrize(
+    "ods, titled",
+    [
+        ("GUY'S AND ST THOMAS' NHS FOUNDATION TRUST", "Guy's and St Thomas' NHS Foundation Trust"),
+        ("THE QUEEN ELIZABETH HOSPITAL, KING'S LYNN, NHS FOUNDATION TRUST",
+         "The Queen Elizabeth Hospital, King's Lynn, NHS Foundation Trust"),
+        ("STOKE-ON-TRENT", "Stoke-on-Trent"),
+        ("2GETHER NHS FOUNDATION TRUST", "2GETHER NHS Foundation Trust"),
+    ],
+)  # fmt: skip
+def test_title_case(ods, titled):
+    assert title_case(ods) == titled
+
+
+def test_suggested_aliases():
+    directory = load_directory()
+    assert suggest(directory.get("RR8")) == {
+        "code": "RR8",
+        "name": "Leeds Teaching Hospitals NHS Trust",
+        "aliases": ["Leeds Teaching Hospitals", "St. James's University Hospital"],
+        "ambiguous_aliases": [],
+    }
+    royal_free = suggest(directory.get("RAL"))
+    assert royal_free["aliases"] == ["Royal Free Hospital"]
+    assert royal_free["ambiguous_aliases"] == ["Royal Free London"]  # a place name: needs context
+    assert suggest(directory.get("RFR"))["ambiguous_aliases"] == ["Rotherham"]
+    assert suggest(directory.get("RKE"))["aliases"] == ["Whittington Health", "Whittington Hospital"]
+
+
+CONFIG = """\
+# my listener config: keep this comment
+store:
+  url: sqlite:///listener.db   # the database
+organisations:
+  - code: RJ1
+    name: Guy's and St Thomas' NHS Foundation Trust
+    aliases: ["St Thomas' Hospital", "Guy's Hospital"]   # reviewed by comms
+
+# sources come next
+sources: []
+"""
+
+
+def test_add_keeps_comments_and_gives_a_valid_config(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["orgs", "add", "ral", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    for line in CONFIG.splitlines():
+        assert line in text
+    assert "  - code: RAL\n    name: Royal Free London NHS Foundation Trust\n" in text
+    assert "ambiguous_aliases: [Royal Free London]" in text
+    assert "# RAL: added by `listener orgs add`" in text
+    assert [org.code for org in load_config(path).organisations] == ["RJ1", "RAL"]
+
+
+def test_add_flags_a_closed_organisation_and_refuses_duplicates(tmp_path):
+    path = tmp_path / "config.yaml"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["orgs", "add", "RAP", "--config", str(path)])
+    assert result.exit_code == 0
+    assert "CLOSED 2024-12-31; successor not recorded" in result.output
+    assert "# WARNING | CLOSED 2024-12-31" in path.read_text(encoding="utf-8")
+    again = runner.invoke(cli, ["orgs", "add", "RAP", "--config", str(path)], catch_exceptions=True)
+    assert isinstance(again.exception, UsageError) and "already in organisations" in str(again.exception)

@@ -181,9 +181,14 @@ def _print_evaluation(config: Config, labelled: Path) -> None:
         expected = ",".join(sorted(mistake.post.orgs)) or "-"
         found = ",".join(sorted(mistake.found)) or "-"
         click.echo(f"  {mistake.post.id}: expected {expected}, found {found}: {mistake.post.text[:100]}")
-    click.echo(f"{'tag':<14} {'precision':>9} {'recall':>7} {'F1':>6}")
-    for tag, counts in sorted(result.by_tag.items()):
-        click.echo(f"{tag:<14} {counts.precision:>9.3f} {counts.recall:>7.3f} {counts.f1:>6.3f}")
+    click.echo(
+        f"{'tag':<16} {'precision':>9} {'recall':>7} {'F1':>6} {'right':>6} {'wrong':>6} {'missed':>6}"
+    )
+    for tag, c in sorted(result.by_tag.items()):
+        click.echo(
+            f"{tag:<16} {c.precision:>9.3f} {c.recall:>7.3f} {c.f1:>6.3f} "
+            f"{c.true_positives:>6} {c.false_positives:>6} {c.false_negatives:>6}"
+        )
     overall = result.overall
     click.echo(
         f"{result.posts} posts, {len(result.mistakes)} with a mistake: precision {overall.precision:.3f}, "

@@ -80,6 +80,8 @@ class Matcher:
         for key, terms in self._keys.items():
             self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(terms))))
         self._automaton.make_automaton()
+        self.key_count = len(self._keys)
+        del self._keys  # only needed while building
 
     @property
     def key(self) -> str:

@@ -5,11 +5,13 @@ Every scenario runs again afterwards: the next run must read no post already sto
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from listener.collectors.runner import collect
@@ -381,3 +383,26 @@ def test_recent_search_refuses_a_backfill_beyond_seven_days(make_config, fake):
 
     with pytest.raises(ConfigError, match=r"sources\[0\].*backfill: recent search reaches back 7 days"):
         x_config(make_config, fake, backfill="10d")
+
+
+def test_the_fake_answers_in_the_shape_x_documents(fake, error_bodies):
+    payloads = shared_data_dir() / "api_payloads"
+    example = json.loads((payloads / "x_search_recent_docs_example_with_expansions.json").read_text())["body"]
+    cassette = json.loads((payloads / "x_search_recent_tweets_tweepy_cassette.json").read_text())
+    fake.add_post("Just started learning Python and loving it!", "pythondev")
+    params = {
+        "query": "python",
+        "tweet.fields": "created_at,public_metrics,author_id",
+        "expansions": "author_id",
+        "user.fields": "username",
+        "max_results": 10,
+    }
+    answer = requests.get(
+        f"{fake.base_url}/2/tweets/search/recent", params=params, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    body = answer.json()
+    assert body.keys() == example.keys() and body["meta"].keys() == example["meta"].keys()
+    assert body["data"][0].keys() == example["data"][0].keys()
+    assert set(example["includes"]["users"][0]) - {"verified"} <= set(body["includes"]["users"][0])
+    rate_headers = {h for h in cassette["_response_headers"] if h.startswith("x-rate-limit")}
+    assert rate_headers and rate_headers <= {h.lower() for h in answer.headers}

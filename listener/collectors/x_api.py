@@ -43,7 +43,15 @@ TRANSIENT = (
 MAX_RATE_LIMIT_WAITS = 3
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 60.0
-ARCHIVE_MIN_INTERVAL_SECONDS = 1.0  # full-archive search allows 1 request per second per app
+ARCHIVE_MIN_INTERVAL_SECONDS = 1.0
+LOGGED_PARAMS = (
+    "since_id",
+    "start_time",
+    "until_id",
+    "end_time",
+    "next_token",
+    "max_results",
+)  # full-archive search allows 1 request per second per app
 
 
 class RebasedSession(requests.Session):
@@ -111,6 +119,7 @@ class XApi:
         while True:
             self._pace()
             self.requests += 1
+            log.info("X %s %s", method.__name__, _loggable(params))
             try:
                 return method(**params)
             except tweepy.TooManyRequests as exc:
@@ -187,6 +196,14 @@ class XApi:
                 "from this source stops until then"
             )
         return CollectorError(f"X refused the request ({said})")
+
+
+def _loggable(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters that say which page was asked for (the query is logged once per stream by the collector)."""
+    shown = {k: v for k, v in params.items() if k in LOGGED_PARAMS}
+    if "ids" in params:
+        shown["ids"] = f"{len(params['ids'])} ids"
+    return shown
 
 
 def _problem(response: requests.Response) -> dict[str, Any]:

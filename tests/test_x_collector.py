@@ -189,6 +189,26 @@ def test_an_interrupted_run_neither_loses_nor_duplicates_posts(store, make_confi
     assert_next_run_adds_nothing(store, config, fake)
 
 
+def test_until_bounds_a_run_and_the_next_run_reads_only_the_rest(store, make_config, fake):
+    older = seed(fake, 30)
+    newer = fresh(fake, 5)
+    config = x_config(make_config, fake)
+    result = collect(store, config, until=datetime.now(UTC) - timedelta(hours=1))[0]
+    assert result.status == "ok" and stored(store) == set(older) and "end_time" in fake.served[0].params
+    after = run_reading_only_new(store, config, fake)
+    assert after.total("posts_read") == 5 and stored(store) == set(older) | set(newer)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_the_bearer_token_never_reaches_the_log(store, make_config, fake, caplog):
+    seed(fake, 3)
+    config = x_config(make_config, fake)
+    with caplog.at_level(logging.DEBUG):
+        run(store, config)
+    assert "search_recent_tweets" in caplog.text and TOKEN not in caplog.text
+    assert_next_run_adds_nothing(store, config, fake)
+
+
 def test_a_post_two_queries_return_is_stored_once(store, make_config, fake):
     config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS)
     assert len(XCollector(config.sources[0], config).streams()) == 3

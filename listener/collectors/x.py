@@ -13,7 +13,8 @@ committed either, so each intermediate page saves an *in-progress* cursor with t
 one: ``{"since_id": S, "until_id": O, "newest_id": N}``, O being the oldest post committed so far. The next run
 first finishes the interrupted one with ``since_id=S, until_id=O`` (exactly the posts not read yet: ids are
 time-ordered and both bounds are exclusive), saves ``{"since_id": N}``, then reads what is newer than N. Posts
-are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. The first run of
+are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. (X bills a post
+fetched twice in one UTC day once, but the next run may fall on another day, and the budgets count every read.) The first run of
 a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies).
 
 **Budgets.** ``max_posts_per_run`` is shared fairly between the streams of a run and ``monthly_post_budget``

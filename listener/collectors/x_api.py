@@ -168,7 +168,10 @@ class XApi:
     def _back_off(self, exc: Exception, failures: int) -> None:
         what = _describe(exc)
         if failures > self.max_retries:
-            raise CollectorError(f"X failed {failures} times in a row ({what}); giving up until the next run")
+            where = getattr(self.client.session, "base_url", TWEEPY_HOST)
+            raise CollectorError(
+                f"X at {where} failed {failures} times in a row ({what}); giving up until the next run"
+            )
         delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (failures - 1))
         delay = self.rng.uniform(delay / 2, delay)  # jitter: many clients retrying do not retry together
         log.warning(

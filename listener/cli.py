@@ -331,13 +331,15 @@ def status(ctx: Context) -> None:
       listener status
     """
     from listener.store.cursors import all_cursors
-    from listener.store.runs import latest_runs
+    from listener.store.runs import latest_runs, month_to_date_reads
 
     store = ctx.store()
+    budgets = {s.name: s.options.monthly_post_budget for s in ctx.config.sources if s.kind == "x"}
     try:
         with store.transaction() as session:
             runs = latest_runs(session)
             cursors = {(c.source, c.stream): c.value for c in all_cursors(session)}
+            month_reads = {name: month_to_date_reads(session, name) for name in budgets}
     finally:
         store.close()
     configured = [s.name for s in ctx.config.sources]
@@ -353,6 +355,51 @@ def status(ctx: Context) -> None:
             f"{cursors.get((run.source, run.stream), 'none')}"
             + (f"; last error: {run.error}" if run.error else "")
         )
+    for name, budget in budgets.items():
+        click.echo(
+            f"{name}: {month_reads[name]} posts read this month (UTC) of a monthly_post_budget of {budget} "
+            f"({100 * month_reads[name] / budget:.0f}%)"
+        )
+
+
+@cli.group()
+def compliance() -> None:
+    """Keep stored posts in step with the platforms: delete what their authors deleted or hid.
+
+    \b
+    Example:
+      listener compliance x
+    """
+
+
+@compliance.command("x")
+@click.option("--source", "source_name", metavar="NAME", help="The X source whose token and budget to use.")
+@pass_context
+def compliance_x(ctx: Context, source_name: str | None) -> None:
+    """Re-check stored X posts, 100 per request, and delete those X no longer returns.
+
+    X's developer policy requires deleting posts that were deleted, protected, suspended or withheld on X.
+    Lookups are billed like search reads and count against the source's monthly_post_budget. Each check is
+    recorded in the compliance_checks table. Exits 1 if the check could not finish.
+
+    \b
+    Example:
+      listener compliance x --source x-search
+    """
+    from listener.compliance import check_x_posts
+
+    store = ctx.store()
+    try:
+        result = check_x_posts(store, ctx.config, source_name)
+    finally:
+        store.close()
+    click.echo(
+        f"{result.source}: {result.status}, {result.checked} stored X posts checked, {result.read} still on X, "
+        f"{result.deleted} deleted, {result.requests} requests"
+        + (f": {result.error}" if result.error else "")
+    )
+    if result.status != "ok":
+        sys.exit(EXIT_FAILED)
 
 
 @cli.group()

@@ -100,5 +100,11 @@ class Collector(ABC):
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         """Yield pages of posts newer than ``cursor`` and, when ``until`` is given, created before it."""
 
+    def set_month_to_date_reads(self, reads: int) -> None:  # noqa: B027 - optional hook
+        """Called by the runner before the first stream: posts this source read since the 1st of the month (UTC).
+
+        Collectors of billed APIs use it to stop before a monthly budget is passed.
+        """
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release network clients; called by the runner after the last stream."""

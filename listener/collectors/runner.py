@@ -27,7 +27,7 @@ from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.models import Mention, Post, utcnow
 from listener.store.posts import insert_new_posts, sync_organisations
-from listener.store.runs import RunCounts, finish_run, start_run
+from listener.store.runs import RunCounts, finish_run, month_to_date_reads, start_run
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,8 @@ def collect_source(
     result = SourceResult(source.name)
     try:
         collector = collector_class(source.kind)(source, config)
+        with store.transaction() as session:
+            collector.set_month_to_date_reads(month_to_date_reads(session, source.name))
         streams = collector.streams()
     except ListenerError as exc:
         result.streams.append(_record_failure(store, source.name, "*", exc))

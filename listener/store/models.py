@@ -175,6 +175,26 @@ class CollectionRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class ComplianceCheck(Base):
+    """One run of `listener compliance`: stored posts re-checked against the platform, and those it no longer
+    serves deleted (with their mentions and scores)."""
+
+    __tablename__ = "compliance_checks"
+    __table_args__ = (Index("ix_compliance_checks_source_started", "source", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(32), default="running")
+    requests: Mapped[int] = mapped_column(default=0)
+    posts_checked: Mapped[int] = mapped_column(default=0)
+    posts_read: Mapped[int] = mapped_column(default=0)
+    posts_deleted: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class Cursor(Base):
     """Where a stream's next collection starts: a small JSON bookmark, saved with the posts it covers."""
 

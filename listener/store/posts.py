@@ -32,6 +32,26 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
     return list(session.scalars(statement, list(unique.values())))
 
 
+def delete_posts(session: Session, platform: str, native_ids: Iterable[str]) -> int:
+    """Delete these posts; their mentions and scores go with them (ON DELETE CASCADE). Returns how many."""
+    ids = list(native_ids)
+    if not ids:
+        return 0
+    statement = delete(Post).where(Post.platform == platform, Post.native_id.in_(ids))
+    return session.execute(statement).rowcount
+
+
+def stored_native_ids(session: Session, platform: str, after_id: int, limit: int) -> list[tuple[int, str]]:
+    """(id, native_id) of up to ``limit`` stored posts of a platform with id above ``after_id``, in id order."""
+    query = (
+        select(Post.id, Post.native_id)
+        .where(Post.platform == platform, Post.id > after_id)
+        .order_by(Post.id)
+        .limit(limit)
+    )
+    return [(row.id, row.native_id) for row in session.execute(query)]
+
+
 def sync_organisations(session: Session, organisations: Iterable[OrganisationConfig]) -> None:
     """Make the organisations table match the config (reports and the analyst view read names from it)."""
     wanted = {org.code: org for org in organisations}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener.store.models import CollectionRun, utcnow
+from listener.store.models import CollectionRun, ComplianceCheck, utcnow
 
 
 @dataclass
@@ -57,3 +58,45 @@ def latest_runs(session: Session) -> list[CollectionRun]:
         .order_by(CollectionRun.source, CollectionRun.stream)
     )
     return list(session.scalars(query))
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    """Midnight UTC on the first day of the month of ``now`` (default: this month)."""
+    return (now or utcnow()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_to_date_reads(session: Session, source: str, now: datetime | None = None) -> int:
+    """Posts the source read from its API since the 1st of the month (UTC): collection runs plus compliance
+    checks, since both are billed."""
+    since = month_start(now)
+    total = 0
+    for table in (CollectionRun, ComplianceCheck):
+        query = select(func.coalesce(func.sum(table.posts_read), 0)).where(
+            table.source == source, table.started_at >= since
+        )
+        total += int(session.scalar(query))
+    return total
+
+
+def start_compliance_check(session: Session, source: str, platform: str) -> int:
+    check = ComplianceCheck(
+        source=source,
+        platform=platform,
+        started_at=utcnow(),
+        status="running",
+        requests=0,
+        posts_checked=0,
+        posts_read=0,
+        posts_deleted=0,
+    )
+    session.add(check)
+    session.flush()
+    return check.id
+
+
+def finish_compliance_check(session: Session, check_id: int, **values: object) -> None:
+    """Record how a check ended: status, requests, posts_checked, posts_read, posts_deleted, error."""
+    check = session.get(ComplianceCheck, check_id)
+    check.finished_at = utcnow()
+    for key, value in values.items():
+        setattr(check, key, value)

@@ -1,0 +1,373 @@
+"""``kind: x``: posts that mention the configured organisations, from X API v2 search (recent, or full archive).
+
+Every read is billed (pay-per-use, about $0.005 a post), so the collector is built never to read a post twice
+when it can avoid it. Each packed query (x_query.py) is a stream with its own cursor.
+
+**Cursors.** Search results come newest first, within a page and across pages, so a run cannot advance its
+lower bound page by page. A run reads ``since_id=S`` (exclusive) down to S through ``next_token`` pages; only when
+it has read the last page does it save ``{"since_id": N}``, where N is the *first* page's ``meta.newest_id`` (the
+newest post the run saw). Saving N earlier would lose every post between S and the page where a run stopped.
+
+An interrupted run (an error, a rate limit, the per-run budget) must not pay twice for the pages it already
+committed either, so each intermediate page saves an *in-progress* cursor with the same lower bound and an upper
+one: ``{"since_id": S, "until_id": O, "newest_id": N}``, O being the oldest post committed so far. The next run
+first finishes the interrupted one with ``since_id=S, until_id=O`` (exactly the posts not read yet: ids are
+time-ordered and both bounds are exclusive), saves ``{"since_id": N}``, then reads what is newer than N. Posts
+are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. (X bills a post
+fetched twice in one UTC day once, but the next run may fall on another day, and the budgets count every read.) The first run of
+a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies).
+
+**Budgets.** ``max_posts_per_run`` is shared fairly between the streams of a run and ``monthly_post_budget``
+counts the posts read this calendar month (UTC), as recorded in collection_runs. Each request asks for at most
+what is left (``max_results`` is 10 to 100), so a run stops *before* it would pass either budget.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Generator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import tweepy
+from pydantic import Field, field_validator, model_validator
+
+from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
+from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
+from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
+from listener.config import parse_duration
+from listener.errors import AuthenticationError, BudgetExhausted, CollectorError, RateLimited
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MIN_PAGE_SIZE = 10  # X refuses max_results below 10 on search
+RECENT_WINDOW = timedelta(days=7)
+WINDOW_MARGIN = timedelta(minutes=2)  # keep bounds safely inside the window X checks with its own clock
+TWEET_FIELDS = [
+    "created_at",
+    "lang",
+    "public_metrics",
+    "conversation_id",
+    "in_reply_to_user_id",
+    "referenced_tweets",
+    "entities",
+    "author_id",
+]
+EXPANSIONS = ["author_id"]
+USER_FIELDS = ["username"]
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+class XOptions(SourceOptions):
+    bearer_token_env: str = Field("X_BEARER_TOKEN", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    api_base_url: str = Field("https://api.twitter.com", pattern=r"^https?://[^\s/]+(/\S*)?$")
+    archive: bool = False
+    lang: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
+    include_own_posts: bool = False
+    extra_terms: dict[str, tuple[str, ...]] = {}
+    exclude: tuple[str, ...] = ()
+    backfill: timedelta = timedelta(days=7)
+    max_posts_per_run: int = Field(1000, ge=MIN_PAGE_SIZE)
+    monthly_post_budget: int = Field(10_000, ge=MIN_PAGE_SIZE)
+    max_wait: timedelta = timedelta(minutes=15)
+    timeout: float = Field(30.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)
+
+    @field_validator("backfill", "max_wait", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> Any:
+        return parse_duration(value).total_seconds() if isinstance(value, str) else value
+
+    @field_validator("extra_terms", mode="before")
+    @classmethod
+    def _upper_codes(cls, value: Any) -> Any:
+        return {str(k).strip().upper(): v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @model_validator(mode="after")
+    def _backfill_within_reach(self) -> XOptions:
+        if not self.archive and self.backfill > RECENT_WINDOW:
+            raise ValueError(
+                f"backfill: recent search reaches back 7 days, got {self.backfill}; set archive: true for more"
+            )
+        return self
+
+
+class XCollector(Collector):
+    kind = "x"
+    Options = XOptions
+    options: XOptions
+    # Injected by tests and benchmarks, so that nothing really waits.
+    sleep = staticmethod(time.sleep)
+    clock = staticmethod(time.time)
+
+    def __init__(self, source, config):
+        super().__init__(source, config)
+        env = self.options.bearer_token_env
+        token = os.environ.get(env, "").strip()
+        if not token:
+            raise CollectorError(
+                f"X bearer token missing: set the environment variable {env} (named by bearer_token_env of "
+                f"source {self.name})"
+            )
+        limit = ARCHIVE_QUERY_LIMIT if self.options.archive else RECENT_QUERY_LIMIT
+        self.queries = {
+            q.stream: q
+            for q in build_queries(
+                config.organisations,
+                limit=limit,
+                include_own_posts=self.options.include_own_posts,
+                lang=self.options.lang,
+                exclude=self.options.exclude,
+                extra_terms=self.options.extra_terms,
+            )
+        }
+        client = XClient(token, api_base_url=self.options.api_base_url, timeout=self.options.timeout)
+        self.api = XApi(
+            client,
+            token_env=env,
+            max_retries=self.options.max_retries,
+            max_wait=self.options.max_wait,
+            min_interval=ARCHIVE_MIN_INTERVAL_SECONDS if self.options.archive else 0.0,
+            sleep=self.sleep,
+            clock=self.clock,
+            rng=random.Random(),
+        )
+        self.month_reads = 0  # this month's reads before this run (set by the runner)
+        self.run_reads = 0
+        self._stream_left = 0
+        self._stopped: CollectorError | None = None
+
+    def set_month_to_date_reads(self, reads: int) -> None:
+        self.month_reads = reads
+
+    def streams(self) -> list[str]:
+        unknown = set(self.options.extra_terms) - {o.code for o in self.config.organisations}
+        if unknown:
+            raise CollectorError(
+                f"source {self.name}: extra_terms names unknown organisations: {sorted(unknown)}"
+            )
+        if not self.queries:
+            raise CollectorError(f"source {self.name}: no organisations in config to search for")
+        return list(self.queries)
+
+    def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
+        if (
+            self._stopped is not None
+        ):  # the whole source is stopped: do not pay for a request to hear it again
+            raise type(self._stopped)(f"{self._stopped} (not tried: an earlier stream was stopped)")
+        query = self.queries[stream]
+        log.info("%s %s: query %s", self.name, stream, query.text)
+        self._stream_left = self._stream_share(stream)
+        cursor = dict(cursor or {})
+        if "until_id" in cursor:  # an interrupted run: finish it before reading anything newer
+            finished = yield from self._read_pass(query, cursor, until)
+            if not finished:
+                return
+            cursor = {"since_id": cursor["newest_id"]}
+        yield from self._read_pass(query, cursor, until)
+
+    def _stream_share(self, stream: str) -> int:
+        """A fair part of what is left of max_posts_per_run: the rest divided by the streams still to run."""
+        names = list(self.queries)
+        streams_left = len(names) - names.index(stream)
+        return (self.options.max_posts_per_run - self.run_reads) // streams_left
+
+    def _read_pass(
+        self, query: SearchQuery, cursor: dict[str, Any], until: datetime | None
+    ) -> Generator[Page, None, bool]:
+        """Read every page newer than the cursor's lower bound; return whether the last page was reached."""
+        lower = self._lower_bound(cursor)
+        until_id, newest = cursor.get("until_id"), cursor.get("newest_id")
+        next_token = None
+        while True:
+            size = self._page_size(query)
+            if size is None:
+                return False
+            params = {**_request_bounds(lower, until_id, until), "max_results": size}
+            if next_token:
+                params["next_token"] = next_token
+            response, requests = self._search(query, params)
+            data = response.data or []
+            newest = newest or response.meta.get("newest_id")
+            next_token = response.meta.get("next_token")
+            self.run_reads += len(data)
+            self._stream_left -= len(data)
+            _log_partial_errors(self.name, response.errors)
+            posts = [p for p in _posts(response) if until is None or p.created_at < until]
+            if (
+                next_token
+            ):  # more pages: keep the lower bound, narrow the upper one (see the module docstring)
+                saved = {**_stored(lower), "until_id": response.meta.get("oldest_id"), "newest_id": newest}
+                yield Page(posts=posts, cursor=saved if data else None, requests=requests, read=len(data))
+                continue
+            yield Page(
+                posts=posts,
+                cursor={"since_id": newest} if newest else None,
+                requests=requests,
+                read=len(data),
+            )
+            return True
+
+    def _search(self, query: SearchQuery, params: dict[str, Any]) -> tuple[tweepy.Response, int]:
+        before = self.api.requests
+        try:
+            response = self.api.search(
+                query.text,
+                archive=self.options.archive,
+                tweet_fields=TWEET_FIELDS,
+                expansions=EXPANSIONS,
+                user_fields=USER_FIELDS,
+                **params,
+            )
+        except CollectorError as exc:
+            exc.requests += self.api.requests - before  # a failed page still cost requests
+            if isinstance(exc, AuthenticationError | BudgetExhausted | RateLimited):
+                self._stopped = exc
+            raise
+        return response, self.api.requests - before
+
+    def _page_size(self, query: SearchQuery) -> int | None:
+        """How many posts the next request may ask for; None when the run's share is used up."""
+        month_left = self.options.monthly_post_budget - self.month_reads - self.run_reads
+        if month_left < MIN_PAGE_SIZE:
+            raise BudgetExhausted(
+                f"source {self.name}: monthly_post_budget reached ({self.month_reads + self.run_reads} of "
+                f"{self.options.monthly_post_budget} posts read this month, UTC); collection resumes next "
+                "month, or raise monthly_post_budget"
+            )
+        size = min(PAGE_SIZE, month_left, self._stream_left)
+        if size < MIN_PAGE_SIZE:
+            log.info(
+                "%s %s: this stream's share of max_posts_per_run (%d) is used; it resumes on the next run",
+                self.name,
+                query.stream,
+                self.options.max_posts_per_run,
+            )
+            return None
+        return size
+
+    def _lower_bound(self, cursor: dict[str, Any]) -> dict[str, Any]:
+        """``since_id`` from the cursor, else ``start_time``; kept inside the 7 days recent search reaches."""
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        window_start = None if self.options.archive else now - RECENT_WINDOW + WINDOW_MARGIN
+        if "since_id" in cursor:
+            since = snowflake_time(cursor["since_id"])
+            if window_start is None or since >= window_start:
+                return {"since_id": cursor["since_id"]}
+            log.warning(
+                "%s: last read post is from %s, older than recent search reaches; posts before %s are "
+                "out of reach (a source with archive: true can fetch them)",
+                self.name,
+                since.isoformat(),
+                window_start.isoformat(),
+            )
+            return {"start_time": window_start}
+        start = (
+            datetime.fromisoformat(cursor["start_time"])
+            if "start_time" in cursor
+            else now - self.options.backfill
+        )
+        return {"start_time": max(start, window_start) if window_start else start}
+
+    def check_posts(self, ids: list[str]) -> tuple[set[str], int]:
+        """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), and posts read.
+
+        X answers a lookup with the posts it still serves in ``data`` and the others in ``errors``; an id in
+        neither is gone too. An error of another kind keeps the post (and is logged), so a transient problem never
+        deletes anything.
+        """
+        month_left = self.options.monthly_post_budget - self.month_reads - self.run_reads
+        if month_left < len(ids):
+            raise BudgetExhausted(
+                f"source {self.name}: checking {len(ids)} more posts would pass monthly_post_budget "
+                f"({self.options.monthly_post_budget}); the check resumes next month, or raise the budget"
+            )
+        response = self.api.lookup(ids, tweet_fields=["id"])
+        found = {str(t.id) for t in response.data or []}
+        self.run_reads += len(found)
+        kept = set()
+        for error in response.errors or []:
+            kind = str(error.get("type", "")).rsplit("/", 1)[-1]
+            if error.get("resource_id") in ids and kind not in GONE_PROBLEMS:
+                log.warning(
+                    "%s: post %s kept: X said %s", self.name, error.get("resource_id"), error.get("detail")
+                )
+                kept.add(str(error["resource_id"]))
+        return set(ids) - found - kept, len(found)
+
+
+GONE_PROBLEMS = {
+    "resource-not-found",
+    "not-authorized-for-resource",
+    "resource-unauthorized",
+    "resource-unavailable",
+}
+
+
+def snowflake_time(post_id: str | int) -> datetime:
+    """When an X post was created, from its id (ids are time-ordered 'snowflakes')."""
+    return datetime.fromtimestamp(((int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, UTC)
+
+
+def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:
+    """X takes one of since_id/start_time and one of until_id/end_time."""
+    bounds = dict(lower)
+    if until_id:
+        bounds["until_id"] = until_id
+    elif until is not None:
+        bounds["end_time"] = until
+    return bounds
+
+
+def _stored(lower: dict[str, Any]) -> dict[str, Any]:
+    """A lower bound as the cursor stores it (JSON: times as ISO 8601 text)."""
+    if "start_time" in lower:
+        return {"start_time": lower["start_time"].isoformat()}
+    return dict(lower)
+
+
+def _posts(response: tweepy.Response) -> list[CollectedPost]:
+    users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
+    posts = []
+    for tweet in response.data or []:
+        native_id = str(tweet.id)
+        metrics = tweet.public_metrics or {}
+        user = users.get(str(tweet.author_id))
+        posts.append(
+            CollectedPost(
+                platform="x",
+                native_id=native_id,
+                text=tweet.text,
+                created_at=tweet.created_at or snowflake_time(native_id),
+                url=f"https://x.com/i/web/status/{native_id}",  # no handle: authors stay pseudonymous
+                lang=tweet.lang,
+                author_id=str(tweet.author_id) if tweet.author_id else None,
+                author_handle=user.username if user else None,
+                reply_count=metrics.get("reply_count"),
+                repost_count=metrics.get("retweet_count"),
+                like_count=metrics.get("like_count"),
+                quote_count=metrics.get("quote_count"),
+                raw=tweet.data,
+            )
+        )
+    return posts
+
+
+def _log_partial_errors(source: str, errors: list[dict[str, Any]] | None) -> None:
+    """A 200 may carry errors[] next to good data (a referenced post not found...): keep the data, log the rest."""
+    for error in errors or []:
+        log.warning(
+            "%s: X reported a partial error, the rest of the page was kept: %s %s",
+            source,
+            error.get("title", ""),
+            error.get("detail", ""),
+        )

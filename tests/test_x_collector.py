@@ -1,0 +1,428 @@
+"""The X collector against a fake X API v2 on 127.0.0.1, through tweepy's real requests stack.
+
+Every scenario runs again afterwards: the next run must read no post already stored and add no row.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from listener.collectors.runner import collect
+from listener.collectors.x import XCollector
+from listener.errors import CollectorError
+from listener.store.cursors import load_cursor, save_cursor
+from listener.store.models import CollectionRun, Post
+from listener.store.runs import month_to_date_reads
+from tests.fakes.x_api import TOKEN, FakeXApi, Fault, shared_data_dir, x_source_yaml
+
+# Three organisations whose terms do not fit together in a 512-character query: three streams.
+LONG_ORGANISATIONS = """
+organisations:
+  - code: RJ1
+    name: Guy's and St Thomas' NHS Foundation Trust
+    handles: [GSTTnhs]
+    aliases: ["St Thomas' Hospital", "Guy's Hospital", "Evelina London Children's Hospital",
+              "Royal Brompton Hospital", "Harefield Hospital", "Guy's Cancer Centre", "St Thomas' A&E"]
+  - code: RR8
+    name: Leeds Teaching Hospitals NHS Trust
+    handles: [LeedsHospitals]
+    aliases: [Leeds General Infirmary, "St James's University Hospital", "Chapel Allerton Hospital",
+              "Leeds Children's Hospital", "Seacroft Hospital", "Wharfedale Hospital", "Leeds Dental Institute"]
+  - code: RRK
+    name: University Hospitals Birmingham NHS Foundation Trust
+    handles: [uhbtrust]
+    aliases: ["Queen Elizabeth Hospital Birmingham", "Heartlands Hospital", "Good Hope Hospital",
+              "Solihull Hospital", "Birmingham Chest Clinic"]
+"""
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    with FakeXApi() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch):
+    """Nothing really waits: every sleep the collector asks for is recorded instead."""
+    slept: list[float] = []
+    monkeypatch.setattr(XCollector, "sleep", staticmethod(slept.append))
+    return slept
+
+
+@pytest.fixture
+def error_bodies():
+    """The fake answers faults with X's recorded error bodies from ../shared/data."""
+    path = shared_data_dir() / "api_payloads" / "x_error_examples.json"
+    if not path.exists():
+        reason = f"{path} is absent (X's recorded error bodies; set LISTENER_SHARED_DATA to its data folder)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def x_config(make_config, fake, organisations=None, **options):
+    body = x_source_yaml(fake.base_url, **options)
+    return make_config(body, organisations) if organisations else make_config(body)
+
+
+def seed(fake, count, text="Thank you @GSTTnhs for the care", start=timedelta(hours=5)):
+    """``count`` matching posts, oldest first, a minute apart, the oldest ``start`` ago."""
+    return [
+        fake.add_post(f"{text} ({n})", f"patient{n % 7}", age=start - timedelta(minutes=n))
+        for n in range(count)
+    ]
+
+
+def fresh(fake, count, text="Thank you @GSTTnhs"):
+    """``count`` posts created just now, after every post already in the fake."""
+    return [fake.add_post(f"{text} (new {n})", f"patient{n}") for n in range(count)]
+
+
+def run(store, config):
+    return collect(store, config)[0]
+
+
+def stored(store) -> set[str]:
+    with store.transaction() as session:
+        return set(session.scalars(sa.select(Post.native_id)))
+
+
+def cursor_of(store, config):
+    with store.transaction() as session:
+        return {
+            stream: load_cursor(session, "x-search", stream)
+            for stream in XCollector(config.sources[0], config).streams()
+        }
+
+
+def run_reading_only_new(store, config, fake):
+    """Run once; check it read no post stored before and none twice."""
+    before, mark = stored(store), len(fake.served)
+    result = run(store, config)
+    served = fake.served_ids(mark)
+    assert not set(served) & before, "a post already stored was read again"
+    assert len(served) == len(set(served)), "a post was read twice in one run"
+    return result
+
+
+def assert_next_run_adds_nothing(store, config, fake):
+    before, mark = stored(store), len(fake.served)
+    result = run(store, config)
+    assert result.status == "ok", result.streams
+    assert (result.total("posts_read"), result.total("posts_new")) == (0, 0)
+    assert fake.served_ids(mark) == [] and stored(store) == before
+
+
+def test_first_run_backfills_pages_newest_first_and_saves_since_id_at_the_end(store, make_config, fake):
+    wanted = seed(fake, 230)
+    fake.add_post("Nothing to do with any trust", "bystander")
+    fake.add_post("Our new ward opens today at Guy's Hospital", "GSTTnhs")  # the trust's own post
+    fake.add_post("Thank you @GSTTnhs, 3 days ago", "patient1", age=timedelta(days=3))  # before backfill
+    config = x_config(make_config, fake, backfill="2d")
+    result = run_reading_only_new(store, config, fake)
+    assert result.status == "ok"
+    assert stored(store) == set(wanted)
+    assert (result.total("posts_read"), result.total("posts_new"), result.total("requests")) == (230, 230, 3)
+    first, *rest = [s for s in fake.served if s.path.endswith("/recent")]
+    assert "start_time" in first.params and "since_id" not in first.params
+    assert first.params["max_results"] == "100" and "next_token" not in first.params
+    assert all("next_token" in s.params for s in rest)
+    assert list(cursor_of(store, config).values()) == [{"since_id": max(wanted, key=int)}]
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_posts_are_stored_with_pseudonymous_authors_and_org_handles_in_clear(store, make_config, fake):
+    fake.add_post("Proud of our team at @GSTTnhs", "GSTTnhs")
+    fake.add_post("Long wait at Leeds General Infirmary", "jane_public", lang="en")
+    run(store, x_config(make_config, fake, include_own_posts=True))
+    with store.transaction() as session:
+        rows = {p.author_handle: p for p in session.scalars(sa.select(Post))}
+    assert set(rows) == {"GSTTnhs", None}
+    private = rows[None]
+    assert private.author_key and "jane" not in private.author_key and "jane" not in (private.url or "")
+    assert private.url.startswith("https://x.com/i/web/status/") and private.lang == "en"
+    assert (private.like_count, private.reply_count, private.repost_count) == (2, 1, 0)
+    assert_next_run_adds_nothing(store, x_config(make_config, fake, include_own_posts=True), fake)
+
+
+def test_each_run_reads_only_posts_newer_than_the_last(store, make_config, fake):
+    config = x_config(make_config, fake)
+    seed(fake, 30)
+    run(store, config)
+    for _ in range(3):
+        new = fresh(fake, 4)
+        mark = len(fake.served)
+        result = run_reading_only_new(store, config, fake)
+        assert (result.total("posts_read"), result.total("posts_new"), result.total("requests")) == (4, 4, 1)
+        assert sorted(fake.served_ids(mark)) == sorted(new)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_an_interrupted_run_neither_loses_nor_duplicates_posts(store, make_config, fake):
+    """Page 1 is committed, page 2 fails: the next run reads exactly the unread posts, then the new ones."""
+    everything = seed(fake, 250)
+    config = x_config(make_config, fake, max_retries=1)
+    fake.script(None, "server_error", "server_error")
+    first = run(store, config)
+    assert first.status == "failed" and "503" in first.streams[0].error
+    assert (first.total("posts_read"), first.total("posts_new"), first.total("requests")) == (100, 100, 3)
+    (cursor,) = cursor_of(store, config).values()
+    assert set(cursor) == {"start_time", "until_id", "newest_id"}  # in progress: the lower bound did not move
+    assert cursor["newest_id"] == max(everything, key=int) and cursor["until_id"] == min(
+        stored(store), key=int
+    )
+    later = fresh(fake, 3)
+    second = run_reading_only_new(store, config, fake)
+    assert second.status == "ok"
+    assert (second.total("posts_read"), second.total("posts_new")) == (153, 153)
+    assert stored(store) == set(everything) | set(later)
+    assert list(cursor_of(store, config).values()) == [{"since_id": max(later, key=int)}]
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_until_bounds_a_run_and_the_next_run_reads_only_the_rest(store, make_config, fake):
+    older = seed(fake, 30)
+    newer = fresh(fake, 5)
+    config = x_config(make_config, fake)
+    result = collect(store, config, until=datetime.now(UTC) - timedelta(hours=1))[0]
+    assert result.status == "ok" and stored(store) == set(older) and "end_time" in fake.served[0].params
+    after = run_reading_only_new(store, config, fake)
+    assert after.total("posts_read") == 5 and stored(store) == set(older) | set(newer)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_the_bearer_token_never_reaches_the_log(store, make_config, fake, caplog):
+    seed(fake, 3)
+    config = x_config(make_config, fake)
+    with caplog.at_level(logging.DEBUG):
+        run(store, config)
+    assert "search_recent_tweets" in caplog.text and TOKEN not in caplog.text
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_post_two_queries_return_is_stored_once(store, make_config, fake):
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS)
+    assert len(XCollector(config.sources[0], config).streams()) == 3
+    every = fake.add_post(
+        "Transferred from Seacroft Hospital to Heartlands Hospital and Harefield Hospital", "p"
+    )
+    result = run(store, config)
+    assert stored(store) == {every}
+    assert (result.total("posts_read"), result.total("posts_new")) == (
+        3,
+        1,
+    )  # read by each query, stored once
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_rate_limit_within_max_wait_is_waited_out(store, make_config, fake, sleeps, error_bodies):
+    posts = seed(fake, 20)
+    fake.script(Fault("rate_limited", reset_in=120))
+    result = run(store, x_config(make_config, fake))
+    assert result.status == "ok" and stored(store) == set(posts)
+    assert len(sleeps) == 1 and 120 <= sleeps[0] <= 122
+    assert_next_run_adds_nothing(store, x_config(make_config, fake), fake)
+
+
+def test_a_rate_limit_beyond_max_wait_ends_the_run_cleanly(store, make_config, fake, sleeps, error_bodies):
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS, max_wait="15m")
+    posts = seed(fake, 20, text="Seen at Heartlands Hospital")
+    fake.script(Fault("rate_limited", reset_in=3600))
+    result = run(store, config)
+    assert [s.status for s in result.streams] == ["rate_limited"] * 3
+    assert "resumes on the next run" in result.streams[0].error and not result.failed
+    assert len(fake.served) == 1 and sleeps == []  # the other streams did not pay for another 429
+    assert stored(store) == set() and all(c is None for c in cursor_of(store, config).values())
+    assert run_reading_only_new(store, config, fake).status == "ok" and stored(store) == set(posts)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"), [("usage_capped", "usage cap"), ("credits_depleted", "no credits left")]
+)
+def test_usage_cap_and_depleted_credits_stop_the_source(store, make_config, fake, error_bodies, fault, says):
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS)
+    posts = seed(fake, 15, text="Seen at Heartlands Hospital")
+    fake.script(fault)
+    result = run(store, config)
+    assert [s.status for s in result.streams] == ["budget_exhausted"]  # the other stream was not tried
+    assert says in result.streams[0].error and len(fake.served) == 1  # no retry
+    with store.transaction() as session:
+        assert session.scalar(sa.select(CollectionRun.requests)) == 1
+    assert run_reading_only_new(store, config, fake).status == "ok" and stored(store) == set(posts)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("unauthorized", "X_BEARER_TOKEN holds the app's current Bearer Token"),
+        ("client_forbidden", "client-not-enrolled"),
+    ],
+)
+def test_refused_credentials_give_a_clear_message(store, make_config, fake, error_bodies, fault, says):
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS)
+    posts = seed(fake, 15, text="Seen at Heartlands Hospital")
+    fake.script(fault)
+    result = run(store, config)
+    assert [s.status for s in result.streams] == ["failed"] * 3 and result.failed
+    assert says in result.streams[0].error and "not tried" in result.streams[1].error
+    assert len(fake.served) == 1
+    assert run_reading_only_new(store, config, fake).status == "ok" and stored(store) == set(posts)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_server_errors_are_retried_with_growing_jittered_backoff(store, make_config, fake, sleeps):
+    posts = seed(fake, 20)
+    config = x_config(make_config, fake, max_retries=3)
+    fake.script("server_error", "server_error", "server_error")
+    result = run(store, config)
+    assert result.status == "ok" and stored(store) == set(posts) and result.total("requests") == 4
+    assert 0.5 <= sleeps[0] <= 1 and 1 <= sleeps[1] <= 2 and 2 <= sleeps[2] <= 4
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_slow_answer_times_out_and_is_retried(store, make_config, fake):
+    posts = seed(fake, 5)
+    config = x_config(make_config, fake, timeout=0.2)
+    fake.script(Fault("slow", delay=0.6))
+    result = run(store, config)
+    assert result.status == "ok" and stored(store) == set(posts) and result.total("requests") == 2
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_page_with_partial_errors_keeps_its_good_data(store, make_config, fake, error_bodies, caplog):
+    posts = seed(fake, 12)
+    config = x_config(make_config, fake)
+    fake.script("partial_errors")
+    with caplog.at_level(logging.WARNING, logger="listener.collectors.x"):
+        result = run(store, config)
+    assert result.status == "ok" and stored(store) == set(posts)
+    assert "Could not find tweet with id: [456]" in caplog.text
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+@pytest.mark.parametrize("fault", ["malformed", "truncated", "cut_connection"])
+def test_a_broken_body_fails_the_run_without_moving_the_cursor(store, make_config, fake, fault):
+    seed(fake, 20)
+    config = x_config(make_config, fake, max_retries=1)
+    run(store, config)
+    (before,) = cursor_of(store, config).values()
+    new = fresh(fake, 5)
+    fake.script(*[fault] * (2 if fault == "cut_connection" else 1))  # broken connections are retried
+    result = run(store, config)
+    assert result.status == "failed" and result.total("posts_new") == 0
+    assert ("not valid JSON" if fault != "cut_connection" else "failed 2 times") in result.streams[0].error
+    assert list(cursor_of(store, config).values()) == [before]
+    with store.transaction() as session:
+        last = session.scalars(sa.select(CollectionRun).order_by(CollectionRun.id.desc())).first()
+    assert (last.status, last.requests) == ("failed", 1 if fault != "cut_connection" else 2)
+    assert run_reading_only_new(store, config, fake).total("posts_new") == 5 and set(new) <= stored(store)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_max_posts_per_run_is_shared_between_streams_and_resumed(store, make_config, fake):
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS, max_posts_per_run=100)
+    first = seed(fake, 120, text="Seen at Seacroft Hospital")
+    second = seed(fake, 120, text="Seen at Heartlands Hospital")
+    reads = []
+    while stored(store) != set(first) | set(second):
+        result = run_reading_only_new(store, config, fake)
+        assert result.status == "ok" and result.total("posts_read") <= 100
+        reads.append([s.counts.posts_read for s in result.streams])
+    # RJ1's stream found nothing, so the other two shared the run's 100 posts; every post was read once
+    assert reads[0] == [0, 50, 50] and sum(map(sum, reads)) == 240
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_the_monthly_budget_stops_a_run_before_it_is_passed(store, make_config, fake):
+    config = x_config(make_config, fake, monthly_post_budget=1000)
+    seed(fake, 80)
+    now = datetime.now(UTC)
+    with store.transaction() as session:
+        session.add_all(
+            [
+                CollectionRun(source="x-search", stream="s", started_at=now, status="ok", posts_read=960),
+                CollectionRun(
+                    source="x-search", stream="s", started_at=now - timedelta(days=40), posts_read=5000
+                ),
+            ]
+        )
+    result = run(store, config)
+    assert result.status == "budget_exhausted" and "monthly_post_budget reached" in result.streams[0].error
+    assert result.total("posts_read") == 40 and fake.served[0].params["max_results"] == "40"
+    with store.transaction() as session:
+        assert month_to_date_reads(session, "x-search") == 1000
+    mark = len(fake.served)
+    assert run(store, config).status == "budget_exhausted" and len(fake.served) == mark  # no request at all
+
+
+def test_a_since_id_older_than_seven_days_becomes_the_window_start(store, make_config, fake):
+    config = x_config(make_config, fake)
+    old = fake.add_post("Thanks @GSTTnhs", age=timedelta(days=9))
+    posts = seed(fake, 3)
+    (stream,) = XCollector(config.sources[0], config).streams()
+    with store.transaction() as session:
+        save_cursor(session, "x-search", stream, {"since_id": old})
+    result = run(store, config)
+    assert result.status == "ok" and stored(store) == set(posts)
+    assert "start_time" in fake.served[0].params and "since_id" not in fake.served[0].params
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_archive_search_uses_the_full_archive_endpoint_and_paces_requests(store, make_config, fake, sleeps):
+    posts = seed(fake, 150, start=timedelta(days=20))
+    config = x_config(make_config, fake, archive=True, backfill="30d")
+    result = run(store, config)
+    assert result.status == "ok" and stored(store) == set(posts)
+    assert {s.path for s in fake.served} == {"/2/tweets/search/all"}
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 1  # 1 request per second
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_missing_bearer_token_names_the_variable(store, make_config, fake, monkeypatch):
+    monkeypatch.delenv("X_BEARER_TOKEN")
+    config = x_config(make_config, fake)
+    with pytest.raises(CollectorError, match="set the environment variable X_BEARER_TOKEN"):
+        XCollector(config.sources[0], config)
+    result = run(store, config)
+    assert result.failed and "X_BEARER_TOKEN" in result.streams[0].error and fake.served == []
+
+
+def test_recent_search_refuses_a_backfill_beyond_seven_days(make_config, fake):
+    from listener.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"sources\[0\].*backfill: recent search reaches back 7 days"):
+        x_config(make_config, fake, backfill="10d")
+
+
+def test_the_fake_answers_in_the_shape_x_documents(fake, error_bodies):
+    payloads = shared_data_dir() / "api_payloads"
+    example = json.loads((payloads / "x_search_recent_docs_example_with_expansions.json").read_text())["body"]
+    cassette = json.loads((payloads / "x_search_recent_tweets_tweepy_cassette.json").read_text())
+    fake.add_post("Just started learning Python and loving it!", "pythondev")
+    params = {
+        "query": "python",
+        "tweet.fields": "created_at,public_metrics,author_id",
+        "expansions": "author_id",
+        "user.fields": "username",
+        "max_results": 10,
+    }
+    answer = requests.get(
+        f"{fake.base_url}/2/tweets/search/recent", params=params, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    body = answer.json()
+    assert body.keys() == example.keys() and body["meta"].keys() == example["meta"].keys()
+    assert body["data"][0].keys() == example["data"][0].keys()
+    assert set(example["includes"]["users"][0]) - {"verified"} <= set(body["includes"]["users"][0])
+    rate_headers = {h for h in cassette["_response_headers"] if h.startswith("x-rate-limit")}
+    assert rate_headers and rate_headers <= {h.lower() for h in answer.headers}

@@ -1,0 +1,110 @@
+"""`listener compliance x` and `listener status` against the fake X API: deletions cascade, budgets hold."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from listener.cli import cli
+from listener.collectors.runner import collect
+from listener.collectors.x import XCollector
+from listener.compliance import check_x_posts
+from listener.errors import UsageError
+from listener.matching.runner import match_pending
+from listener.scoring.runner import score_pending
+from listener.store.models import ComplianceCheck, Mention, Post, Scoring, SentimentScore
+from tests.fakes.x_api import TOKEN, FakeXApi, x_source_yaml
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    monkeypatch.setattr(XCollector, "sleep", staticmethod(lambda seconds: None))
+    with FakeXApi() as server:
+        yield server
+
+
+def counts(store) -> dict[str, int]:
+    with store.transaction() as session:
+        return {
+            model.__tablename__: session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (Post, Mention, Scoring, SentimentScore)
+        }
+
+
+def collected(store, make_config, fake, posts=150, **options):
+    ids = [fake.add_post(f"Thank you @GSTTnhs ({n})", f"patient{n}") for n in range(posts)]
+    config = make_config(x_source_yaml(fake.base_url, **options))
+    collect(store, config)
+    match_pending(store, config)
+    score_pending(store, config)
+    return config, ids
+
+
+def test_posts_x_no_longer_returns_are_deleted_with_their_mentions_and_scores(
+    store, make_config, fake, caplog
+):
+    config, ids = collected(store, make_config, fake)
+    assert counts(store) == {"posts": 150, "mentions": 150, "scorings": 150, "sentiment_scores": 150}
+    fake.delete(ids[0])
+    fake.delete(ids[120])
+    fake.delete(ids[7], problem="not-authorized-for-resource")  # made protected
+    fake.delete(ids[8], problem="operational-disconnect")  # not a sign the post is gone: kept
+    mark = len(fake.served)
+    result = check_x_posts(store, config)
+    assert (result.status, result.checked, result.read, result.deleted, result.requests) == (
+        "ok",
+        150,
+        146,
+        3,
+        2,
+    )
+    assert [len(s.params["ids"].split(",")) for s in fake.served[mark:]] == [100, 50]
+    assert counts(store) == {"posts": 147, "mentions": 147, "scorings": 147, "sentiment_scores": 147}
+    with store.transaction() as session:
+        left = set(session.scalars(sa.select(Post.native_id)))
+        check = session.scalars(sa.select(ComplianceCheck)).one()
+    assert left == set(ids) - {ids[0], ids[120], ids[7]}
+    assert (check.source, check.status, check.posts_checked, check.posts_read, check.posts_deleted) == (
+        "x-search",
+        "ok",
+        150,
+        146,
+        3,
+    )
+    assert f"post {ids[8]} kept" in caplog.text
+    again = check_x_posts(store, config)  # second run: nothing more to delete
+    assert (again.status, again.checked, again.deleted) == ("ok", 147, 0)
+    assert counts(store)["posts"] == 147
+
+
+def test_lookups_count_against_the_monthly_budget(store, make_config, fake):
+    config, _ = collected(store, make_config, fake, monthly_post_budget=200)  # collection read 150
+    result = check_x_posts(store, config)
+    assert result.status == "budget_exhausted" and "monthly_post_budget" in result.error
+    assert (result.checked, result.requests, counts(store)["posts"]) == (0, 0, 150)
+
+
+def test_the_commands_show_budgets_and_run_the_check(store, make_config, fake):
+    config, ids = collected(store, make_config, fake, posts=30, monthly_post_budget=1000)
+    fake.delete(ids[3])
+    runner = CliRunner()
+    status = runner.invoke(cli, ["--config", str(config.path), "status"])
+    assert status.exit_code == 0, status.output
+    assert "x-search: 30 posts read this month (UTC) of a monthly_post_budget of 1000 (3%)" in status.output
+    done = runner.invoke(cli, ["--config", str(config.path), "compliance", "x"])
+    assert done.exit_code == 0, done.output
+    assert "x-search: ok, 30 stored X posts checked, 29 still on X, 1 deleted, 1 requests" in done.output
+    status = runner.invoke(cli, ["--config", str(config.path), "status"])
+    assert "59 posts read this month" in status.output  # lookups are billed too
+
+
+def test_the_check_needs_to_know_which_x_source_to_use(make_config, fake):
+    two = make_config(
+        x_source_yaml(fake.base_url, name="a") + x_source_yaml(fake.base_url, name="b")[len("sources:\n") :]
+    )
+    with pytest.raises(UsageError, match="X sources in config: a, b"):
+        check_x_posts(None, two)
+    with pytest.raises(UsageError, match="not x"):
+        check_x_posts(None, make_config("sources:\n  - {name: files, kind: file, path: x.jsonl}\n"), "files")

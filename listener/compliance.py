@@ -3,7 +3,7 @@
 X's developer policy requires stored posts that were deleted, made protected, suspended or withheld on X to be
 deleted "as soon as reasonably possible". ``listener compliance x`` re-fetches the stored X post ids 100 at a time
 (``GET /2/tweets?ids=``, the most one request takes) and deletes the posts X no longer returns; their mentions and
-scores go with them (ON DELETE CASCADE, enforced on SQLite too). Lookups are billed like search reads, so they
+scores go with them (ON DELETE CASCADE, enforced on SQLite too), and a tombstone keeps them from being stored again. Lookups are billed like search reads, so they
 count against the source's ``monthly_post_budget``. Each check is recorded in the ``compliance_checks`` table.
 """
 
@@ -16,7 +16,8 @@ from listener.collectors import collector_class
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, UsageError
 from listener.store import Store
-from listener.store.posts import delete_posts, stored_native_ids
+from listener.store.posts import stored_native_ids
+from listener.store.removal import remove_by_platform_ids
 from listener.store.runs import finish_compliance_check, month_to_date_reads, start_compliance_check
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,6 @@ def _check_batches(store: Store, collector, result: ComplianceResult) -> None:
         last_id = batch[-1][0]
         gone, read = collector.check_posts([native_id for _, native_id in batch])
         with store.transaction() as session:
-            result.deleted += delete_posts(session, "x", gone)
+            result.deleted += remove_by_platform_ids(session, "x", gone, reason="deleted on x")
         result.checked += len(batch)
         result.read += read

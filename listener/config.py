@@ -16,7 +16,7 @@ import types
 import typing
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -81,11 +81,22 @@ class StoreConfig(Section):
         return url
 
 
+REDACTION_CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle")
+
+
 class PrivacyConfig(Section):
-    """How authors are pseudonymised: a keyed hash whose secret never enters the database."""
+    """How authors are pseudonymised (a keyed hash whose secret never enters the database) and what is redacted."""
 
     pseudonym_key_env: str = "LISTENER_PSEUDONYM_KEY"
     pseudonym_key_file: Path | None = None
+    redact_stored_text: bool = True
+    redact: tuple[Literal["nhs_number", "phone", "email", "postcode", "handle"], ...] = REDACTION_CATEGORIES
+
+
+class RetentionConfig(Section):
+    """How long personal data is kept: post text, author keys and payloads are purged after ``posts_days``."""
+
+    posts_days: int | None = Field(180, gt=0)
 
 
 class AmbiguousAlias(Section):
@@ -201,6 +212,7 @@ class Config(Section):
     sources: tuple[SourceConfig, ...] = ()
     scoring: ScoringConfig = ScoringConfig()
     reports: ReportsConfig = ReportsConfig()
+    retention: RetentionConfig = RetentionConfig()
     path: Path | None = Field(None, exclude=True)
 
     @model_validator(mode="after")

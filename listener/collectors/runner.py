@@ -22,11 +22,12 @@ from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, ListenerError
-from listener.privacy import Pseudonymiser
+from listener.privacy import Pseudonymiser, Redactor
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.models import Mention, Post, utcnow
 from listener.store.posts import insert_new_posts, sync_organisations
+from listener.store.removal import unwanted
 from listener.store.runs import RunCounts, finish_run, month_to_date_reads, start_run
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,14 @@ def collect_stream(
     return result
 
 
+def stored_text_redactor(config: Config) -> Redactor | None:
+    """The redaction applied to text before it is stored (``privacy.redact_stored_text``), or None."""
+    if not config.privacy.redact_stored_text:
+        return None
+    handles = [h for org in config.organisations for h in org.handles]
+    return Redactor(handles, config.privacy.redact)
+
+
 def _add_counts(result: StreamResult, exc: CollectorError) -> None:
     """A collector may attach the requests and reads of the page it failed on, so budgets stay exact."""
     result.counts.requests += getattr(exc, "requests", 0)
@@ -156,13 +165,17 @@ def _commit_page(
     store: Store, collector: Collector, stream: str, page: Page, pseudonymiser: Pseudonymiser
 ) -> int:
     rows, codes = [], {}  # codes: what the source says each post is about
+    redactor = stored_text_redactor(collector.config)
     for post in page.posts:
-        row = _post_row(collector, post, pseudonymiser)
+        row = _post_row(collector, post, pseudonymiser, redactor)
         if row is not None:
             rows.append(row)
             codes[(post.platform, post.native_id)] = post.organisation_codes
     with store.transaction() as session:
-        new_ids = insert_new_posts(session, rows)
+        removed = unwanted(session, rows)  # deleted on the platform, or erased on request: never stored again
+        new_ids = insert_new_posts(
+            session, [r for r in rows if (r["platform"], r["native_id"]) not in removed]
+        )
         if any(codes.values()) and new_ids:
             _add_source_mentions(session, new_ids, codes)
         if page.cursor is not None:
@@ -171,7 +184,7 @@ def _commit_page(
 
 
 def _post_row(
-    collector: Collector, post: CollectedPost, pseudonymiser: Pseudonymiser
+    collector: Collector, post: CollectedPost, pseudonymiser: Pseudonymiser, redactor: Redactor | None
 ) -> dict[str, Any] | None:
     text = (post.text or "").strip()
     if not text:
@@ -187,6 +200,8 @@ def _post_row(
             MAX_TEXT_CHARS,
         )
         text = text[:MAX_TEXT_CHARS]
+    if redactor is not None:
+        text = redactor(text)
     keep_raw = collector.config.store.keep_raw
     return {
         "platform": post.platform,
@@ -197,7 +212,7 @@ def _post_row(
         "created_at": post.created_at,
         "collected_at": utcnow(),
         "lang": post.lang,
-        "author_key": pseudonymiser.author_key(post.platform, post.author_id or post.author_handle),
+        "author_key": pseudonymiser.author_key(post.platform, post.author_handle or post.author_id),
         "author_handle": pseudonymiser.public_handle(post.author_handle),
         "reply_count": post.reply_count,
         "repost_count": post.repost_count,

@@ -36,13 +36,17 @@ def match_pending(
     with store.transaction() as session:
         sync_organisations(session, config.organisations)
         if rematch:
-            session.execute(update(Post).values(match_key=None))
+            session.execute(update(Post).where(Post.purged_at.is_(None)).values(match_key=None))
     last_id = 0
     while True:
         with store.transaction() as session:
             batch = session.execute(
                 select(Post.id, Post.text)
-                .where(or_(Post.match_key.is_(None), Post.match_key != matcher.key), Post.id > last_id)
+                .where(
+                    or_(Post.match_key.is_(None), Post.match_key != matcher.key),
+                    Post.id > last_id,
+                    Post.purged_at.is_(None),
+                )  # purged posts keep their mentions: their text is gone
                 .order_by(Post.id)
                 .limit(batch_size)
             ).all()

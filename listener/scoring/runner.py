@@ -43,7 +43,11 @@ def _pending_batch(store: Store, scorer: Scorer, size: int) -> list[PostText]:
     )
     with store.transaction() as session:
         rows = session.execute(
-            select(Post.id, Post.text, Post.platform).where(~done).order_by(Post.id).limit(size)
+            # purged posts keep the scores they had: their text is gone, so they are never scored again
+            select(Post.id, Post.text, Post.platform)
+            .where(~done, Post.purged_at.is_(None))
+            .order_by(Post.id)
+            .limit(size)
         ).all()
     return [PostText(post_id, text, platform) for post_id, text, platform in rows]
 

@@ -93,6 +93,7 @@ class Post(Base):
     quote_count: Mapped[int | None]
     match_key: Mapped[str | None] = mapped_column(String(64))
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    purged_at: Mapped[datetime | None]
 
 
 class Mention(Base):
@@ -204,3 +205,35 @@ class Cursor(Base):
     stream: Mapped[str] = mapped_column(String(600), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Tombstone(Base):
+    """A post removed for good (deleted on its platform, or erased on request): it is never stored again."""
+
+    __tablename__ = "tombstones"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    native_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SuppressedAuthor(Base):
+    """An author who asked to be erased: their posts are not stored, now or later. Only the keyed hash is kept."""
+
+    __tablename__ = "suppressed_authors"
+
+    author_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    suppressed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PrivacyAction(Base):
+    """What was purged, deleted or erased, and when: the audit trail, with no personal data in it."""
+
+    __tablename__ = "privacy_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(32))
+    posts_affected: Mapped[int] = mapped_column(default=0)
+    detail: Mapped[str] = mapped_column(Text)
+    performed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,15 +32,6 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
     return list(session.scalars(statement, list(unique.values())))
 
 
-def delete_posts(session: Session, platform: str, native_ids: Iterable[str]) -> int:
-    """Delete these posts; their mentions and scores go with them (ON DELETE CASCADE). Returns how many."""
-    ids = list(native_ids)
-    if not ids:
-        return 0
-    statement = delete(Post).where(Post.platform == platform, Post.native_id.in_(ids))
-    return session.execute(statement).rowcount
-
-
 def stored_native_ids(session: Session, platform: str, after_id: int, limit: int) -> list[tuple[int, str]]:
     """(id, native_id) of up to ``limit`` stored posts of a platform with id above ``after_id``, in id order."""
     query = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 from collections.abc import Iterable
 
 from listener.config import Config
@@ -55,10 +54,12 @@ class Pseudonymiser:
         self._key = key
         self._org_handles = {h.lower().lstrip("@") for h in organisation_handles}
 
-    def author_key(self, platform: str, author_id: str | None) -> str | None:
-        if not author_id:
+    def author_key(self, platform: str, author: str | None) -> str | None:
+        """The key of an author on a platform, from their handle (preferred, so erasure by handle works) or id."""
+        author = (author or "").strip().lstrip("@").lower()
+        if not author:
             return None
-        message = f"{platform}\x1f{author_id.strip().lower()}".encode()
+        message = f"{platform}\x1f{author}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
 
     def public_handle(self, handle: str | None) -> str | None:
@@ -71,16 +72,3 @@ class Pseudonymiser:
     def for_config(cls, config: Config) -> Pseudonymiser:
         handles = [h for org in config.organisations for h in org.handles]
         return cls(load_pseudonym_key(config), handles)
-
-
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")
-_HANDLE = re.compile(r"(?<![\w@])@(\w{1,30})")
-
-
-def redact(text: str, organisation_handles: Iterable[str] = ()) -> str:
-    """Hide personal data in a quote: e-mail addresses, UK phone numbers and handles of private individuals."""
-    keep = {h.lower().lstrip("@") for h in organisation_handles}
-    text = _EMAIL.sub("[email]", text)
-    text = _PHONE.sub("[phone]", text)
-    return _HANDLE.sub(lambda m: m.group(0) if m.group(1).lower() in keep else "@[person]", text)

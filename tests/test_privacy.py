@@ -1,0 +1,175 @@
+"""Privacy by design: pseudonymised authors, redacted stored text, retention, platform deletions and erasure."""
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from listener.collectors.runner import collect
+from listener.matching.runner import match_pending
+from listener.privacy import Pseudonymiser
+from listener.privacy.erasure import erase_author
+from listener.reports.render import render_html
+from listener.reports.weekly import build_weekly_report
+from listener.retention import purge
+from listener.scoring.runner import score_pending
+from listener.store.models import Mention, Post, PrivacyAction, SentimentScore, Tombstone
+from listener.store.removal import remove_by_platform_ids
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+SOURCE = "sources:\n  - {name: f, kind: file, path: p.jsonl}\n"
+
+
+def write_posts(folder, posts):
+    (folder / "p.jsonl").write_text("\n".join(json.dumps(p) for p in posts) + "\n", encoding="utf-8")
+
+
+def post(native_id, author, text, days_ago=1, platform="x"):
+    created = (NOW - timedelta(days=days_ago)).isoformat()
+    return {
+        "id": native_id,
+        "author": author,
+        "text": text,
+        "created_at": created,
+        "platform": platform,
+        "url": f"https://x.test/status/{native_id}",
+    }
+
+
+def pipeline(store, config):
+    results = collect(store, config)
+    match_pending(store, config)
+    score_pending(store, config)
+    return sum(r.total("posts_new") for r in results)
+
+
+def count(store, model, *where):
+    with store.transaction() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_collection_without_a_key_refuses_and_says_how(tmp_path, monkeypatch):
+    monkeypatch.delenv("LISTENER_PSEUDONYM_KEY")
+    write_posts(tmp_path, [post("1", "bob", "LGI was great")])
+    (tmp_path / "config.yaml").write_text(SOURCE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "listener", "--config", str(tmp_path / "config.yaml"), "collect"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "no pseudonymisation key" in done.stderr and "secrets.token_hex(32)" in done.stderr
+    assert "LISTENER_PSEUDONYM_KEY" in done.stderr
+
+
+def test_author_keys_are_keyed_hashes():
+    one, other = Pseudonymiser(b"a" * 32, ["GSTTnhs"]), Pseudonymiser(b"b" * 32)
+    assert one.author_key("x", "@Bob") == one.author_key("x", "bob")
+    assert one.author_key("x", "bob") != one.author_key("reddit", "bob")
+    assert one.author_key("x", "bob") != other.author_key("x", "bob")
+    assert "bob" not in one.author_key("x", "bob")
+    assert one.public_handle("gsttnhs") == "gsttnhs" and one.public_handle("bob") is None
+
+
+def test_stored_text_is_redacted_by_default(store, make_config, tmp_path):
+    write_posts(tmp_path, [post("1", "bob", "@GSTTnhs call me on 07700 900123, @jane_doe saw it too")])
+    pipeline(store, make_config(SOURCE))
+    with store.transaction() as session:
+        text, handle = session.execute(sa.select(Post.text, Post.author_handle)).one()
+    assert text == "@GSTTnhs call me on [phone], @[person] saw it too"
+    assert handle is None
+
+
+def test_stored_text_redaction_can_be_turned_off(store, make_config, tmp_path):
+    write_posts(tmp_path, [post("1", "GSTTnhs", "Call 07700 900123 to book")])
+    pipeline(store, make_config(SOURCE + "privacy:\n  redact_stored_text: false\n"))
+    with store.transaction() as session:
+        text, handle = session.execute(sa.select(Post.text, Post.author_handle)).one()
+    assert text == "Call 07700 900123 to book" and handle == "GSTTnhs"
+
+
+def test_purge_keeps_counts_but_not_personal_data(store, make_config, tmp_path):
+    write_posts(
+        tmp_path,
+        [
+            post("old", "bob", "Great care at LGI", days_ago=40),
+            post("new", "amy", "Awful wait at LGI", days_ago=2),
+        ],
+    )
+    config = make_config(SOURCE + "retention:\n  posts_days: 30\n")
+    pipeline(store, config)
+    result = purge(store, config, now=NOW)
+    assert result.posts == 1
+    with store.transaction() as session:
+        old = session.scalar(sa.select(Post).where(Post.native_id == "old"))
+        assert (old.text, old.url, old.author_key, old.raw) == ("", None, None, None)
+        assert old.purged_at is not None
+        assert (
+            session.scalar(sa.select(sa.func.count()).select_from(Mention).where(Mention.post_id == old.id))
+            == 1
+        )
+        assert (
+            session.scalar(sa.select(SentimentScore.label).where(SentimentScore.post_id == old.id))
+            == "positive"
+        )
+    assert purge(store, config, now=NOW).posts == 0  # idempotent
+    match_pending(store, config, rematch=True)  # purged posts keep their mentions and scores
+    score_pending(store, config)
+    assert count(store, Mention) == 2 and count(store, SentimentScore) == 2
+    assert count(store, PrivacyAction, PrivacyAction.action == "purge") == 1
+
+
+def test_platform_deletions_are_removed_and_stay_removed(store, make_config, tmp_path):
+    write_posts(tmp_path, [post("1", "bob", "LGI was great"), post("2", "amy", "LGI was slow")])
+    config = make_config(SOURCE)
+    pipeline(store, config)
+    with store.transaction() as session:
+        assert remove_by_platform_ids(session, "x", ["1"], reason="deleted on platform") == 1
+    assert count(store, Post) == 1 and count(store, Mention) == 1 and count(store, SentimentScore) == 1
+    write_posts(
+        tmp_path,
+        [post("1", "bob", "LGI was great"), post("2", "amy", "LGI was slow"), post("3", "cal", "LGI again")],
+    )
+    assert pipeline(store, config) == 1  # the deleted post is not imported again
+    assert count(store, Tombstone) == 1
+
+
+def test_erasure_removes_an_author_everywhere_and_for_good(store, make_config, tmp_path):
+    write_posts(
+        tmp_path,
+        [
+            post("1", "Jane_Doe", "Thanks @GSTTnhs for my care", days_ago=3),
+            post("2", "jane_doe", "St Thomas' Hospital again", days_ago=2, platform="reddit"),
+            post("3", "amy", "Thanks @GSTTnhs", days_ago=2),
+        ],
+    )
+    config = make_config(SOURCE)
+    pipeline(store, config)
+    week = (
+        f"{(NOW - timedelta(days=2)).isocalendar().year}-W{(NOW - timedelta(days=2)).isocalendar().week:02d}"
+    )
+    before = build_weekly_report(store.engine, config, "RJ1", week)
+    assert erase_author(store, config, ["@jane_doe"]) == 2
+    assert count(store, Post) == 1
+    after = build_weekly_report(store.engine, config, "RJ1", week)
+    assert after.this_week.total == before.this_week.total - 2
+    write_posts(tmp_path, [post("4", "jane_doe", "New post about @GSTTnhs"), post("5", "amy", "@GSTTnhs ok")])
+    assert pipeline(store, config) == 1  # the erased author's later posts are not stored
+    assert count(store, PrivacyAction, PrivacyAction.action == "erasure") == 1
+    with store.transaction() as session:
+        assert "jane" not in " ".join(session.scalars(sa.select(PrivacyAction.detail))).lower()
+
+
+def test_reports_never_show_author_keys(store, make_config, tmp_path):
+    write_posts(tmp_path, [post("1", "bob", "Thanks @GSTTnhs, brilliant nurses", days_ago=2)])
+    config = make_config(SOURCE)
+    pipeline(store, config)
+    day = (NOW - timedelta(days=2)).isocalendar()
+    html = render_html(build_weekly_report(store.engine, config, "RJ1", f"{day.year}-W{day.week:02d}"))
+    with store.transaction() as session:
+        key = session.scalar(sa.select(Post.author_key))
+    assert key
+    assert key not in html
+    assert "bob" not in html

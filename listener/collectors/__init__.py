@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 # kind -> "module:class". Add a platform by writing its module and naming it here.
 COLLECTORS: dict[str, str] = {
     "file": "listener.collectors.file:FileCollector",
+    "rss": "listener.collectors.rss:RssCollector",
 }
 
 

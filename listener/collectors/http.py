@@ -50,7 +50,7 @@ class HttpOptions(SourceOptions):
 
     @field_validator("max_wait", "timeout", mode="before")
     @classmethod
-    def _duration(cls, value: Any) -> Any:
+    def _http_duration(cls, value: Any) -> Any:
         return parse_duration(value)
 
 
@@ -64,11 +64,15 @@ class ApiClient:
         *,
         headers: Mapping[str, str] | None = None,
         auth_hint: str = "",
+        min_interval: float = 0.0,
     ):
         self.source = source
         self.options = options
         self.auth_hint = auth_hint
+        self.min_interval = min_interval
         self.requests = 0
+        self._last_sent: float | None = None
+        self._call_start = 0
         self._client = httpx.Client(
             headers={"User-Agent": options.user_agent, **(headers or {})},
             timeout=options.timeout.total_seconds(),
@@ -83,6 +87,7 @@ class ApiClient:
         check: Callable[[httpx.Response], None] | None = None,
     ) -> httpx.Response:
         """GET ``url``; ``check`` may raise on a response the API uses to signal failure (a login redirect)."""
+        self._call_start = self.requests
         for attempt in range(1, self.options.max_attempts + 1):
             last = attempt == self.options.max_attempts
             response = self._send(url, params, headers, attempt)
@@ -94,7 +99,7 @@ class ApiClient:
                 raise AuthenticationError(
                     f"source {self.source}: {url} refused the credentials "
                     f"(HTTP {response.status_code}{_detail(response)}). {self.auth_hint}".strip(),
-                    requests=self.requests,
+                    requests=self.requests - self._call_start,
                 )
             if response.status_code == 429:
                 self._wait_for_rate_limit(url, response, attempt, last)
@@ -104,7 +109,7 @@ class ApiClient:
                     raise CollectorError(
                         f"source {self.source}: {url} answered HTTP {response.status_code}"
                         f"{_detail(response)} {attempt} times; giving up until the next run",
-                        requests=self.requests,
+                        requests=self.requests - self._call_start,
                     )
                 self._backoff(url, f"HTTP {response.status_code}", attempt)
                 continue
@@ -114,6 +119,7 @@ class ApiClient:
     def _send(
         self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None, attempt: int
     ) -> httpx.Response | None:
+        self._pace()
         self.requests += 1
         try:
             response = self._client.get(url, params=params, headers=headers)
@@ -121,12 +127,22 @@ class ApiClient:
             if attempt == self.options.max_attempts:
                 raise CollectorError(
                     f"source {self.source}: cannot reach {url} ({type(exc).__name__}: {exc})",
-                    requests=self.requests,
+                    requests=self.requests - self._call_start,
                 ) from None
             self._backoff(url, type(exc).__name__, attempt)
             return None
         log.info("%s: GET %s %s -> %d", self.source, url, _safe(params), response.status_code)
         return response
+
+    def _pace(self) -> None:
+        """Keep at least ``min_interval`` seconds between requests (Care Opinion allows 5 a second)."""
+        now = time.monotonic()
+        if self.min_interval and self._last_sent is not None:
+            wait = self.min_interval - (now - self._last_sent)
+            if wait > 0:
+                sleep(wait)
+                now += wait
+        self._last_sent = now
 
     def _wait_for_rate_limit(self, url: str, response: httpx.Response, attempt: int, last: bool) -> None:
         wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -136,7 +152,7 @@ class ApiClient:
             raise RateLimited(
                 f"source {self.source}: {url} is rate limited (HTTP 429, retry {when}; "
                 f"max_wait is {allowed:.0f}s); the stream resumes on the next run",
-                requests=self.requests,
+                requests=self.requests - self._call_start,
             )
         if wait is None:
             self._backoff(url, "HTTP 429", attempt)

@@ -136,13 +136,11 @@ class ApiClient:
 
     def _pace(self) -> None:
         """Keep at least ``min_interval`` seconds between requests (Care Opinion allows 5 a second)."""
-        now = time.monotonic()
         if self.min_interval and self._last_sent is not None:
-            wait = self.min_interval - (now - self._last_sent)
+            wait = self.min_interval - (time.monotonic() - self._last_sent)
             if wait > 0:
                 sleep(wait)
-                now += wait
-        self._last_sent = now
+        self._last_sent = time.monotonic()
 
     def _wait_for_rate_limit(self, url: str, response: httpx.Response, attempt: int, last: bool) -> None:
         wait = retry_after_seconds(response.headers.get("Retry-After"))

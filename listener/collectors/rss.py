@@ -101,6 +101,7 @@ class RssCollector(Collector):
         page = Page(requests=self.client.requests - before)
         if response.status_code == 304:
             log.info("%s: %s not modified since the last fetch", self.name, stream)
+            yield page  # nothing new, but the request counts
             return
         if response.status_code != 200:
             raise CollectorError(

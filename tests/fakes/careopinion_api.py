@@ -79,7 +79,7 @@ class CareOpinionServer(FakeServer):
 
     def _ordered(self) -> list[object]:
         def published(item: object) -> str:
-            return item["dateOfPublication"] if isinstance(item, dict) else ""
+            return str(item.get("dateOfPublication") or "") if isinstance(item, dict) else ""
 
         dicts = sorted((o for o in self.opinions if isinstance(o, dict)), key=published)
         strays = [o for o in self.opinions if not isinstance(o, dict)]

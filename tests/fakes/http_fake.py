@@ -92,7 +92,9 @@ class FakeServer:
         return f"http://127.0.0.1:{self.port}"
 
     # -- failures --------------------------------------------------------------------------------------
-    def set_failure(self, mode: str | None, times: int | None = None, retry_after: int = 5) -> None:
+    def set_failure(self, mode: str | None, times: int | None = None, retry_after: int | None = 5) -> None:
+        """Answer the next ``times`` requests (None: all, until cleared) with ``mode``; ``retry_after=None``
+        sends a 429 without a Retry-After header."""
         if mode == "unreachable":
             self.stop()  # connection refused from now on
             return
@@ -113,7 +115,8 @@ class FakeServer:
 
     def failure_reply(self, mode: str, request: Request) -> Reply:
         if mode == "rate_limit":
-            return Reply(429, b"Too Many Requests", {"Retry-After": str(self._retry_after)})
+            headers = {} if self._retry_after is None else {"Retry-After": str(self._retry_after)}
+            return Reply(429, b"Too Many Requests", headers)
         if mode == "server_error":
             return Reply(503, b"Service Unavailable", {"Content-Type": "text/plain"})
         if mode == "bad_auth":

@@ -34,12 +34,15 @@ class FeedServer(FakeServer):
         super().__init__()
         self.entries: list[Entry] = []
         self.changed_at = datetime(2026, 1, 1, tzinfo=UTC)
+        self.recorded: dict[str, bytes] = {}  # path -> a recorded feed served byte for byte
 
     def add(self, *entries: Entry) -> None:
         self.entries.extend(entries)
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
 
     def handle(self, request: Request) -> Reply:
+        if request.path in self.recorded:
+            return Reply(200, self.recorded[request.path], {"Content-Type": "application/xml; charset=UTF-8"})
         if request.path not in ("/rss.xml", "/atom.xml", "/search"):
             return Reply(404, b"<html><body>Not found</body></html>", {"Content-Type": "text/html"})
         body = (self._atom() if request.path == "/atom.xml" else self._rss()).encode("utf-8")

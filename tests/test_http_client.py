@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from fakes.http_fake import FakeServer, Reply
+from fakes.fake_http_server import FakeServer, Reply
 
 from listener.collectors.http import ApiClient, HttpOptions, retry_after_seconds
 from listener.errors import CollectorError, RateLimited

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from fakes.http_fake import FakeServer, HttpContractCase, Reply, Request
+from fakes.fake_http_server import FakeServer, HttpContractCase, Reply, Request
 
 KEY = "co-test-key-123"
 LOGIN_HTML = b"<!DOCTYPE html><html><head><title>Sign in - Care Opinion</title></head><body><form></form></body></html>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fakes.http_fake import FakeServer, HttpContractCase, Reply, Request
+from fakes.fake_http_server import FakeServer, HttpContractCase, Reply, Request
 
 KEY = "nhs-test-key-456"
 DENIED = "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."

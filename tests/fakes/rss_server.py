@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 
-from fakes.http_fake import FakeServer, HttpContractCase, Reply, Request
+from fakes.fake_http_server import FakeServer, HttpContractCase, Reply, Request
 
 BST = timezone(timedelta(hours=1))
 

@@ -28,12 +28,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.feedback import configured_codes, parse_api_time, subscription_key
-from listener.collectors.http import ApiClient, HttpOptions
-from listener.config import parse_duration
+from listener.collectors.feedback import FeedbackOptions, configured_codes, parse_api_time, subscription_key
+from listener.collectors.http import ApiClient
 from listener.errors import AuthenticationError, CollectorError
 
 log = logging.getLogger(__name__)
@@ -41,32 +40,13 @@ log = logging.getLogger(__name__)
 _SERVICE_IN_HREF = re.compile(r"/healthservices/([A-Za-z0-9]+)", re.IGNORECASE)
 
 
-class CareOpinionOptions(HttpOptions):
+class CareOpinionOptions(FeedbackOptions):
     base_url: str = "https://www.careopinion.org.uk/api/v2"
     subscription_key_env: str = "CARE_OPINION_SUBSCRIPTION_KEY"
-    organisations: tuple[str, ...] = ()
     org_filter: str = Field("nacs", pattern=r"^[a-z]+$")
     filters: dict[str, str] = {}
     take: int = Field(100, ge=1, le=100)
-    first_run: timedelta = timedelta(days=30)
     requests_per_second: float = Field(5.0, gt=0, le=5.0)
-
-    @field_validator("first_run", mode="before")
-    @classmethod
-    def _first_run(cls, value: Any) -> Any:
-        return parse_duration(value)
-
-    @field_validator("base_url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"expected an http(s) URL, got {value!r}")
-        return value.rstrip("/")
-
-    @field_validator("organisations", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return tuple(v.strip().upper() for v in value) if isinstance(value, list | tuple) else value
 
 
 class CareOpinionCollector(Collector):

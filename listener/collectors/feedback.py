@@ -6,13 +6,42 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from listener.config import Config
+from pydantic import field_validator
+
+from listener.collectors.http import HttpOptions
+from listener.config import Config, parse_duration
 from listener.errors import AuthenticationError
 
 _ODS_CODE = re.compile(r"^[A-Z][A-Z0-9]{2,5}$")
+
+
+class FeedbackOptions(HttpOptions):
+    """Options both feedback APIs have; each kind sets its own defaults for the URL and the variable."""
+
+    base_url: str
+    subscription_key_env: str
+    organisations: tuple[str, ...] = ()
+    first_run: timedelta = timedelta(days=30)
+
+    @field_validator("first_run", mode="before")
+    @classmethod
+    def _first_run(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("organisations", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return tuple(v.strip().upper() for v in value) if isinstance(value, list | tuple) else value
 
 
 def subscription_key(source: str, env_name: str, service: str) -> str:

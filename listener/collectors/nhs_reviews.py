@@ -27,8 +27,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.feedback import parse_api_time, subscription_key
-from listener.collectors.http import ApiClient, HttpOptions
+from listener.collectors.feedback import FeedbackOptions, parse_api_time, subscription_key
+from listener.collectors.http import ApiClient
 from listener.config import parse_duration
 from listener.errors import CollectorError
 
@@ -37,19 +37,17 @@ log = logging.getLogger(__name__)
 ORG_TYPES = ("DEN", "OPT", "HOS", "PHA", "GPB", "TRU", "IND", "SCL", "CLI")
 
 
-class NhsReviewsOptions(HttpOptions):
+class NhsReviewsOptions(FeedbackOptions):
     base_url: str = "https://api.nhs.uk/comments"
-    api_version: str = "1.0"
     subscription_key_env: str = "NHS_WEBSITE_SUBSCRIPTION_KEY"
-    organisations: tuple[str, ...] = ()
+    api_version: str = "1.0"
     org_type: str | None = None
     limit: int = Field(100, ge=1, le=1000)
-    first_run: timedelta = timedelta(days=30)
     lookback: timedelta = timedelta(days=14)
 
-    @field_validator("first_run", "lookback", mode="before")
+    @field_validator("lookback", mode="before")
     @classmethod
-    def _windows(cls, value: Any) -> Any:
+    def _lookback(cls, value: Any) -> Any:
         return parse_duration(value)
 
     @field_validator("org_type")
@@ -58,18 +56,6 @@ class NhsReviewsOptions(HttpOptions):
         if value is not None and value.upper() not in ORG_TYPES:
             raise ValueError(f"expected one of {', '.join(ORG_TYPES)}, got {value!r}")
         return value.upper() if value else None
-
-    @field_validator("base_url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"expected an http(s) URL, got {value!r}")
-        return value.rstrip("/")
-
-    @field_validator("organisations", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return tuple(v.strip().upper() for v in value) if isinstance(value, list | tuple) else value
 
 
 class NhsReviewsCollector(Collector):

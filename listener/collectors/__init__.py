@@ -10,8 +10,11 @@ if TYPE_CHECKING:
 
 # kind -> "module:class". Add a platform by writing its module and naming it here.
 COLLECTORS: dict[str, str] = {
+    "careopinion": "listener.collectors.careopinion:CareOpinionCollector",
     "file": "listener.collectors.file:FileCollector",
     "x": "listener.collectors.x:XCollector",
+    "nhs_reviews": "listener.collectors.nhs_reviews:NhsReviewsCollector",
+    "rss": "listener.collectors.rss:RssCollector",
 }
 
 

@@ -87,16 +87,19 @@ class FileCollector(Collector):
         if cursor and cursor.get("sha256") == digest:
             log.info("%s: %s unchanged since the last import", self.name, path.name)
             return
-        page = Page(requests=1)
+        page, held_back = Page(requests=1), False
         for line_number, record in self._records(path):
             page.read += 1
             post = self._post(record, path, line_number)
-            if post is not None and (until is None or post.created_at < until):
+            if post is not None and until is not None and post.created_at >= until:
+                held_back = True
+            elif post is not None:
                 page.posts.append(post)
             if len(page.posts) >= self.options.page_size:
                 yield page
                 page = Page()
-        page.cursor = {"sha256": digest}
+        # rows held back by ``until`` must be read on a later run, so the file is not marked as done
+        page.cursor = None if held_back else {"sha256": digest}
         yield page
 
     def _records(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

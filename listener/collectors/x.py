@@ -197,23 +197,24 @@ class XCollector(Collector):
                 params["next_token"] = next_token
             response, requests = self._search(query, params)
             data = response.data or []
+            read = response.meta.get("result_count", len(data))  # billed, malformed items included
             newest = newest or response.meta.get("newest_id")
             next_token = response.meta.get("next_token")
-            self.run_reads += len(data)
-            self._stream_left -= len(data)
+            self.run_reads += read
+            self._stream_left -= read
             _log_partial_errors(self.name, response.errors)
             posts = [p for p in _posts(response) if until is None or p.created_at < until]
             if (
                 next_token
             ):  # more pages: keep the lower bound, narrow the upper one (see the module docstring)
                 saved = {**_stored(lower), "until_id": response.meta.get("oldest_id"), "newest_id": newest}
-                yield Page(posts=posts, cursor=saved if data else None, requests=requests, read=len(data))
+                yield Page(posts=posts, cursor=saved if data else None, requests=requests, read=read)
                 continue
             yield Page(
                 posts=posts,
                 cursor={"since_id": newest} if newest else None,
                 requests=requests,
-                read=len(data),
+                read=read,
             )
             return True
 

@@ -76,6 +76,22 @@ class XClient(tweepy.Client):
         super().__init__(bearer_token, wait_on_rate_limit=False)
         self.session = RebasedSession(api_base_url, timeout)
 
+    def _process_data(self, data: Any, data_type: Any = None) -> Any:
+        """Build tweepy's objects item by item: a malformed post (no text, a bad time) is skipped and logged,
+        and the rest of the page is kept. tweepy itself would fail the whole page on one bad item."""
+        if data_type is None or not isinstance(data, list):
+            return super()._process_data(data, data_type)
+        items = []
+        for item in data:
+            try:
+                items.append(data_type(item))
+            except (KeyError, ValueError, TypeError) as exc:
+                ident = item.get("id") if isinstance(item, dict) else None
+                log.warning(
+                    "X returned a malformed post (id %s), skipped: %s %s", ident, type(exc).__name__, exc
+                )
+        return items
+
 
 class XApi:
     """Search and lookup calls with retries, rate-limit waits and operator-friendly errors.

@@ -1,0 +1,175 @@
+"""``kind: careopinion``: patient stories from the Care Opinion API v2 (``GET /api/v2/opinions``).
+
+Access is through a Care Opinion subscription with API access; the key goes in the header
+``Authorization: SUBSCRIPTION_KEY <key>`` and the data is scoped to the subscription. A bad key is not a 401:
+Care Opinion redirects to its HTML login page, which is recognised here (redirects are never followed) and
+reported as an authentication error.
+
+Stories come oldest first by date of publication, ``take`` (at most 100) at a time with ``skip``. The cursor
+is the newest publication time stored and the story ids at that time; each run asks for
+``publishedafter=<the day before>`` (the filter takes a date only) and drops what the cursor has already
+covered, so the cursor moves forward page by page. A story's ``created_at`` is its date of publication (when it
+became public; the submission date stays in ``raw``), and a story published at or after ``until`` ends the run.
+
+Organisations: a story linked to a health service whose ODS code (or whose trust's code) is configured becomes a
+"source" mention of that organisation. With ``organisations`` set, each code is its own stream filtered by
+``org_filter=<code>`` and every story in it is about that organisation.
+Documented at careopinion.org.uk/info/api-v2 (auth, endpoints, content, filtering). No official sample response
+is published: the field names (id, title, body, dateOfPublication, dateOfSubmission, links) are those public
+clients use; links are read both as {rel, id, href} (the docs) and {relation, id, link} (seen in clients).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import Field
+
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.feedback import FeedbackOptions, configured_codes, parse_api_time, subscription_key
+from listener.collectors.http import ApiClient
+from listener.errors import AuthenticationError, CollectorError
+
+log = logging.getLogger(__name__)
+
+_SERVICE_IN_HREF = re.compile(r"/healthservices/([A-Za-z0-9]+)", re.IGNORECASE)
+
+
+class CareOpinionOptions(FeedbackOptions):
+    base_url: str = "https://www.careopinion.org.uk/api/v2"
+    subscription_key_env: str = "CARE_OPINION_SUBSCRIPTION_KEY"
+    org_filter: str = Field("nacs", pattern=r"^[a-z]+$")
+    filters: dict[str, str] = {}
+    take: int = Field(100, ge=1, le=100)
+    requests_per_second: float = Field(5.0, gt=0, le=5.0)
+
+
+class CareOpinionCollector(Collector):
+    kind = "careopinion"
+    Options = CareOpinionOptions
+    options: CareOpinionOptions
+    ALL = "opinions"
+
+    def __init__(self, source, config):
+        super().__init__(source, config)
+        self._client: ApiClient | None = None
+
+    @property
+    def client(self) -> ApiClient:
+        if self._client is None:
+            env = self.options.subscription_key_env
+            key = subscription_key(self.name, env, "Care Opinion")
+            self._client = ApiClient(
+                self.name,
+                self.options,
+                headers={"Authorization": f"SUBSCRIPTION_KEY {key}", "Accept": "application/json"},
+                auth_hint=f"Check the Care Opinion subscription key in {env}.",
+                min_interval=1 / self.options.requests_per_second,
+            )
+        return self._client
+
+    def streams(self) -> list[str]:
+        for code in self.options.organisations:
+            self.config.organisation(code)  # a ConfigError naming the unknown code
+        return list(self.options.organisations) or [self.ALL]
+
+    def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
+        newest = datetime.fromisoformat(cursor["published"]) if cursor else None
+        seen = set(cursor.get("ids", ())) if cursor else set()
+        since = (newest or datetime.now(UTC) - self.options.first_run).date() - timedelta(days=1)
+        params = {**self.options.filters, "publishedafter": since.isoformat(), "take": self.options.take}
+        if stream != self.ALL:
+            params[self.options.org_filter] = stream
+        skip = 0
+        while True:
+            before = self.client.requests
+            items = self._fetch({**params, "skip": skip})
+            page = Page(requests=self.client.requests - before, read=len(items))
+            done = len(items) < self.options.take
+            for number, item in enumerate(items, start=skip + 1):
+                post = self._post(item, stream, number)
+                if post is None or (newest and post.created_at < newest) or post.native_id in seen:
+                    continue
+                if until is not None and post.created_at >= until:
+                    done = True  # oldest first: everything after this is later still
+                    break
+                page.posts.append(post)
+                if newest is None or post.created_at > newest:
+                    newest, seen = post.created_at, set()
+                seen.add(post.native_id)
+            page.cursor = {"published": newest.isoformat(), "ids": sorted(seen)} if newest else None
+            yield page
+            if done:
+                return
+            skip += len(items)
+
+    def _fetch(self, params: dict[str, Any]) -> list[Any]:
+        url = f"{self.options.base_url}/opinions"
+        response = self.client.get(url, params=params, check=self._not_a_login_page)
+        if response.status_code != 200:
+            raise CollectorError(f"source {self.name}: {url} answered HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise CollectorError(f"source {self.name}: {url} did not answer JSON") from None
+        if not isinstance(body, list):
+            raise CollectorError(f"source {self.name}: {url} answered {type(body).__name__}, expected a list")
+        return body
+
+    def _not_a_login_page(self, response: httpx.Response) -> None:
+        """Care Opinion answers a bad key with a redirect to its HTML login page, not with a 401."""
+        html = "text/html" in response.headers.get("Content-Type", "")
+        if response.is_redirect or (response.status_code == 200 and html):
+            where = response.headers.get("Location", "an HTML page")
+            raise AuthenticationError(
+                f"source {self.name}: Care Opinion sent the request to its login page ({where}) instead of "
+                f"answering: the subscription key in {self.options.subscription_key_env} is not valid, has no "
+                f"API access, or the subscription has ended"
+            )
+
+    def _post(self, item: Any, stream: str, number: int) -> CollectedPost | None:
+        try:
+            if not isinstance(item, dict):
+                raise ValueError(f"expected an opinion object, got {str(item)[:60]!r}")
+            native_id = str(item.get("id") or "").strip()
+            if not native_id:
+                raise ValueError("no id")
+            published = parse_api_time(item.get("dateOfPublication"))
+        except ValueError as exc:
+            log.warning("%s: %s item %d skipped: %s", self.name, stream, number, exc)
+            return None
+        title, body = (item.get("title") or "").strip(), (item.get("body") or "").strip()
+        codes = configured_codes([stream if stream != self.ALL else None, *_linked_codes(item)], self.config)
+        return CollectedPost(
+            platform="careopinion",
+            native_id=native_id,
+            text=f"{title}\n\n{body}" if title and body else title or body,
+            created_at=published,
+            url=f"{self.options.base_url.removesuffix('/api/v2')}/{native_id}",
+            lang="en",
+            organisation_codes=codes,
+            raw=item,
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+def _linked_codes(item: dict[str, Any]) -> list[str]:
+    """ODS codes of the health services a story links to (in link ids or in ``/healthservices/<code>`` hrefs)."""
+    codes = []
+    for link in item.get("links") or ():
+        if not isinstance(link, dict):
+            continue
+        rel = str(link.get("rel") or link.get("relation") or "").lower()
+        href = str(link.get("href") or link.get("link") or "")
+        if rel in ("healthservice", "healthservices", "ratings"):
+            codes.append(link.get("id"))
+        codes.extend(_SERVICE_IN_HREF.findall(href))
+    return [c for c in codes if isinstance(c, str)]

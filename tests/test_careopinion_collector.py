@@ -1,0 +1,175 @@
+"""kind: careopinion against a local fake of the Care Opinion API v2: paging, the cursor, organisation codes
+as source mentions, the login-page redirect for a bad key. Every scenario runs twice; the second adds nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fakes.careopinion_api import KEY, CareOpinionServer, opinion
+
+from listener.collectors.careopinion import CareOpinionCollector
+from listener.collectors.runner import collect
+from listener.errors import AuthenticationError, ConfigError
+from listener.store.models import Cursor, Mention, Post
+
+SHARED = Path(
+    os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def api(monkeypatch):
+    monkeypatch.setenv("CARE_OPINION_SUBSCRIPTION_KEY", KEY)
+    monkeypatch.setattr("listener.collectors.http.sleep", lambda seconds: None)
+    server = CareOpinionServer().start()
+    yield server
+    server.stop()
+
+
+def source(api, **extra) -> str:
+    options = "".join(f"\n    {key}: {json.dumps(value)}" for key, value in extra.items())
+    return f"sources:\n  - name: co\n    kind: careopinion\n    base_url: {api.base_url}/api/v2\n    take: 2{options}\n"
+
+
+def seed(api, count: int, service: str = "RJ121", start: datetime = NOW - timedelta(days=3)) -> None:
+    for n in range(count):
+        number = len(api.opinions) + 1
+        api.opinions.append(
+            opinion(
+                number,
+                f"Story {number}",
+                f"The ward staff were kind ({number})",
+                start + timedelta(hours=n),
+                service,
+            )
+        )
+
+
+def twice(store, config):
+    first, second = collect(store, config)[0], collect(store, config)[0]
+    assert not first.failed and not second.failed, (first, second)
+    assert second.total("posts_new") == 0
+    return first, second
+
+
+def mentions(store) -> list[tuple[str, str, str]]:
+    with store.transaction() as session:
+        rows = session.execute(
+            sa.select(Post.native_id, Mention.org_code, Mention.method).join(Post, Post.id == Mention.post_id)
+        )
+        return sorted(tuple(row) for row in rows)
+
+
+def test_pages_twice_with_source_mentions(store, make_config, api):
+    seed(api, 3, service="RJ121")  # a site of RJ1
+    seed(api, 2, service="RR801")  # a site of RR8
+    seed(api, 1, service="RXX01")  # not configured
+    first, _ = twice(store, make_config(source(api)))
+    assert first.total("posts_new") == 6 and first.total("requests") == 4  # 2+2+2, then an empty page
+    assert mentions(store) == [(str(n), "RJ1", "source") for n in (1, 2, 3)] + [
+        (str(n), "RR8", "source") for n in (4, 5)
+    ]
+    with store.transaction() as session:
+        post = session.scalar(sa.select(Post).where(Post.native_id == "1"))
+    assert post.text == "Story 1\n\nThe ward staff were kind (1)" and post.platform == "careopinion"
+    assert post.url == f"{api.base_url}/1"
+    first_request = api.requests[0]
+    assert first_request.header("Authorization") == f"SUBSCRIPTION_KEY {KEY}"
+    assert first_request.query["publishedafter"] == (NOW - timedelta(days=31)).date().isoformat()
+
+
+def test_cursor_moves_with_each_page_and_new_stories_follow(store, make_config, api):
+    seed(api, 3)
+    config = make_config(source(api))
+    twice(store, config)
+    with store.transaction() as session:
+        cursor = session.scalar(sa.select(Cursor.value))
+    newest = NOW - timedelta(days=3) + timedelta(hours=2)
+    assert cursor == {"published": newest.isoformat(), "ids": ["3"]}
+    assert api.requests[-1].query["publishedafter"] == (newest.date() - timedelta(days=1)).isoformat()
+    seed(api, 2, start=NOW - timedelta(hours=5))
+    assert collect(store, config)[0].total("posts_new") == 2
+
+
+def test_per_organisation_streams_use_the_filter(store, make_config, api):
+    seed(api, 2, service="RJ121")
+    seed(api, 2, service="RR801")
+    first, _ = twice(store, make_config(source(api, organisations=["rr8"])))
+    assert [s.stream for s in first.streams] == ["RR8"] and first.total("posts_new") == 2
+    assert api.requests[0].query["nacs"] == "RR8"
+    assert {code for _, code, _ in mentions(store)} == {"RR8"}
+
+
+def test_unknown_organisation_is_a_config_error(make_config, api):
+    config = make_config(source(api, organisations=["ZZZ"]))
+    with pytest.raises(ConfigError, match="organisation 'ZZZ' is not in the config"):
+        CareOpinionCollector(config.source("co"), config).streams()
+
+
+def test_bad_key_redirects_to_the_login_page(store, make_config, api, monkeypatch):
+    seed(api, 2)
+    monkeypatch.setenv("CARE_OPINION_SUBSCRIPTION_KEY", "wrong")
+    config = make_config(source(api))
+    collector = CareOpinionCollector(config.source("co"), config)
+    with pytest.raises(AuthenticationError, match="login page .*CARE_OPINION_SUBSCRIPTION_KEY is not valid"):
+        list(collector.collect("opinions", None, None))
+    assert len(api.requests) == 1  # no retries, and the redirect is not followed
+    for _ in range(2):
+        result = collect(store, config)[0]
+        assert result.failed and "login page" in result.streams[0].error
+
+
+def test_missing_key_names_the_variable(store, make_config, api, monkeypatch):
+    monkeypatch.delenv("CARE_OPINION_SUBSCRIPTION_KEY")
+    result = collect(store, make_config(source(api)))[0]
+    assert (
+        result.failed
+        and "set the environment variable CARE_OPINION_SUBSCRIPTION_KEY" in result.streams[0].error
+    )
+    assert api.requests == []
+
+
+def test_stray_strings_and_bad_items_are_skipped(store, make_config, api, caplog):
+    seed(api, 2)
+    api.opinions += ["Sorry! Something went wrong.", {"id": 77, "title": "No date", "body": "x"}]
+    seed(api, 1)
+    first, _ = twice(store, make_config(source(api)))
+    assert first.total("posts_new") == 3
+    assert "skipped: expected an opinion object" in caplog.text
+    assert "skipped: expected an ISO 8601 time, got None" in caplog.text
+
+
+def test_requests_are_paced_to_five_a_second(make_config, api, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("listener.collectors.http.sleep", waits.append)
+    seed(api, 5)
+    config = make_config(source(api))
+    collector = CareOpinionCollector(config.source("co"), config)
+    pages = list(collector.collect("opinions", None, None))
+    collector.close()
+    assert len(pages) == 3 and len(waits) == 2 and all(0 < w <= 0.2 for w in waits)
+
+
+def test_the_illustrative_payload_is_read(make_config, api):
+    payload = SHARED / "api_payloads" / "careopinion_opinions_ILLUSTRATIVE.json"
+    if not payload.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{payload} is missing (under CI the shared data must be present)")
+        pytest.skip(f"shared data not found at {payload}; set LISTENER_SHARED_DATA")
+    item = json.loads(payload.read_text(encoding="utf-8"))["body"][0]
+    item["dateOfPublication"] = (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    item["links"][-1]["id"] = "RJ101"
+    item["links"][-1]["link"] = item["links"][-1]["link"].replace("RXX01", "RJ101")
+    api.opinions.append(item)
+    config = make_config(source(api))
+    collector = CareOpinionCollector(config.source("co"), config)
+    (post,) = [p for page in collector.collect("opinions", None, None) for p in page.posts]
+    collector.close()
+    assert post.native_id == "1234567" and post.organisation_codes == ("RJ1",)
+    assert post.text.startswith("Kind staff on the ward\n\nMarkdown text")

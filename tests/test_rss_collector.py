@@ -1,0 +1,159 @@
+"""kind: rss against a local feed server: conditional GETs, RSS and Atom, guid/link identity, undated entries,
+news-search URLs. Every scenario runs twice; the second run adds nothing."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fakes.rss_server import Entry, FeedServer
+
+from listener.collectors.rss import RssCollector
+from listener.collectors.runner import collect
+from listener.store.models import Cursor, Post
+
+SHARED = Path(
+    os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def feed():
+    server = FeedServer().start()
+    server.add(
+        Entry("g1", "Leeds General Infirmary opens new ward", T0, link="https://news.example/1"),
+        Entry(
+            "g2",
+            "Waiting times fall at St Thomas' Hospital",
+            T0 + timedelta(hours=2),
+            link="https://news.example/2",
+        ),
+    )
+    yield server
+    server.stop()
+
+
+def source(url: str, **extra) -> str:
+    options = "".join(f"\n    {key}: {value}" for key, value in extra.items())
+    return f"sources:\n  - name: news\n    kind: rss\n    feeds: [{url}]{options}\n"
+
+
+def stored(store) -> dict[str, Post]:
+    with store.transaction() as session:
+        return {p.native_id: p for p in session.scalars(sa.select(Post))}
+
+
+def twice(store, config):
+    first, second = collect(store, config), collect(store, config)
+    assert not first[0].failed and not second[0].failed, (first, second)
+    assert second[0].total("posts_new") == 0
+    return first[0], second[0]
+
+
+def test_rss_feed_twice_and_a_304(store, make_config, feed):
+    first, second = twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
+    posts = stored(store)
+    assert first.total("posts_new") == 2 and set(posts) == {"g1", "g2"}
+    assert posts["g2"].created_at == T0 + timedelta(hours=2)  # served as +0100, stored as UTC
+    assert (
+        posts["g1"].text == "Leeds General Infirmary opens new ward - Leeds Live"
+    )  # description not repeated
+    assert posts["g1"].url == "https://news.example/1" and posts["g1"].lang == "en"
+    assert posts["g1"].platform == "news"
+    assert feed.requests[-1].header("If-None-Match")  # the second run asked conditionally...
+    assert second.total("requests") == 1 and second.total("posts_read") == 0  # ...and got a 304
+
+
+def test_new_entry_is_added_and_cursor_stays_small(store, make_config, feed):
+    config = make_config(source(f"{feed.base_url}/rss.xml"))
+    twice(store, config)
+    feed.add(Entry("g3", "LGI car park to close", T0 + timedelta(hours=5), link="https://news.example/3"))
+    result = collect(store, config)[0]
+    assert result.total("posts_new") == 1 and set(stored(store)) == {"g1", "g2", "g3"}
+    with store.transaction() as session:
+        cursor = session.scalar(sa.select(Cursor.value))
+    assert cursor["ids"] == ["g3"] and cursor["newest"] == (T0 + timedelta(hours=5)).isoformat()
+    assert cursor["etag"] and cursor["modified"]
+
+
+def test_if_modified_since_alone_gives_304(feed):
+    from listener.collectors.http import ApiClient, HttpOptions
+
+    client = ApiClient("t", HttpOptions())
+    first = client.get(f"{feed.base_url}/rss.xml")
+    again = client.get(
+        f"{feed.base_url}/rss.xml", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    client.close()
+    assert (first.status_code, again.status_code) == (200, 304)
+
+
+def test_atom_entries_without_guid_use_the_link_and_undated_use_fetch_time(store, make_config, feed):
+    feed.add(
+        Entry(
+            None, "Trust board papers published", T0 + timedelta(hours=3), link="https://trust.example/board"
+        ),
+        Entry(
+            "undated-1", "Undated notice about Guy's Hospital", None, summary="<p>Visiting hours change</p>"
+        ),
+    )
+    before = datetime.now(UTC).replace(microsecond=0)
+    twice(store, make_config(source(f"{feed.base_url}/atom.xml")))
+    posts = stored(store)
+    assert {"g1", "g2", "https://trust.example/board", "undated-1"} == set(posts)
+    assert posts["undated-1"].created_at >= before
+    assert posts["undated-1"].text == "Undated notice about Guy's Hospital\n\nVisiting hours change"
+    with store.transaction() as session:
+        cursor = session.scalar(sa.select(Cursor.value))
+    assert cursor["newest"] == (T0 + timedelta(hours=3)).isoformat()  # undated entries never move it
+
+
+def test_entries_older_than_the_lookback_are_not_offered_again(store, make_config, feed):
+    config = make_config(source(f"{feed.base_url}/rss.xml", lookback="1h"))
+    twice(store, config)
+    feed.add(
+        Entry("late", "A story dated long before the newest one", T0 - timedelta(days=1), link="https://n/l")
+    )
+    result = collect(store, config)[0]
+    assert result.total("posts_read") == 3 and result.total("posts_new") == 0
+    assert "late" not in stored(store)
+
+
+def test_google_news_search_urls_from_organisations(store, make_config, feed):
+    config = make_config(
+        "sources:\n  - name: gnews\n    kind: rss\n    search_organisations: true\n"
+        f"    searches: [NHS strike]\n    search_url: '{feed.base_url}/search?q={{query}}&hl=en-GB'\n"
+    )
+    collector = RssCollector(config.source("gnews"), config)
+    assert collector.streams() == [
+        f"{feed.base_url}/search?q=NHS+strike&hl=en-GB",
+        f"{feed.base_url}/search?q=%22Guy%27s+and+St+Thomas%27+NHS+Foundation+Trust%22&hl=en-GB",
+        f"{feed.base_url}/search?q=%22Leeds+Teaching+Hospitals+NHS+Trust%22&hl=en-GB",
+    ]
+    first, _ = twice(store, config)
+    assert first.total("posts_new") == 2  # the same articles in three searches are stored once
+
+
+def test_an_html_page_is_not_a_feed(store, make_config, feed):
+    result = collect(store, make_config(source(f"{feed.base_url}/not-here")))[0]
+    assert result.failed and "HTTP 404" in result.streams[0].error
+
+
+def test_recorded_google_news_feed(store, make_config, feed):
+    fixture = SHARED / "api_payloads" / "rss_google_news_search_fixture_trimmed.xml"
+    if not fixture.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{fixture} is missing (under CI the shared data must be present)")
+        pytest.skip(f"shared data not found at {fixture}; set LISTENER_SHARED_DATA")
+    feed.recorded["/rss/search"] = fixture.read_bytes()
+    first, _ = twice(store, make_config(source(f"{feed.base_url}/rss/search")))
+    posts = sorted(stored(store).values(), key=lambda p: p.created_at)
+    assert first.total("posts_new") == 2
+    assert posts[1].text == "Why the ECB Is Unlikely to Keep Rates Higher Than 3% - Goldman Sachs"
+    assert posts[1].created_at == datetime(2026, 9, 25, 7, tzinfo=UTC)
+    assert posts[1].url.startswith("https://news.google.com/rss/articles/") and posts[1].lang == "en"
+    assert posts[1].native_id.startswith("sha256:")  # Google's guids are longer than posts.native_id allows

@@ -1,0 +1,25 @@
+"""The README's example config for each web source is valid config."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ORGANISATIONS
+
+from listener.config import parse_config
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.mark.parametrize("kind", ["rss", "careopinion", "nhs_reviews"])
+def test_readme_example_config_is_valid(kind, tmp_path):
+    blocks = [
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+        if f"kind: {kind}\n" in block
+    ]
+    assert blocks, f"README.md has no example config for kind {kind}"
+    for block in blocks:
+        config = parse_config(yaml.safe_load(ORGANISATIONS) | yaml.safe_load(block), base_dir=tmp_path)
+        assert {source.kind for source in config.sources} == {kind}

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 # kind -> "module:class". Add a platform by writing its module and naming it here.
 COLLECTORS: dict[str, str] = {
     "file": "listener.collectors.file:FileCollector",
+    "mastodon": "listener.collectors.mastodon:MastodonCollector",
+    "bluesky": "listener.collectors.bluesky:BlueskyCollector",
+    "reddit": "listener.collectors.reddit:RedditCollector",
 }
 
 

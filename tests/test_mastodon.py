@@ -2,33 +2,21 @@
 
 # ruff: noqa: F811 - the fixtures imported from fakes.fixtures are parameters of the tests
 
-import json
-import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from fakes.fixtures import lite, sleeps  # noqa: F401
+from fakes.fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
 from fakes.fixtures import source_yaml as sources_yaml
 from fakes.mastodon_api import TOKEN_ENV, FakeMastodon, contract_case, make_account, make_status
 
 from listener.collectors.runner import collect
 from listener.errors import ConfigError
 from listener.store.cursors import load_cursor
-from listener.store.models import Post
-
-SHARED = Path(
-    os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-)
 
 
 @pytest.fixture
 def case(monkeypatch):
-    case = contract_case()
-    for name, value in case.env.items():
-        monkeypatch.setenv(name, value)
-    return case
+    return use_case(contract_case(), monkeypatch)
 
 
 def source_yaml(fake, case, **extra) -> str:
@@ -37,11 +25,6 @@ def source_yaml(fake, case, **extra) -> str:
 
 def source(fake, case, **extra) -> dict:
     return {"name": "fedi", **case.source(fake), **extra}
-
-
-def stored(store):
-    with store.transaction() as session:
-        return {p.native_id: p for p in session.scalars(sa.select(Post))}
 
 
 def test_two_runs_store_public_posts_once(store, make_config, case, sleeps, caplog):
@@ -58,11 +41,11 @@ def test_two_runs_store_public_posts_once(store, make_config, case, sleeps, capl
     assert first.total("requests") == 5 and second.total("requests") == 2
     assert [r.arg("limit") for r in timeline_calls] == ["2"] * 5
     assert "from accounts that opted out (noindex)" in caplog.text
-    posts = stored(store)
+    posts = stored_posts(store)
     assert len(posts) == 5 and all("No index please" not in p.text for p in posts.values())
     with store.transaction() as session:
         cursor = load_cursor(session, "fedi", stream)
-    newest_public = max(int(s["id"]) for s in case.statuses)
+    newest_public = max(int(s["id"]) for s in case.seeded)
     assert cursor == {"min_id": str(newest_public)}
     assert timeline_calls[-1].arg("min_id") == str(newest_public)
 
@@ -72,7 +55,7 @@ def test_pages_follow_the_link_header_forward(lite, case, sleeps):
     with case.start() as fake:
         collect(store, build(source(fake, case)))
         calls = [r for r in fake.log if "/timelines/tag/" in r.path]
-    ids = sorted(int(s["id"]) for s in case.statuses if s["visibility"] == "public")
+    ids = sorted(int(s["id"]) for s in case.seeded if s["visibility"] == "public")
     # each next request starts at the newest id of the page before (rel="prev" = min_id)
     assert [c.arg("min_id") for c in calls[1:]] == [str(ids[1]), str(ids[3]), str(ids[5])]
     assert all(c.arg("since_id") is None and c.arg("max_id") is None for c in calls)
@@ -92,14 +75,14 @@ def test_a_new_post_is_the_only_one_read_next_time(store, make_config, case, sle
 def test_posts_are_text_utc_and_pseudonymous(store, make_config, case, sleeps):
     with case.start() as fake:
         collect(store, make_config(source_yaml(fake, case)))
-    posts = sorted(stored(store).values(), key=lambda p: p.created_at)
+    posts = sorted(stored_posts(store).values(), key=lambda p: p.created_at)
     first = posts[0]
     assert first.text == "Post 0 about Guy's and St Thomas' #GSTT"
     assert first.native_id.startswith("http://localhost/ap/users/") and "/statuses/" in first.native_id
     assert first.url.startswith("http://localhost/@user0/")
     assert (first.reply_count, first.repost_count, first.like_count) == (1, 2, 3)
     assert first.created_at.replace(tzinfo=UTC) == datetime.fromisoformat(
-        case.statuses[0]["created_at"].replace("Z", "+00:00")
+        case.seeded[0]["created_at"].replace("Z", "+00:00")
     )
     assert first.author_key and first.author_handle is None and first.lang == "en"
 
@@ -109,7 +92,7 @@ def test_until_is_respected_and_the_rest_comes_later(store, make_config, case, s
         config = make_config(source_yaml(fake, case))
         early = collect(store, config, until=case.until)[0]
         assert early.total("posts_new") == case.posts_before_until
-        assert all(p.created_at.replace(tzinfo=UTC) < case.until for p in stored(store).values())
+        assert all(p.created_at.replace(tzinfo=UTC) < case.until for p in stored_posts(store).values())
         rest = collect(store, config)[0]
     assert rest.total("posts_new") == case.posts - case.posts_before_until
 
@@ -149,7 +132,7 @@ def test_opted_out_accounts_are_skipped(lite, sleeps, caplog):
         )
         result = collect(store, config)[0]
     assert result.total("posts_new") == 1
-    assert [p.text for p in stored(store).values()] == ["post 4 #NHS"]
+    assert [p.text for p in stored_posts(store).values()] == ["post 4 #NHS"]
     for reason in ("indexable: false", "discoverable: false", "#nobot"):
         assert reason in caplog.text
 
@@ -213,7 +196,7 @@ def test_missing_token_names_the_variable(lite, case, sleeps, monkeypatch):
 
 def test_instance_that_needs_a_login_says_so(lite, case, sleeps):
     store, build = lite
-    with FakeMastodon(case.statuses, hashtag_feeds="authenticated") as fake:
+    with FakeMastodon(case.seeded, hashtag_feeds="authenticated") as fake:
         config = build({k: v for k, v in source(fake, case).items() if k != "access_token_env"})
         result = collect(store, config)[0]
     assert result.status == "failed" and "set access_token_env" in result.streams[0].error
@@ -247,12 +230,7 @@ def test_options_are_checked(lite):
 
 
 def test_fake_statuses_have_the_recorded_shape():
-    path = SHARED / "api_payloads" / "mastodon_timeline_tag_mastodonpy_cassette.json"
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{path} is missing (under CI the shared data must be present)")
-        pytest.skip(f"shared payloads not found at {path}")
-    recorded = json.loads(path.read_text(encoding="utf-8"))
+    recorded = recorded_payload("mastodon_timeline_tag_mastodonpy_cassette.json")
     real = recorded["body"][0]
     fake = make_status(datetime.now(UTC), "text", ["hoot"])
     assert set(fake) == set(real)

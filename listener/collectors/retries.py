@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import Field, field_validator
 
 from listener.collectors.base import SourceOptions
-from listener.config import parse_duration
+from listener.config import Section, parse_duration
 from listener.errors import CollectorError, RateLimited
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,10 @@ class TransientError(Exception):
     """A failure worth retrying: a 5xx answer or a network error."""
 
 
-class HttpSourceOptions(SourceOptions):
-    """Options every API collector shares: how long to wait for rate limits and how often to retry."""
+class HttpSourceOptions(SourceOptions, Section):
+    """Options every API collector shares: how long to wait for rate limits and how often to retry.
+
+    Section brings config.yaml's rule that a key ending in ``_env`` names an environment variable."""
 
     max_wait: timedelta = timedelta(minutes=5)
     retries: int = Field(3, ge=0, le=10)

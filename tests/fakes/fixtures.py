@@ -39,3 +39,38 @@ def lite(tmp_path) -> tuple[Store, Callable[[dict], Config]]:
 def source_yaml(*sources: dict) -> str:
     """A config's sources section from source mappings (JSON is YAML)."""
     return "sources:\n" + "".join(f"  - {json.dumps(s)}\n" for s in sources)
+
+
+def use_case(case, monkeypatch):
+    """Set the environment a contract case's source needs (its fake credentials); return the case."""
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    return case
+
+
+def stored_posts(store: Store) -> dict:
+    """Every stored post by native id."""
+    import sqlalchemy as sa
+
+    from listener.store.models import Post
+
+    with store.transaction() as session:
+        return {p.native_id: p for p in session.scalars(sa.select(Post))}
+
+
+def recorded_payload(name: str) -> dict:
+    """A recorded API payload from ../shared/data/api_payloads (or $LISTENER_SHARED_DATA/api_payloads);
+    skips the test when the shared data is absent, except under CI, where it must be there."""
+    import os
+    from pathlib import Path
+
+    root = (
+        os.environ.get("LISTENER_SHARED_DATA")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    path = Path(root) / "api_payloads" / name
+    if not path.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{path} is missing (under CI the shared data must be present)")
+        pytest.skip(f"shared payloads not found at {path}")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -148,3 +151,26 @@ class FakeAPI:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass
+class ContractCase:
+    """What the shared collector contract test needs of a fake (see /work/CONTRACT_CASE.md)."""
+
+    kind: str
+    env: dict[str, str]
+    auth_env: str | None
+    posts: int
+    until: datetime
+    posts_before_until: int
+    make_fake: Callable[[], FakeAPI]
+    options: Callable[[FakeAPI], dict[str, Any]]
+    seeded: list[Any] = field(default_factory=list)
+
+    @contextmanager
+    def start(self) -> Iterator[FakeAPI]:
+        with self.make_fake() as fake:
+            yield fake
+
+    def source(self, server: FakeAPI) -> dict[str, Any]:
+        return {"kind": self.kind, **self.options(server)}

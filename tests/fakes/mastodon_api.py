@@ -11,12 +11,10 @@ most 40; ``Link`` carries ``rel="next"`` (max_id) and ``rel="prev"`` (min_id). E
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .http_fake import FakeAPI, Reply, Request
+from .http_fake import ContractCase, FakeAPI, Reply, Request
 
 TOKEN = "fake-mastodon-token"
 TOKEN_ENV = "LISTENER_TEST_MASTODON_TOKEN"
@@ -241,34 +239,7 @@ def _window(items: list[dict[str, Any]], request: Request, limit: int) -> list[d
     return list(reversed(chosen))
 
 
-@dataclass
-class MastodonContractCase:
-    kind: str
-    env: dict[str, str]
-    auth_env: str | None
-    posts: int
-    until: datetime
-    posts_before_until: int
-    statuses: list[dict[str, Any]]
-
-    @contextmanager
-    def start(self):
-        with FakeMastodon(self.statuses) as fake:
-            yield fake
-
-    def source(self, server: FakeMastodon) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "instances": [server.url],
-            "hashtags": ["GSTT"],
-            "organisation_hashtags": False,
-            "access_token_env": TOKEN_ENV,
-            "lookback": "2d",
-            "page_size": 2,
-        }
-
-
-def contract_case(now: datetime | None = None) -> MastodonContractCase:
+def contract_case(now: datetime | None = None) -> ContractCase:
     """Five public #GSTT posts an hour apart, plus one unlisted and one from an account that opted out."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     times = [now - timedelta(hours=h) for h in (10, 9, 8, 7, 6)]
@@ -287,12 +258,21 @@ def contract_case(now: datetime | None = None) -> MastodonContractCase:
             now - timedelta(hours=7, minutes=30), "No index please", ["GSTT"], sequence=8, account=opted_out
         )
     )
-    return MastodonContractCase(
+    return ContractCase(
         kind="mastodon",
         env={TOKEN_ENV: TOKEN},
         auth_env=TOKEN_ENV,
         posts=5,
         until=now - timedelta(hours=7, minutes=15),
         posts_before_until=3,
-        statuses=statuses,
+        make_fake=lambda: FakeMastodon(statuses),
+        options=lambda server: {
+            "instances": [server.url],
+            "hashtags": ["GSTT"],
+            "organisation_hashtags": False,
+            "access_token_env": TOKEN_ENV,
+            "lookback": "2d",
+            "page_size": 2,
+        },
+        seeded=statuses,
     )

@@ -1,13 +1,13 @@
 """kind: bluesky against a fake PDS over HTTP: app-password sessions, searchPosts paging, errors."""
 
-# ruff: noqa: F811 - the fixtures imported from fakes.fixtures are parameters of the tests
+# ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes.bluesky_api import HANDLE, PASSWORD_ENV, FakeBluesky, contract_case, make_post
-from fakes.fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
-from fakes.fixtures import source_yaml as sources_yaml
+from fakes.bluesky_api import HANDLE, PASSWORD_ENV, FakeBluesky, make_post, scenario
+from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
+from fakes.social_fixtures import source_yaml as sources_yaml
 
 from listener.collectors.bluesky import BlueskyCollector
 from listener.collectors.runner import collect
@@ -19,7 +19,7 @@ STREAM = '"St Thomas"'
 
 @pytest.fixture
 def case(monkeypatch):
-    return use_case(contract_case(), monkeypatch)
+    return use_case(scenario(), monkeypatch)
 
 
 def source(fake, case, **extra) -> dict:

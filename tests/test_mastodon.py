@@ -1,13 +1,13 @@
 """kind: mastodon against a fake instance served over HTTP: Mastodon.py's real requests, paging and errors."""
 
-# ruff: noqa: F811 - the fixtures imported from fakes.fixtures are parameters of the tests
+# ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes.fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
-from fakes.fixtures import source_yaml as sources_yaml
-from fakes.mastodon_api import TOKEN_ENV, FakeMastodon, contract_case, make_account, make_status
+from fakes.mastodon_api import TOKEN_ENV, FakeMastodon, make_account, make_status, scenario
+from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
+from fakes.social_fixtures import source_yaml as sources_yaml
 
 from listener.collectors.runner import collect
 from listener.errors import ConfigError
@@ -16,7 +16,7 @@ from listener.store.cursors import load_cursor
 
 @pytest.fixture
 def case(monkeypatch):
-    return use_case(contract_case(), monkeypatch)
+    return use_case(scenario(), monkeypatch)
 
 
 def source_yaml(fake, case, **extra) -> str:

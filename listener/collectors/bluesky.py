@@ -31,6 +31,7 @@ from listener.collectors.retries import (
     RequestCounter,
     TransientError,
 )
+from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
 from listener.errors import AuthenticationError, CollectorError
 
@@ -108,7 +109,7 @@ class BlueskyCollector(Collector):
             params["until"] = _iso(until)  # exclusive, like ours
         if self.options.lang:
             params["lang"] = self.options.lang
-        newest: tuple[datetime, set[str]] | None = None
+        newest = Watermark()
         while True:
             body = self.patience.call(
                 f"search {stream!r}", lambda p=dict(params): self.session.get(SEARCH, p)
@@ -119,14 +120,14 @@ class BlueskyCollector(Collector):
                 if post.native_id in boundary or (until is not None and post.created_at >= until):
                     continue
                 page.posts.append(post)
-                newest = _newer(newest, post)
+                newest.see(post)
             page.requests = self.counter.take()
             yield page
             if not items or not body.get("cursor"):
                 break
             params["cursor"] = body["cursor"]
-        if newest is not None:
-            yield Page(cursor={"since": _iso(newest[0]), "seen": sorted(newest[1])})
+        if newest.time is not None:
+            yield Page(cursor={"since": _iso(newest.time), "seen": newest.seen()})
 
     def _posts(self, items: list[Any], stream: str) -> Iterator[CollectedPost]:
         left_out = {"deleted or blocked": 0, "opted out": 0}
@@ -293,14 +294,6 @@ def _gone(item: Mapping[str, Any]) -> bool:
 def _labels(author: Any) -> list[Mapping[str, Any]]:
     labels = author.get("labels") if isinstance(author, Mapping) else None
     return [label for label in labels or [] if isinstance(label, Mapping)]
-
-
-def _newer(newest: tuple[datetime, set[str]] | None, post: CollectedPost) -> tuple[datetime, set[str]]:
-    if newest is None or post.created_at > newest[0]:
-        return post.created_at, {post.native_id}
-    if post.created_at == newest[0]:
-        newest[1].add(post.native_id)
-    return newest
 
 
 def _pds_endpoint(did_doc: Any) -> str | None:

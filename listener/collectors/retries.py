@@ -13,6 +13,7 @@ either to run without waiting.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -99,7 +100,7 @@ class Patience:
     def _wait_for_reset(self, what: str, hit: RateLimitHit, waits: int) -> None:
         limit = self.options.max_wait.total_seconds()
         seconds = hit.wait if hit.wait is not None else self.options.backoff * 2 ** (waits - 1)
-        seconds = max(0.0, seconds)
+        seconds = float(math.ceil(max(0.0, seconds)))  # whole seconds, never a hair before the reset
         if seconds > limit or waits > MAX_RATE_LIMIT_WAITS:
             reason = (
                 f"the platform asks to wait {seconds:.0f}s, more than max_wait ({limit:.0f}s)"

@@ -18,7 +18,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .http_fake import ContractCase, FakeAPI, Reply, Request
+from .social_fake import FakeAPI, FakeCase, Reply, Request, Scenario
 
 HANDLE = "listener-test.bsky.social"
 DID = "did:plc:listenertest0000000000000"
@@ -238,7 +238,7 @@ def _matches(post: dict[str, Any], query: str) -> bool:
     return all(word.lower() in text for word in query.split())
 
 
-def contract_case(now: datetime | None = None) -> ContractCase:
+def scenario(now: datetime | None = None) -> Scenario:
     """Five posts naming St Thomas' an hour apart, one from an author who opted out, one unrelated."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     posts = [
@@ -256,7 +256,7 @@ def contract_case(now: datetime | None = None) -> ContractCase:
         )
     )
     posts.append(make_post(now - timedelta(hours=4), "Nothing to do with hospitals", 51))
-    return ContractCase(
+    return Scenario(
         kind="bluesky",
         env={PASSWORD_ENV: PASSWORD},
         auth_env=PASSWORD_ENV,
@@ -264,8 +264,8 @@ def contract_case(now: datetime | None = None) -> ContractCase:
         until=now - timedelta(hours=7, minutes=30),
         posts_before_until=3,
         make_fake=lambda: FakeBluesky(posts),
-        options=lambda server: {
-            "service_url": server.url,
+        options=lambda url: {
+            "service_url": url,
             "handle": HANDLE,
             "app_password_env": PASSWORD_ENV,
             "queries": ['"St Thomas"'],
@@ -274,4 +274,26 @@ def contract_case(now: datetime | None = None) -> ContractCase:
             "page_size": 2,
         },
         seeded=posts,
+    )
+
+
+def contract_case() -> FakeCase:
+    """The shared contract test's case (/work/CONTRACT_CASE.md): the query #GSTT through an app password."""
+    return FakeCase(
+        kind="bluesky",
+        make_fake=FakeBluesky,
+        options=lambda url: {
+            "service_url": url,
+            "handle": HANDLE,
+            "app_password_env": PASSWORD_ENV,
+            "queries": ["#GSTT"],
+            "organisation_queries": False,
+            "lookback": "7d",
+            "page_size": 2,
+            "backoff": 0.1,
+        },
+        env={PASSWORD_ENV: PASSWORD},
+        seed_posts=lambda fake, posts: fake.add(
+            *(make_post(p.created_at, f"{p.text} #GSTT", len(fake.posts) + n) for n, p in enumerate(posts))
+        ),
     )

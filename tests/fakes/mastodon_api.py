@@ -10,11 +10,12 @@ most 40; ``Link`` carries ``rel="next"`` (max_id) and ``rel="prev"`` (min_id). E
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .http_fake import ContractCase, FakeAPI, Reply, Request
+from .social_fake import FakeAPI, FakeCase, Reply, Request, Scenario
 
 TOKEN = "fake-mastodon-token"
 TOKEN_ENV = "LISTENER_TEST_MASTODON_TOKEN"
@@ -207,9 +208,9 @@ class FakeMastodon(FakeAPI):
     def _served(self) -> list[dict[str, Any]]:
         if not self.malformed or not self.statuses:
             return list(self.statuses)
-        newest = self.statuses[-1]
-        broken = dict(newest, id=str(int(newest["id"]) + 1), created_at="not a time", uri=newest["uri"] + "x")
-        return [*self.statuses, broken]
+        oldest = self.statuses[0]  # the broken copy sorts next to it, on the same page
+        broken = dict(oldest, id=str(int(oldest["id"]) + 1), created_at="not a time", uri=oldest["uri"] + "x")
+        return sorted([*self.statuses, broken], key=lambda s: int(s["id"]))
 
     def _reply(
         self, status: int, body: Any, *, remaining: int | None = None, reset_after: float = 300, extra=None
@@ -239,7 +240,7 @@ def _window(items: list[dict[str, Any]], request: Request, limit: int) -> list[d
     return list(reversed(chosen))
 
 
-def contract_case(now: datetime | None = None) -> ContractCase:
+def scenario(now: datetime | None = None) -> Scenario:
     """Five public #GSTT posts an hour apart, plus one unlisted and one from an account that opted out."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     times = [now - timedelta(hours=h) for h in (10, 9, 8, 7, 6)]
@@ -258,7 +259,7 @@ def contract_case(now: datetime | None = None) -> ContractCase:
             now - timedelta(hours=7, minutes=30), "No index please", ["GSTT"], sequence=8, account=opted_out
         )
     )
-    return ContractCase(
+    return Scenario(
         kind="mastodon",
         env={TOKEN_ENV: TOKEN},
         auth_env=TOKEN_ENV,
@@ -266,8 +267,8 @@ def contract_case(now: datetime | None = None) -> ContractCase:
         until=now - timedelta(hours=7, minutes=15),
         posts_before_until=3,
         make_fake=lambda: FakeMastodon(statuses),
-        options=lambda server: {
-            "instances": [server.url],
+        options=lambda url: {
+            "instances": [url],
             "hashtags": ["GSTT"],
             "organisation_hashtags": False,
             "access_token_env": TOKEN_ENV,
@@ -275,4 +276,32 @@ def contract_case(now: datetime | None = None) -> ContractCase:
             "page_size": 2,
         },
         seeded=statuses,
+    )
+
+
+def contract_case() -> FakeCase:
+    """The shared contract test's case (/work/CONTRACT_CASE.md): #GSTT on one fake instance, with a token."""
+    return FakeCase(
+        kind="mastodon",
+        make_fake=FakeMastodon,
+        options=lambda url: {
+            "instances": [url],
+            "hashtags": ["GSTT"],
+            "organisation_hashtags": False,
+            "access_token_env": TOKEN_ENV,
+            "lookback": "7d",
+            "page_size": 2,
+            "backoff": 0.1,
+        },
+        env={TOKEN_ENV: TOKEN},
+        seed_posts=_seed,
+    )
+
+
+def _seed(fake: FakeMastodon, posts: Any) -> None:
+    fake.add(
+        *(
+            make_status(post.created_at, html.escape(post.text), ["GSTT"], sequence=len(fake.statuses) + n)
+            for n, post in enumerate(posts)
+        )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -82,6 +83,11 @@ class FakeAPI:
     def reject_credentials(self) -> None:
         self.credentials_rejected = True
 
+    def clear_failures(self) -> None:
+        with self._lock:
+            self._failures.clear()
+        self.credentials_rejected = False
+
     def take_failure(self) -> Failure | None:
         with self._lock:
             return self._failures.popleft() if self._failures else None
@@ -126,6 +132,10 @@ class FakeAPI:
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
+                if request.headers.get("connection", "").lower() == "close":
+                    self.send_header(
+                        "Connection", "close"
+                    )  # as real servers do: else clients reuse a dead socket
                 self.end_headers()
                 self.wfile.write(payload)
 
@@ -154,8 +164,9 @@ class FakeAPI:
 
 
 @dataclass
-class ContractCase:
-    """What the shared collector contract test needs of a fake (see /work/CONTRACT_CASE.md)."""
+class Scenario:
+    """A seeded fake and a source on it, for a platform's own tests: ``posts`` valid posts in all,
+    ``posts_before_until`` of them created before ``until``."""
 
     kind: str
     env: dict[str, str]
@@ -164,7 +175,7 @@ class ContractCase:
     until: datetime
     posts_before_until: int
     make_fake: Callable[[], FakeAPI]
-    options: Callable[[FakeAPI], dict[str, Any]]
+    options: Callable[[str], dict[str, Any]]
     seeded: list[Any] = field(default_factory=list)
 
     @contextmanager
@@ -173,4 +184,68 @@ class ContractCase:
             yield fake
 
     def source(self, server: FakeAPI) -> dict[str, Any]:
-        return {"kind": self.kind, **self.options(server)}
+        return {"kind": self.kind, **self.options(server.url)}
+
+
+class FakeCase:
+    """The interface of the shared contract test (/work/CONTRACT_CASE.md, v1) over one of these fakes.
+
+    ``seed_posts(fake, posts)`` turns the test's posts (``key``, ``text``, ``created_at``) into the platform's
+    items; ``options(url)`` is the source's config on a fake at ``url``."""
+
+    not_applicable: dict[str, str] = {}
+
+    def __init__(
+        self,
+        kind: str,
+        make_fake: Callable[[], FakeAPI],
+        options: Callable[[str], dict[str, Any]],
+        env: dict[str, str],
+        seed_posts: Callable[[FakeAPI, Any], None],
+    ):
+        self.kind = kind
+        self._make_fake = make_fake
+        self._options = options
+        self._env = env
+        self._seed_posts = seed_posts
+        self.fake: FakeAPI | None = None
+        self.url = ""
+
+    def start(self, folder: Any = None) -> None:
+        self.fake = self._make_fake().start()
+        self.url = self.fake.url
+
+    def stop(self) -> None:
+        if self.fake is not None:
+            self.fake.stop()
+
+    def source_config(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self._options(self.url)}
+
+    def env(self) -> dict[str, str]:
+        return dict(self._env)
+
+    def install_sleep(self, monkeypatch: Any, sleep: Callable[[float], None]) -> None:
+        # the collectors (retries.Patience) and the client libraries all wait through time.sleep
+        monkeypatch.setattr(time, "sleep", sleep)
+
+    def seed(self, posts: Any) -> None:
+        self._seed_posts(self.fake, posts)
+
+    def add_malformed(self) -> None:
+        self.fake.add_malformed_item()
+
+    def set_failure(self, mode: str | None, times: int | None = None, retry_after: int = 5) -> None:
+        fake = self.fake
+        fake.clear_failures()
+        count = times if times is not None else 10**6
+        if mode == "rate_limit":
+            fake.fail_next(429, count, retry_after)
+        elif mode == "server_error":
+            fake.fail_next(503, count)
+        elif mode == "bad_auth":
+            fake.reject_credentials()
+        elif mode == "unreachable":
+            fake.stop()  # the port closes: connection refused
+        elif mode is not None:
+            raise ValueError(f"unknown failure mode {mode!r}")

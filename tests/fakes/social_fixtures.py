@@ -27,10 +27,13 @@ def lite(tmp_path) -> tuple[Store, Callable[[dict], Config]]:
     url = f"sqlite:///{tmp_path / 'lite.db'}"
     store = open_store(url)
 
-    def build(source: dict) -> Config:
-        from conftest import write_config
+    def build(source: dict, organisations: str | None = None) -> Config:
+        from conftest import ORGANISATIONS, write_config
 
-        return load_config(write_config(tmp_path, source_yaml(source), db_url=url))
+        body = source_yaml(source)
+        return load_config(
+            write_config(tmp_path, body, db_url=url, organisations=organisations or ORGANISATIONS)
+        )
 
     yield store, build
     store.close()

@@ -37,7 +37,7 @@ BROKEN = [
         "organisations:\n  - code: RJ1\n    name: A Trust\n    handles: GSTT\n",
         "organisations[0].handles: expected a valid tuple",
     ),
-    ("sources:\n  - name: a\n    kind: twiter\n", "sources[0].kind: expected one of file"),
+    ("sources:\n  - name: a\n    kind: twiter\n", "sources[0].kind: expected one of "),
     ("sources:\n  - name: a\n    kind: file\n", "sources[0].path: required key is missing"),
     (
         "sources:\n  - name: a\n    kind: file\n    path: x.jsonl\n    formt: csv\n",

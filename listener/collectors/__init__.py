@@ -10,11 +10,14 @@ if TYPE_CHECKING:
 
 # kind -> "module:class". Add a platform by writing its module and naming it here.
 COLLECTORS: dict[str, str] = {
+    "bluesky": "listener.collectors.bluesky:BlueskyCollector",
     "careopinion": "listener.collectors.careopinion:CareOpinionCollector",
     "file": "listener.collectors.file:FileCollector",
-    "x": "listener.collectors.x:XCollector",
+    "mastodon": "listener.collectors.mastodon:MastodonCollector",
     "nhs_reviews": "listener.collectors.nhs_reviews:NhsReviewsCollector",
+    "reddit": "listener.collectors.reddit:RedditCollector",
     "rss": "listener.collectors.rss:RssCollector",
+    "x": "listener.collectors.x:XCollector",
 }
 
 

@@ -1,0 +1,338 @@
+"""``kind: bluesky``: ``app.bsky.feed.searchPosts`` through an app-password session, with plain httpx.
+
+Why httpx and not the atproto SDK: the SDK validates whole responses into its models, so one malformed post
+fails the page, and it neither retries nor waits for rate limits; the collector needs three XRPC calls
+(createSession, refreshSession, searchPosts) and full control of errors, which fits in this module.
+
+Each query is a stream. Results come newest first (``sort=latest``), so pages are committed without a cursor
+and the cursor (the newest ``sortAt`` seen, with the posts at that instant) is saved once the run has read
+every page; ``since`` is inclusive, so those posts are not read twice. The session is created once per run and
+reused for every stream; when the access token expires (``ExpiredToken``) it is refreshed with the refresh
+token, and created again only if that fails. Bluesky asks developers not to use search for bulk collection:
+keep queries few and schedules modest (see the README).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import Field, field_validator, model_validator
+
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.retries import (
+    HttpSourceOptions,
+    Patience,
+    RateLimitHit,
+    RequestCounter,
+    TransientError,
+)
+from listener.collectors.watermark import Watermark
+from listener.config import parse_duration
+from listener.errors import AuthenticationError, CollectorError
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "bluesky"
+SEARCH = "app.bsky.feed.searchPosts"
+OPT_OUT_LABEL = "!no-unauthenticated"  # the author asked apps not to show their posts to logged-out people
+
+
+class BlueskyOptions(HttpSourceOptions):
+    service_url: str = Field("https://bsky.social", pattern=r"^https?://[^/\s]+[^\s]*$")
+    handle: str | None = None
+    handle_env: str | None = None
+    app_password_env: str = "LISTENER_BLUESKY_APP_PASSWORD"
+    queries: tuple[str, ...] = ()
+    organisation_queries: bool = True
+    lang: str | None = None
+    lookback: timedelta = timedelta(days=1)
+    page_size: int = Field(100, ge=1, le=100)
+    user_agent: str = Field("listener (social listening for NHS organisations)", min_length=8)
+
+    @field_validator("lookback", mode="before")
+    @classmethod
+    def _lookback_duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+    @model_validator(mode="after")
+    def _one_handle(self) -> BlueskyOptions:
+        if (self.handle is None) == (self.handle_env is None):
+            raise ValueError('expected exactly one of "handle" or "handle_env"')
+        return self
+
+
+class BlueskyCollector(Collector):
+    kind = "bluesky"
+    Options = BlueskyOptions
+    options: BlueskyOptions
+
+    def __init__(self, source, config):
+        super().__init__(source, config)
+        self.patience = Patience(self.name, self.options)
+        self.counter = RequestCounter()
+        self.http = httpx.Client(
+            timeout=self.options.timeout,
+            headers={"User-Agent": self.options.user_agent},
+            event_hooks={"response": [self.counter]},
+        )
+        self.session = XrpcSession(self.http, self.name, self.options)
+
+    def streams(self) -> list[str]:
+        queries: dict[str, str] = {}
+        org_terms = [
+            term
+            for org in self.config.organisations
+            for term in [*(f'"{t}"' for t in (org.name, *org.aliases)), *(f"#{t}" for t in org.hashtags)]
+        ]
+        for query in (org_terms if self.options.organisation_queries else []) + list(self.options.queries):
+            queries.setdefault(query.lower(), query)
+        if not queries:
+            raise CollectorError(f"source {self.name}: no queries: add queries, or organisations to config")
+        return list(queries.values())
+
+    def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
+        self.counter.take()
+        since = (cursor or {}).get("since") or _iso(datetime.now(UTC) - self.options.lookback)
+        boundary = set((cursor or {}).get("seen") or ())
+        params: dict[str, Any] = {
+            "q": stream,
+            "sort": "latest",
+            "since": since,
+            "limit": self.options.page_size,
+        }
+        if until is not None:
+            params["until"] = _iso(until)  # exclusive, like ours
+        if self.options.lang:
+            params["lang"] = self.options.lang
+        newest = Watermark()
+        while True:
+            body = self.patience.call(
+                f"search {stream!r}", lambda p=dict(params): self.session.get(SEARCH, p)
+            )
+            items = body.get("posts") if isinstance(body.get("posts"), list) else []
+            page = Page(read=len(items))
+            for post in self._posts(items, stream):
+                if post.native_id in boundary or (until is not None and post.created_at >= until):
+                    continue
+                page.posts.append(post)
+                newest.see(post)
+            page.requests = self.counter.take()
+            yield page
+            if not items or not body.get("cursor"):
+                break
+            params["cursor"] = body["cursor"]
+        if newest.time is not None:
+            yield Page(cursor={"since": _iso(newest.time), "seen": newest.seen()})
+
+    def _posts(self, items: list[Any], stream: str) -> Iterator[CollectedPost]:
+        left_out = {"deleted or blocked": 0, "opted out": 0}
+        for item in items:
+            if not isinstance(item, Mapping) or _gone(item):
+                left_out["deleted or blocked"] += 1
+                continue
+            if any(label.get("val") == OPT_OUT_LABEL for label in _labels(item.get("author"))):
+                left_out["opted out"] += 1
+                continue
+            try:
+                yield _post(item)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                log.warning("%s: %r: post %s skipped: %s", self.name, stream, item.get("uri"), exc)
+        if any(left_out.values()):
+            log.info(
+                "%s: %r: skipped %s",
+                self.name,
+                stream,
+                ", ".join(f"{n} {r}" for r, n in left_out.items() if n),
+            )
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class XrpcSession:
+    """An app-password session: created once, reused, refreshed when the access token expires."""
+
+    def __init__(self, http: httpx.Client, source: str, options: BlueskyOptions):
+        self.http = http
+        self.source = source
+        self.options = options
+        self.base = options.service_url.rstrip("/")
+        self.access: str | None = None
+        self.refresh_token: str | None = None
+
+    def get(self, nsid: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET an XRPC query; returns its JSON body or raises what the retry policy understands."""
+        if self.access is None:
+            self._create()
+        response = self._send("GET", nsid, params=params, token=self.access)
+        if _error(response) == "ExpiredToken":
+            log.info("%s: Bluesky access token expired; refreshing the session", self.source)
+            self._refresh()
+            response = self._send("GET", nsid, params=params, token=self.access)
+        if response.status_code in (401, 403):
+            self.access = None  # a revoked session: log in again next time
+            raise AuthenticationError(
+                f"source {self.source}: Bluesky refused the session ({response.status_code} "
+                f"{_error(response) or ''}): check the app password in {self._password_env()}"
+            )
+        return self._checked(response, nsid)
+
+    def _create(self) -> None:
+        identifier, password = self._credentials()
+        body = {"identifier": identifier, "password": password}
+        response = self._send("POST", "com.atproto.server.createSession", json=body)
+        if response.status_code in (400, 401, 403) and _error(response) != "RateLimitExceeded":
+            raise AuthenticationError(
+                f"source {self.source}: Bluesky refused the login for {identifier} ({_error(response)}): "
+                f"check the handle and the app password in the environment variable {self._password_env()}"
+            )
+        self._keep(self._checked(response, "createSession"))
+        log.info("%s: Bluesky session created", self.source)
+
+    def _refresh(self) -> None:
+        response = self._send("POST", "com.atproto.server.refreshSession", token=self.refresh_token)
+        if response.status_code in (400, 401):
+            self._create()  # the refresh token expired too
+            return
+        self._keep(self._checked(response, "refreshSession"))
+
+    def _keep(self, session: Mapping[str, Any]) -> None:
+        self.access, self.refresh_token = session.get("accessJwt"), session.get("refreshJwt")
+        if not self.access or not self.refresh_token:
+            raise CollectorError(f"source {self.source}: Bluesky's session answer has no tokens")
+        pds = _pds_endpoint(session.get("didDoc"))
+        if pds:
+            self.base = pds.rstrip("/")  # the account's own server, as the official clients do
+
+    def _send(self, method: str, nsid: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            return self.http.request(method, f"{self.base}/xrpc/{nsid}", headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise TransientError(f"{type(exc).__name__}: {exc}") from None
+
+    def _checked(self, response: httpx.Response, what: str) -> dict[str, Any]:
+        if response.status_code == 429:
+            raise RateLimitHit(_seconds_to_reset(response), f"{what}: {_error(response)}")
+        if response.status_code >= 500:
+            raise TransientError(f"{response.status_code} {_error(response) or response.reason_phrase}")
+        if response.status_code != 200:
+            raise CollectorError(
+                f"source {self.source}: Bluesky {what} answered {response.status_code} {_error(response)}: "
+                f"{_message(response)}"
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise TransientError(f"{what}: the answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise TransientError(f"{what}: expected a JSON object")
+        return body
+
+    def _credentials(self) -> tuple[str, str]:
+        options = self.options
+        handle = options.handle or os.environ.get(options.handle_env or "", "").strip()
+        if not handle:
+            raise AuthenticationError(
+                f"source {self.source}: no Bluesky handle: set the environment variable {options.handle_env} "
+                "(named by handle_env)"
+            )
+        password = os.environ.get(options.app_password_env, "").strip()
+        if not password:
+            raise AuthenticationError(
+                f"source {self.source}: no Bluesky app password: set the environment variable "
+                f"{options.app_password_env} (named by app_password_env; create one under Settings, "
+                "Privacy and security, App passwords)"
+            )
+        return handle, password
+
+    def _password_env(self) -> str:
+        return self.options.app_password_env
+
+
+def _post(item: Mapping[str, Any]) -> CollectedPost:
+    record, author = item["record"], item["author"]
+    text = record["text"]
+    if not isinstance(text, str):
+        raise ValueError("the record has no text")
+    uri, did = str(item["uri"]), str(author["did"])
+    created = _parse_time(record["createdAt"])
+    indexed = _parse_time(item["indexedAt"]) if item.get("indexedAt") else created
+    handle = author.get("handle")
+    langs = record.get("langs") or []
+    return CollectedPost(
+        platform=PLATFORM,
+        native_id=uri,
+        text=text,
+        created_at=min(
+            created, indexed
+        ),  # Bluesky's sortAt: a claimed time later than indexing is not trusted
+        url=f"https://bsky.app/profile/{handle or did}/post/{uri.rsplit('/', 1)[-1]}",
+        lang=langs[0] if langs and isinstance(langs[0], str) else None,
+        author_id=did,
+        author_handle=handle,
+        reply_count=item.get("replyCount"),
+        repost_count=item.get("repostCount"),
+        like_count=item.get("likeCount"),
+        quote_count=item.get("quoteCount"),
+        raw=item,
+    )
+
+
+def _gone(item: Mapping[str, Any]) -> bool:
+    kind = str(item.get("$type") or "")
+    return kind.endswith(("#notFoundPost", "#blockedPost")) or bool(
+        item.get("notFound") or item.get("blocked")
+    )
+
+
+def _labels(author: Any) -> list[Mapping[str, Any]]:
+    labels = author.get("labels") if isinstance(author, Mapping) else None
+    return [label for label in labels or [] if isinstance(label, Mapping)]
+
+
+def _pds_endpoint(did_doc: Any) -> str | None:
+    services = did_doc.get("service") if isinstance(did_doc, Mapping) else None
+    for service in services or []:
+        if isinstance(service, Mapping) and str(service.get("id", "")).endswith("#atproto_pds"):
+            endpoint = service.get("serviceEndpoint")
+            return endpoint if isinstance(endpoint, str) and endpoint.startswith("http") else None
+    return None
+
+
+def _parse_time(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed).astimezone(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _seconds_to_reset(response: httpx.Response) -> float | None:
+    reset = response.headers.get("ratelimit-reset")  # epoch seconds
+    if reset and reset.strip().isdigit():
+        return int(reset) - datetime.now(UTC).timestamp()
+    after = response.headers.get("retry-after")
+    return float(after) if after and after.strip().isdigit() else None
+
+
+def _json(response: httpx.Response) -> Mapping[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, Mapping) else {}
+
+
+def _error(response: httpx.Response) -> str | None:
+    return _json(response).get("error")
+
+
+def _message(response: httpx.Response) -> str:
+    return str(_json(response).get("message") or response.text[:200])

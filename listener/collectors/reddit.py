@@ -1,0 +1,300 @@
+"""``kind: reddit``: search within chosen subreddits, newest first, through PRAW.
+
+Each subreddit is a stream (or several, when the organisations' names make a query longer than Reddit's 512
+characters). Reddit has no "since id": the search runs with ``sort=new`` and stops at the first post older than
+the newest one stored last time; the cursor (that post's ``created_utc`` and the posts at that second) is saved
+once the run has read every page. PRAW handles the OAuth token and paces requests with the ``x-ratelimit-*``
+headers; the collector makes sure no wait exceeds ``max_wait`` and that a 429 never loops.
+
+Deleted and removed posts (``[deleted]``, ``[removed]``) and NSFW posts are skipped: Reddit's Data API terms
+require deleted content to be removed, and NSFW content is not available on the free tier.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from pydantic import Field, field_validator
+
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.retries import (
+    HttpSourceOptions,
+    Patience,
+    RateLimitHit,
+    RequestCounter,
+    TransientError,
+)
+from listener.collectors.watermark import Watermark
+from listener.config import parse_duration
+from listener.errors import AuthenticationError, CollectorError, RateLimited
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "reddit"
+MAX_QUERY = 512  # Reddit's limit on a search query
+GONE = {"[deleted]", "[removed]"}
+
+
+class RedditOptions(HttpSourceOptions):
+    subreddits: tuple[str, ...] = Field(min_length=1)
+    query: str | None = Field(None, min_length=1, max_length=MAX_QUERY)
+    user_agent: str = Field(pattern=r"^\S+:\S+:\S+ \(by /?u/[A-Za-z0-9_-]{3,20}\)$")
+    client_id_env: str = "LISTENER_REDDIT_CLIENT_ID"
+    client_secret_env: str = "LISTENER_REDDIT_CLIENT_SECRET"
+    lookback: timedelta = timedelta(days=7)
+    page_size: int = Field(100, ge=1, le=100)
+    oauth_url: str = Field("https://oauth.reddit.com", pattern=r"^https?://\S+$")
+    reddit_url: str = Field("https://www.reddit.com", pattern=r"^https?://\S+$")
+    short_url: str = Field("https://redd.it", pattern=r"^https?://\S+$")
+
+    @field_validator("subreddits", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(str(name).strip().removeprefix("/").removeprefix("r/") for name in value)
+        return value
+
+    @field_validator("lookback", mode="before")
+    @classmethod
+    def _lookback_duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class RateBudget:
+    """What the last ``x-ratelimit-*`` headers said (a requests response hook)."""
+
+    def __init__(self) -> None:
+        self.remaining: float | None = None
+        self.reset_at = 0.0
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        headers = response.headers
+        try:
+            self.remaining = float(headers["x-ratelimit-remaining"])
+            self.reset_at = time.monotonic() + float(headers["x-ratelimit-reset"])
+        except (KeyError, ValueError):
+            pass
+        return response
+
+    def wait_needed(self) -> float:
+        """Seconds PRAW will sleep before the next request (0 when requests are left)."""
+        if self.remaining is None or self.remaining >= 1:
+            return 0.0
+        return max(0.0, self.reset_at - time.monotonic())
+
+
+class RedditCollector(Collector):
+    kind = "reddit"
+    Options = RedditOptions
+    options: RedditOptions
+
+    def __init__(self, source, config):
+        super().__init__(source, config)
+        self.patience = Patience(self.name, self.options)
+        self.counter = RequestCounter()
+        self.budget = RateBudget()
+        self._reddit: Any = None
+
+    def streams(self) -> list[str]:
+        chunks = self._queries()
+        suffix = [f" ({n}/{len(chunks)})" for n in range(1, len(chunks) + 1)] if len(chunks) > 1 else [""]
+        return [f"r/{sub}{s}" for sub in self.options.subreddits for s in suffix]
+
+    def _queries(self) -> list[str]:
+        if self.options.query:
+            return [self.options.query]
+        terms = [f'"{t}"' for org in self.config.organisations for t in (org.name, *org.aliases)]
+        if not terms:
+            raise CollectorError(f"source {self.name}: no query: set query, or add organisations to config")
+        chunks = [terms[0]]
+        for term in terms[1:]:
+            joined = f"{chunks[-1]} OR {term}"
+            chunks[-1:] = [joined] if len(joined) <= MAX_QUERY else [chunks[-1], term]
+        return chunks
+
+    def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
+        subreddit, _, part = stream.removeprefix("r/").partition(" ")
+        query = self._queries()[int(part.strip("()").split("/")[0]) - 1 if part else 0]
+        reddit = self._client()
+        self.counter.take()
+        lookback = datetime.now(UTC) - self.options.lookback
+        stop_before = float((cursor or {}).get("created_utc") or lookback.timestamp())
+        seen = set((cursor or {}).get("seen") or ())
+        params = {"q": query, "sort": "new", "t": "all", "restrict_sr": "on", "limit": self.options.page_size}
+        newest = Watermark()
+        while True:
+            listing = self.patience.call(
+                f"search r/{subreddit}", lambda p=dict(params): self._get(reddit, subreddit, p)
+            )
+            children, after = _children(listing)
+            page, reached_old = self._page(children, stream, stop_before, seen, until, newest)
+            page.requests = self.counter.take()
+            yield page
+            if reached_old or not after or not children:
+                break
+            params["after"] = after
+        if newest.time is not None:
+            yield Page(cursor={"created_utc": newest.time.timestamp(), "seen": newest.seen()})
+
+    def _page(
+        self,
+        children: list[Any],
+        stream: str,
+        stop_before: float,
+        seen: set[str],
+        until: datetime | None,
+        newest: Watermark,
+    ) -> tuple[Page, bool]:
+        """The page's posts, and whether it reached posts older than the last run's; ``newest`` moves past
+        every post read, kept or left out (a deleted or NSFW post need not be read again)."""
+        page = Page(read=len(children))
+        left_out = {"deleted or removed": 0, "NSFW": 0}
+        for child in children:
+            data = child.get("data") if isinstance(child, Mapping) else None
+            try:
+                post = _post(data)
+            except (KeyError, TypeError, ValueError) as exc:
+                name = data.get("name") if isinstance(data, Mapping) else None
+                log.warning("%s: %s: item %s skipped: %s", self.name, stream, name, exc)
+                continue
+            created = post.created_at.timestamp()
+            if created < stop_before:
+                return page, True  # older than what the last run stored: the rest is older still
+            if post.native_id in seen or (until is not None and post.created_at >= until):
+                continue
+            newest.see(post)
+            if data.get("author") in GONE or data.get("selftext") in GONE or data.get("removed_by_category"):
+                left_out["deleted or removed"] += 1
+            elif data.get("over_18"):
+                left_out["NSFW"] += 1
+            else:
+                page.posts.append(post)
+        if any(left_out.values()):
+            log.info(
+                "%s: %s: skipped %s",
+                self.name,
+                stream,
+                ", ".join(f"{n} {r}" for r, n in left_out.items() if n),
+            )
+        return page, False
+
+    def _get(self, reddit: Any, subreddit: str, params: dict[str, Any]) -> Any:
+        """One search page, with prawcore's errors turned into the retry policy's outcomes."""
+        import prawcore
+
+        wait = self.budget.wait_needed()
+        if wait > self.options.max_wait.total_seconds():
+            raise RateLimited(
+                f"source {self.name}: Reddit's rate limit is used up for {wait:.0f}s more, longer than max_wait "
+                f"({self.options.max_wait.total_seconds():.0f}s); the next run resumes here"
+            )
+        try:
+            return reddit.request(method="GET", path=f"r/{subreddit}/search", params=params)
+        except prawcore.TooManyRequests as exc:
+            raise RateLimitHit(_reset_seconds(exc.response), str(exc)) from None
+        except prawcore.ServerError as exc:
+            raise TransientError(f"{exc.response.status_code} {exc.response.reason}") from None
+        except prawcore.RequestException as exc:
+            raise TransientError(
+                f"{type(exc.original_exception).__name__}: {exc.original_exception}"
+            ) from None
+        except prawcore.Redirect:
+            raise CollectorError(
+                f"source {self.name}: r/{subreddit} does not exist (Reddit redirected)"
+            ) from None
+        except (prawcore.InvalidToken, prawcore.OAuthException) as exc:
+            raise self._auth_error(str(exc)) from None
+        except prawcore.Forbidden:
+            raise AuthenticationError(
+                f"source {self.name}: Reddit refused r/{subreddit} (403): the subreddit may be private, or the "
+                f"app in {self.options.client_id_env} is not approved for Data API access"
+            ) from None
+        except prawcore.ResponseException as exc:
+            if exc.response.status_code == 401:
+                raise self._auth_error(f"{exc.response.status_code} from {exc.response.url}") from None
+            raise CollectorError(f"source {self.name}: r/{subreddit}: {exc}") from None
+
+    def _auth_error(self, detail: str) -> AuthenticationError:
+        return AuthenticationError(
+            f"source {self.name}: Reddit refused the app's credentials ({detail}): check the client id and "
+            f"secret in the environment variables {self.options.client_id_env} and "
+            f"{self.options.client_secret_env}"
+        )
+
+    def _client(self) -> Any:
+        if self._reddit is None:
+            import praw  # imported here: only sources of this kind need it
+
+            client_id, secret = (
+                self._secret(env) for env in (self.options.client_id_env, self.options.client_secret_env)
+            )
+            session = requests.Session()
+            session.hooks["response"].extend([self.counter, self.budget])
+            self._reddit = praw.Reddit(
+                client_id=client_id,
+                client_secret=secret,
+                user_agent=self.options.user_agent,
+                oauth_url=self.options.oauth_url,
+                reddit_url=self.options.reddit_url,
+                short_url=self.options.short_url,
+                check_for_updates=False,
+                check_for_async=False,
+                requestor_kwargs={"session": session, "timeout": self.options.timeout},
+            )
+        return self._reddit
+
+    def _secret(self, env: str) -> str:
+        value = os.environ.get(env, "").strip()
+        if not value:
+            raise AuthenticationError(
+                f"source {self.name}: no Reddit app credentials: set the environment variable {env} "
+                "(Reddit approves Data API access per app; see the README)"
+            )
+        return value
+
+
+def _children(listing: Any) -> tuple[list[Any], str | None]:
+    data = listing.get("data") if isinstance(listing, Mapping) else None
+    if not isinstance(data, Mapping) or not isinstance(data.get("children"), list):
+        raise TransientError("the search answer is not a Listing")
+    return data["children"], data.get("after")
+
+
+def _post(data: Any) -> CollectedPost:
+    if not isinstance(data, Mapping):
+        raise ValueError("expected an object in data")
+    name, title = data["name"], data["title"]
+    if not isinstance(name, str) or not name.startswith("t3_"):
+        raise ValueError(f"expected a post fullname t3_..., got {name!r}")
+    created = data["created_utc"]
+    if isinstance(created, bool) or not isinstance(created, int | float):
+        raise ValueError(f"expected epoch seconds in created_utc, got {created!r}")
+    body = data.get("selftext") or ""
+    score = data.get("score")
+    return CollectedPost(
+        platform=PLATFORM,
+        native_id=name,
+        text=f"{title}\n\n{body}".strip() if body not in GONE else str(title),
+        created_at=datetime.fromtimestamp(created, UTC),
+        url=f"https://www.reddit.com{data['permalink']}" if data.get("permalink") else data.get("url"),
+        author_id=data.get("author_fullname") or data.get("author"),
+        author_handle=data.get("author"),
+        reply_count=data.get("num_comments"),
+        like_count=score if isinstance(score, int) and score >= 0 else None,
+        raw=data,
+    )
+
+
+def _reset_seconds(response: Any) -> float | None:
+    for header in ("x-ratelimit-reset", "retry-after"):
+        try:
+            return float(response.headers[header])
+        except (KeyError, ValueError):
+            continue
+    return None

@@ -1,0 +1,79 @@
+"""Fixtures the platform collector tests share (import them into a test module to use them)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+
+from listener.config import Config, load_config
+from listener.store import Store, open_store
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> list[float]:
+    """Record every wait (collectors and client libraries wait through time.sleep) instead of waiting."""
+    waited: list[float] = []
+    monkeypatch.setattr(time, "sleep", waited.append)
+    return waited
+
+
+@pytest.fixture
+def lite(tmp_path) -> tuple[Store, Callable[[dict], Config]]:
+    """A SQLite store and a builder of configs with one source on it, for tests of a collector's
+    behaviour (errors, options) that need not run on both backends."""
+    url = f"sqlite:///{tmp_path / 'lite.db'}"
+    store = open_store(url)
+
+    def build(source: dict, organisations: str | None = None) -> Config:
+        from conftest import ORGANISATIONS, write_config
+
+        body = source_yaml(source)
+        return load_config(
+            write_config(tmp_path, body, db_url=url, organisations=organisations or ORGANISATIONS)
+        )
+
+    yield store, build
+    store.close()
+
+
+def source_yaml(*sources: dict) -> str:
+    """A config's sources section from source mappings (JSON is YAML)."""
+    return "sources:\n" + "".join(f"  - {json.dumps(s)}\n" for s in sources)
+
+
+def use_case(case, monkeypatch):
+    """Set the environment a contract case's source needs (its fake credentials); return the case."""
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    return case
+
+
+def stored_posts(store: Store) -> dict:
+    """Every stored post by native id."""
+    import sqlalchemy as sa
+
+    from listener.store.models import Post
+
+    with store.transaction() as session:
+        return {p.native_id: p for p in session.scalars(sa.select(Post))}
+
+
+def recorded_payload(name: str) -> dict:
+    """A recorded API payload from ../shared/data/api_payloads (or $LISTENER_SHARED_DATA/api_payloads);
+    skips the test when the shared data is absent, except under CI, where it must be there."""
+    import os
+    from pathlib import Path
+
+    root = (
+        os.environ.get("LISTENER_SHARED_DATA")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    path = Path(root) / "api_payloads" / name
+    if not path.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{path} is missing (under CI the shared data must be present)")
+        pytest.skip(f"shared payloads not found at {path}")
+    return json.loads(path.read_text(encoding="utf-8"))

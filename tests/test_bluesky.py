@@ -1,0 +1,254 @@
+"""kind: bluesky against a fake PDS over HTTP: app-password sessions, searchPosts paging, errors."""
+
+# ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fakes.bluesky_api import HANDLE, PASSWORD_ENV, FakeBluesky, make_post, scenario
+from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
+from fakes.social_fixtures import source_yaml as sources_yaml
+
+from listener.collectors.bluesky import BlueskyCollector
+from listener.collectors.runner import collect
+from listener.errors import ConfigError
+from listener.store.cursors import load_cursor
+
+STREAM = '"St Thomas"'
+
+
+@pytest.fixture
+def case(monkeypatch):
+    return use_case(scenario(), monkeypatch)
+
+
+def source(fake, case, **extra) -> dict:
+    return {"name": "sky", **case.source(fake), **extra}
+
+
+def searches(fake):
+    return [r for r in fake.log if r.path.endswith("searchPosts")]
+
+
+def test_two_runs_store_each_post_once(store, make_config, case, sleeps, caplog):
+    caplog.set_level("INFO")
+    with case.start() as fake:
+        config = make_config(sources_yaml(source(fake, case)))
+        first = collect(store, config)[0]
+        second = collect(store, config)[0]
+        calls = searches(fake)
+        sessions = fake.sessions_created
+    assert (first.status, first.total("posts_new"), first.total("posts_read")) == ("ok", 5, 6)
+    assert (second.status, second.total("posts_new")) == ("ok", 0)
+    assert first.total("requests") == 4  # createSession + 3 pages of 2
+    assert sessions == 2  # one session per run, reused for every page
+    assert [c.arg("cursor") for c in calls[:3]] == [None, "2", "4"]
+    assert all(c.arg("sort") == "latest" and c.arg("q") == STREAM for c in calls)
+    newest = max(stored_posts(store).values(), key=lambda p: p.created_at)
+    assert (
+        calls[-1].arg("since")
+        == newest.created_at.replace(tzinfo=UTC).isoformat(timespec="milliseconds")[:23] + "Z"
+    )
+    with store.transaction() as session:
+        assert load_cursor(session, "sky", STREAM)["seen"] == [newest.native_id]
+    assert "1 opted out" in caplog.text
+
+
+def test_a_new_post_is_the_only_one_stored_next_time(store, make_config, case, sleeps):
+    with case.start() as fake:
+        config = make_config(sources_yaml(source(fake, case)))
+        collect(store, config)
+        fake.add(make_post(datetime.now(UTC) - timedelta(minutes=1), "Great care at St Thomas' today", 60))
+        result = collect(store, config)[0]
+    assert result.total("posts_new") == 1
+
+
+def test_posts_are_utc_with_did_authors(store, make_config, case, sleeps):
+    with case.start() as fake:
+        collect(store, make_config(sources_yaml(source(fake, case))))
+    posts = sorted(stored_posts(store).values(), key=lambda p: p.created_at)
+    first = posts[0]
+    assert first.native_id.startswith("at://did:plc:author") and first.text.startswith("Post 10:")
+    assert (
+        first.url == f"https://bsky.app/profile/person10.bsky.social/post/{first.native_id.rsplit('/', 1)[1]}"
+    )
+    assert (first.reply_count, first.repost_count, first.like_count, first.lang) == (1, 2, 3, "en")
+    assert first.author_key and first.author_handle is None
+
+
+def test_until_is_sent_and_respected(store, make_config, case, sleeps):
+    with case.start() as fake:
+        config = make_config(sources_yaml(source(fake, case)))
+        early = collect(store, config, until=case.until)[0]
+        assert early.total("posts_new") == case.posts_before_until
+        assert searches(fake)[0].arg("until") is not None
+        assert all(p.created_at.replace(tzinfo=UTC) < case.until for p in stored_posts(store).values())
+        rest = collect(store, config)[0]
+    assert rest.total("posts_new") == case.posts - case.posts_before_until
+
+
+def test_a_claimed_time_after_indexing_is_not_trusted(lite, case, sleeps):
+    store, build = lite
+    now = datetime.now(UTC).replace(microsecond=0)
+    future = make_post(
+        now + timedelta(days=300), "St Thomas from the future", 70, indexed_at=now - timedelta(hours=1)
+    )
+    with FakeBluesky([future]) as fake:
+        collect(store, build(source(fake, case)))
+    (post,) = stored_posts(store).values()
+    assert post.created_at.replace(tzinfo=UTC) == now - timedelta(hours=1)
+
+
+def test_expired_access_token_is_refreshed_not_recreated(lite, case, sleeps, monkeypatch):
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        collector = BlueskyCollector(config.sources[0], config)
+        pages = collector.collect(STREAM, None, None)
+        first_page = next(pages)
+        fake.expire_tokens()
+        rest = list(pages)
+        collector.close()
+        assert (fake.sessions_created, fake.refreshes) == (1, 1)
+    assert len(first_page.posts) + sum(len(p.posts) for p in rest) == case.posts
+
+
+def test_a_refused_refresh_logs_in_again(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        collector = BlueskyCollector(config.sources[0], config)
+        pages = collector.collect(STREAM, None, None)
+        first_page = next(pages)
+        fake.expire_tokens()
+        fake.refresh.clear()
+        assert len(first_page.posts) + sum(len(p.posts) for p in pages) == case.posts
+        collector.close()
+        assert (fake.sessions_created, fake.refreshes) == (2, 0)
+
+
+def test_one_session_serves_every_stream(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        collect(store, build(source(fake, case, queries=['"St Thomas"', "waited ages", "#GSTT"])))
+        assert fake.sessions_created == 1
+        assert {r.arg("q") for r in searches(fake)} == {'"St Thomas"', "waited ages", "#GSTT"}
+
+
+def test_malformed_and_deleted_posts_are_skipped(lite, case, sleeps, caplog):
+    caplog.set_level("INFO")
+    store, build = lite
+    with case.start() as fake:
+        fake.add_malformed_item()
+        recent = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        fake.add(
+            {
+                "$type": "app.bsky.feed.defs#notFoundPost",
+                "uri": "at://gone",
+                "notFound": True,
+                "record": {"text": "St Thomas", "createdAt": recent},
+                "indexedAt": recent,
+            }
+        )
+        result = collect(store, build(source(fake, case)))[0]
+    assert (result.status, result.total("posts_new")) == ("ok", case.posts)
+    assert "skipped" in caplog.text and "sometime last week" in caplog.text
+    assert "1 deleted or blocked" in caplog.text
+
+
+def test_server_errors_are_retried_then_given_up(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        fake.fail_next(502)
+        assert collect(store, config)[0].total("posts_new") == case.posts
+        fake.fail_next(500, times=1000)
+        before = fake.requests
+        failed = collect(store, config)[0]
+        used = fake.requests - before
+    assert failed.status == "failed" and "500" in failed.streams[0].error
+    assert used == 5  # createSession, then 1 + 3 retries
+
+
+def test_rate_limit_waits_for_ratelimit_reset(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        fake.fail_next(429, reset_after=20)
+        result = collect(store, build(source(fake, case)))[0]
+    assert (result.status, result.total("posts_new")) == ("ok", case.posts)
+    assert len(sleeps) == 1 and 18 <= sleeps[0] <= 21
+
+
+def test_rate_limit_beyond_max_wait_ends_the_stream(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        fake.fail_next(429, times=1000, reset_after=3600)
+        result = collect(store, build(source(fake, case, max_wait=120)))[0]
+        assert fake.requests == 2
+    assert result.status == "rate_limited" and "max_wait (120s)" in result.streams[0].error and sleeps == []
+
+
+def test_wrong_app_password_names_the_variable(lite, case, sleeps, monkeypatch):
+    store, build = lite
+    monkeypatch.setenv(PASSWORD_ENV, "wrong-password")
+    with case.start() as fake:
+        result = collect(store, build(source(fake, case)))[0]
+    assert result.status == "failed"
+    assert f"Bluesky refused the login for {HANDLE}" in result.streams[0].error
+    assert PASSWORD_ENV in result.streams[0].error
+
+
+def test_revoked_session_is_an_authentication_error(lite, case, sleeps):
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        collect(store, config)
+        fake.reject_credentials()
+        result = collect(store, config)[0]
+    assert result.status == "failed" and PASSWORD_ENV in result.streams[0].error
+
+
+def test_missing_secrets_name_their_variables(lite, case, sleeps, monkeypatch):
+    store, build = lite
+    monkeypatch.delenv(PASSWORD_ENV)
+    with case.start() as fake:
+        no_password = collect(store, build(source(fake, case)))[0]
+        options = {k: v for k, v in source(fake, case).items() if k != "handle"}
+        no_handle = collect(store, build({**options, "handle_env": "LISTENER_TEST_NO_SUCH_HANDLE"}))[0]
+        assert fake.requests == 0
+    assert f"set the environment variable {PASSWORD_ENV}" in no_password.streams[0].error
+    assert "set the environment variable LISTENER_TEST_NO_SUCH_HANDLE" in no_handle.streams[0].error
+
+
+def test_queries_come_from_the_organisations(lite):
+    config = lite[1]({"name": "sky", "kind": "bluesky", "handle": HANDLE, "queries": ["#NHS", "#gstt"]})
+    streams = BlueskyCollector(config.sources[0], config).streams()
+    assert streams[:3] == [
+        "\"Guy's and St Thomas' NHS Foundation Trust\"",
+        '"St Thomas\' Hospital"',
+        '"Guy\'s Hospital"',
+    ]
+    assert "#GSTT" in streams and "#NHS" in streams and "#gstt" not in streams
+    assert '"Leeds General Infirmary"' in streams
+
+
+def test_options_are_checked(lite):
+    with pytest.raises(ConfigError) as error:
+        lite[1]({"name": "sky", "kind": "bluesky", "handle": HANDLE, "password": "p", "page_size": 500})
+    text = str(error.value)
+    assert "sources[0].password: unknown key" in text and "sources[0].page_size" in text
+    with pytest.raises(ConfigError) as error:
+        lite[1]({"name": "sky", "kind": "bluesky", "handle": HANDLE, "app_password_env": "not a name"})
+    assert "sources[0].app_password_env: expected the name of an environment variable" in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        lite[1]({"name": "sky", "kind": "bluesky", "handle": HANDLE, "handle_env": "X"})
+    assert 'exactly one of "handle" or "handle_env"' in str(error.value)
+
+
+def test_fake_posts_have_the_recorded_shape():
+    real = recorded_payload("bluesky_searchPosts_envelope_with_real_postView.json")["body"]
+    fake = make_post(datetime.now(UTC), "text", 1)
+    assert set(real) == {"cursor", "hitsTotal", "posts"}
+    assert set(fake) == set(real["posts"][0])
+    assert set(fake["author"]) == set(real["posts"][0]["author"])
+    assert set(real["posts"][0]["record"]) >= set(fake["record"])

@@ -74,7 +74,7 @@ class Pseudonymiser:
 
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)\d(?:\s?\d){8,9}(?!\d)")
 _HANDLE = re.compile(r"(?<![\w@])@(\w{1,30})")
 
 

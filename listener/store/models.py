@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -99,6 +100,7 @@ class Mention(Base):
     """A post names an organisation; ``method`` says how it was found (handle, hashtag, name, alias, source)."""
 
     __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_org_code_post_id", "org_code", "post_id"),)
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     org_code: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -184,3 +186,19 @@ class Cursor(Base):
     stream: Mapped[str] = mapped_column(String(600), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Report(Base):
+    """A report generated: which (``weekly`` for one organisation, ``portfolio`` for all), its files, e-mail."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_org_week", "org_code", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    org_code: Mapped[str | None] = mapped_column(String(16))
+    week: Mapped[str] = mapped_column(String(10))
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paths: Mapped[dict[str, Any]] = mapped_column(JSON)
+    emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_error: Mapped[str | None] = mapped_column(Text)

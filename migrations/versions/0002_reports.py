@@ -1,0 +1,39 @@
+"""Reports: a row for each report generated, and an index for reports that start from one organisation.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-27
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from listener.store.models import UTCDateTime
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "reports",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("org_code", sa.String(16)),
+        sa.Column("week", sa.String(10), nullable=False),
+        sa.Column("generated_at", UTCDateTime, nullable=False),
+        sa.Column("paths", sa.JSON, nullable=False),
+        sa.Column("emailed", sa.Boolean, nullable=False),
+        sa.Column("email_error", sa.Text),
+    )
+    op.create_index("ix_reports_org_week", "reports", ["org_code", "week"])
+    # Reports read one organisation's posts in a time range: let the planner start from the organisation.
+    op.create_index("ix_mentions_org_code_post_id", "mentions", ["org_code", "post_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_mentions_org_code_post_id", table_name="mentions")
+    op.drop_index("ix_reports_org_week", table_name="reports")
+    op.drop_table("reports")

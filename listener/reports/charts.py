@@ -121,12 +121,12 @@ def _points(series: SpcSeries, x, y) -> list[str]:
         numbers.setdefault(signal.last, []).append((number, kind, signal.high))
     for index, marks in numbers.items():
         cx, cy = x(index), y(series.chart.values[index])
-        dy = -12 if marks[0][2] else 22
         label = ",".join(str(number) for number, _, _ in marks)
-        parts.append(
-            f'<text x="{cx:.1f}" y="{cy + dy:.1f}" text-anchor="middle" class="marker" '
-            f'fill="{KIND_COLOURS[marks[0][1]]}">{label}</text>'
-        )
+        # above a high point; to the left of a low one, clear of the week labels under the chart
+        where = f'x="{cx:.1f}" y="{cy - 12:.1f}" text-anchor="middle"'
+        if not marks[0][2]:
+            where = f'x="{cx - 11:.1f}" y="{cy + 5:.1f}" text-anchor="end"'
+        parts.append(f'<text {where} class="marker" fill="{KIND_COLOURS[marks[0][1]]}">{label}</text>')
     return parts
 
 

@@ -82,16 +82,22 @@ def weeks_ending(week: str, zone: ZoneInfo, count: int) -> list[Week]:
     return weeks
 
 
-def _org_posts(org_code: str, start: datetime, end: datetime, *columns) -> Select:
-    """SELECT columns FROM the organisation's posts in [start, end), with both sentiment scorers joined."""
-    return (
+def _org_posts(org_code: str, start: datetime, end: datetime, *columns, labelled: bool = True) -> Select:
+    """SELECT columns FROM the organisation's posts in [start, end); ``labelled`` joins both sentiment scorers.
+
+    The time range drives the query (index on posts.created_at), each post then finds its mention by primary key.
+    """
+    query = (
         select(*columns)
         .select_from(Post)
         .join(Mention, and_(Mention.post_id == Post.id, Mention.org_code == org_code))
-        .outerjoin(_PREFERRED, and_(_PREFERRED.post_id == Post.id, _PREFERRED.scorer == "sentiment"))
-        .outerjoin(_VADER, and_(_VADER.post_id == Post.id, _VADER.scorer == "vader"))
         .where(Post.created_at >= start, Post.created_at < end)
     )
+    if labelled:
+        query = query.outerjoin(
+            _PREFERRED, and_(_PREFERRED.post_id == Post.id, _PREFERRED.scorer == "sentiment")
+        ).outerjoin(_VADER, and_(_VADER.post_id == Post.id, _VADER.scorer == "vader"))
+    return query
 
 
 def _week_index(weeks: Sequence[Week]):
@@ -109,9 +115,9 @@ def _count_label(column, label: str):
 
 
 def weekly_series(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.DataFrame:
-    """Per week: posts, posts per sentiment label, unscored posts and unique authors (by author_key)."""
+    """Per week: posts, posts per sentiment label and unscored posts."""
     inner = _org_posts(
-        org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), LABEL.label("label"), Post.author_key
+        org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), LABEL.label("label")
     ).subquery()
     query = select(
         inner.c.week_index,
@@ -120,13 +126,23 @@ def weekly_series(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.Da
         _count_label(inner.c.label, "neutral"),
         _count_label(inner.c.label, "positive"),
         func.sum(case((inner.c.label.is_(None), 1), else_=0)),
-        func.count(distinct(inner.c.author_key)),
     ).group_by(inner.c.week_index)
-    columns = ["week_index", "posts", "negative", "neutral", "positive", "unscored", "authors"]
+    columns = ["week_index", "posts", "negative", "neutral", "positive", "unscored"]
     found = _frame(engine, query, columns).set_index("week_index")
     frame = found.reindex(range(len(weeks)), fill_value=0).fillna(0).astype(int)
     frame.insert(0, "week", [w.label for w in weeks])
     return frame.reset_index(drop=True)
+
+
+def weekly_authors(engine: Engine, org_code: str, weeks: Sequence[Week]) -> list[int]:
+    """Unique authors (distinct author_key) per week. The costliest count, so asked only for the weeks needed."""
+    inner = _org_posts(
+        org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.author_key, labelled=False
+    ).subquery()
+    query = select(inner.c.week_index, func.count(distinct(inner.c.author_key))).group_by(inner.c.week_index)
+    with engine.connect() as connection:
+        found = dict(connection.execute(query).all())
+    return [int(found.get(index, 0)) for index in range(len(weeks))]
 
 
 def theme_week_counts(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.DataFrame:
@@ -160,6 +176,7 @@ def theme_quotes(engine: Engine, org_code: str, week: Week, per_theme: int) -> p
             ThemeScore.theme,
             Post.id.label("post_id"),
             func.max(ThemeScore.confidence).label("confidence"),
+            labelled=False,
         )
         .join(ThemeScore, ThemeScore.post_id == Post.id)
         .group_by(ThemeScore.theme, Post.id)
@@ -180,6 +197,7 @@ def flagged_posts(
             Flag.flag,
             Post.id.label("post_id"),
             func.min(Flag.reason).label("reason"),
+            labelled=False,
         )
         .join(Flag, Flag.post_id == Post.id)
         .where(Flag.flag.in_(list(flags)))
@@ -220,7 +238,7 @@ def _ranked_posts(engine: Engine, grouped, key: str, first_order, limit: int) ->
 def flag_counts(engine: Engine, org_code: str, week: Week) -> dict[str, int]:
     """How many of the week's posts carry each flag."""
     query = (
-        _org_posts(org_code, week.start, week.end, Flag.flag, func.count(distinct(Post.id)))
+        _org_posts(org_code, week.start, week.end, Flag.flag, func.count(distinct(Post.id)), labelled=False)
         .join(Flag, Flag.post_id == Post.id)
         .group_by(Flag.flag)
     )
@@ -287,7 +305,9 @@ def relevance_counts(engine: Engine, org_code: str, week: Week, themes: Iterable
     """(posts labelled not about care, posts the labelling scorers looked at) in the week; (0, 0) if unlabelled."""
     themes = list(themes)
     labelled = (
-        _org_posts(org_code, week.start, week.end, ThemeScore.scorer, func.count(distinct(Post.id)))
+        _org_posts(
+            org_code, week.start, week.end, ThemeScore.scorer, func.count(distinct(Post.id)), labelled=False
+        )
         .join(ThemeScore, ThemeScore.post_id == Post.id)
         .where(ThemeScore.theme.in_(themes))
         .group_by(ThemeScore.scorer)
@@ -297,12 +317,12 @@ def relevance_counts(engine: Engine, org_code: str, week: Week, themes: Iterable
         if not by_scorer:
             return 0, 0
         looked_at = connection.execute(
-            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id))).where(
+            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id)), labelled=False).where(
                 exists().where(Scoring.post_id == Post.id, Scoring.scorer.in_(list(by_scorer)))
             )
         ).scalar_one()
         not_about_care = connection.execute(
-            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id)))
+            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id)), labelled=False)
             .join(ThemeScore, ThemeScore.post_id == Post.id)
             .where(ThemeScore.theme.in_(themes))
         ).scalar_one()
@@ -317,7 +337,7 @@ def store_has_rows(engine: Engine, table) -> bool:
 
 def week_texts(engine: Engine, org_code: str, weeks: Sequence[Week], every: int = 1) -> pd.DataFrame:
     """The text of the organisation's posts in ``weeks``, with the week index; every ``every``-th post id only."""
-    query = _org_posts(org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.text)
+    query = _org_posts(org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.text, labelled=False)
     if every > 1:
         query = query.where(Post.id % every == 0)
     return _frame(engine, query, ["week_index", "text"])

@@ -19,7 +19,7 @@ from listener.store.models import Flag, ThemeScore
 ATTENTION_PER_FLAG = 25
 PRAISE_QUOTES = 10
 QUOTES_PER_THEME = 3
-TEXT_SAMPLE = 60_000  # posts read for emerging terms; larger weeks are sampled by post id
+TEXT_SAMPLE = 20_000  # posts read for emerging terms; larger weeks are sampled by post id
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"[\w.+-]*@[\w.-]+")  # handles and e-mail addresses
-_CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”]+|\s[-–—]\s")
-_TOKEN = re.compile(r"#\w+|[a-z][a-z'’-]*[a-z]")
+# a word or hashtag, or a punctuation mark (pairs of words never span one)
+_PIECE = re.compile(r"#\w+|[a-z][a-z'-]*[a-z]|[.,;:!?()\[\]\"“”]")
 
 _STOPWORDS_TEXT = """a about above after again against all am an and any are aren't as at be because been before being below
     between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few
@@ -44,24 +44,27 @@ class Term:
 
 def post_terms(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
     """The terms of one post: its words and hashtags, and each pair of neighbouring words, minus stopwords."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
+    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower().replace("’", "'")))
     terms: set[str] = set()
-    for clause in _CLAUSE.split(text):  # pairs of words never span punctuation
-        words: list[str | None] = []
-        for token in _TOKEN.findall(clause):
-            token = token.replace("’", "'")
-            keep = len(token) > 2 and token not in STOPWORDS and token.lstrip("#") not in exclude
-            words.append(token if keep else None)
-        terms.update(w for w in words if w)
-        for a, b in zip(words, words[1:], strict=False):
-            if a and b and not a.startswith("#") and not b.startswith("#"):
-                terms.add(f"{a} {b}")
+    previous = None
+    for token in _PIECE.findall(text):
+        word = token[1:] if token[0] == "#" else token
+        if len(token) < 3 or token in STOPWORDS or word in exclude:
+            previous = None
+            continue
+        terms.add(token)
+        if token[0] == "#":
+            previous = None
+            continue
+        if previous:
+            terms.add(f"{previous} {token}")
+        previous = token
     return terms
 
 
 def exclusions(names: Iterable[str]) -> frozenset[str]:
     """Lower-case words of the organisation's names, aliases, handles and hashtags."""
-    return frozenset(w for name in names for w in _TOKEN.findall(name.lower()))
+    return frozenset(w for name in names for w in _PIECE.findall(name.lower()) if len(w) > 1)
 
 
 def document_counts(texts: Iterable[str], exclude: frozenset[str]) -> Counter:

@@ -46,7 +46,7 @@ class WeekRow:
     neutral: int
     positive: int
     unscored: int
-    authors: int
+    authors: int | None  # counted for the baseline weeks and this week only
 
     @property
     def scored(self) -> int:
@@ -111,11 +111,12 @@ def build_weekly_report(
     zone = config.reports.zone
     weeks = data.weeks_ending(week, zone, SPC_WEEKS)
     this, previous = weeks[-1], weeks[-2]
+    authors = data.weekly_authors(engine, org.code, weeks[-(BASELINE_WEEKS + 1) :])
+    authors = [None] * (len(weeks) - len(authors)) + authors
+    records = data.weekly_series(engine, org.code, weeks).to_dict("records")
     rows = [
-        WeekRow(monday=w.monday, **record)
-        for w, record in zip(
-            weeks, data.weekly_series(engine, org.code, weeks).to_dict("records"), strict=True
-        )
+        WeekRow(monday=w.monday, authors=n, **record)
+        for w, n, record in zip(weeks, authors, records, strict=True)
     ]
     generated_at = now or datetime.now(zone)
     handles = [h for o in config.organisations for h in o.handles]

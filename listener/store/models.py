@@ -100,7 +100,6 @@ class Mention(Base):
     """A post names an organisation; ``method`` says how it was found (handle, hashtag, name, alias, source)."""
 
     __tablename__ = "mentions"
-    __table_args__ = (Index("ix_mentions_org_code_post_id", "org_code", "post_id"),)
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     org_code: Mapped[str] = mapped_column(String(16), primary_key=True)

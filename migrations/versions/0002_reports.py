@@ -1,4 +1,4 @@
-"""Reports: a row for each report generated, and an index for reports that start from one organisation.
+"""Reports: a row for each report generated.
 
 Revision ID: 0002
 Revises: 0001
@@ -29,11 +29,8 @@ def upgrade() -> None:
         sa.Column("email_error", sa.Text),
     )
     op.create_index("ix_reports_org_week", "reports", ["org_code", "week"])
-    # Reports read one organisation's posts in a time range: let the planner start from the organisation.
-    op.create_index("ix_mentions_org_code_post_id", "mentions", ["org_code", "post_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_mentions_org_code_post_id", table_name="mentions")
     op.drop_index("ix_reports_org_week", table_name="reports")
     op.drop_table("reports")

@@ -51,7 +51,7 @@ def _now_words(report: WeeklyReport, key: str) -> str:
     if series.weeks[last] != report.week:
         return "no data this week"
     found = series.chart.signals_at(last)
-    return "special cause" if found else "common cause"
+    return "unusual (special cause)" if found else "ordinary (common cause)"
 
 
 def portfolio_row(report: WeeklyReport) -> PortfolioRow:

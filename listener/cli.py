@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -93,7 +93,7 @@ def demo(folder: Path) -> None:
     click.echo(f"Config written to {result.config_path}")
     for code, paths in result.reports.items():
         click.echo(f"Report for {code}: {paths['html']}")
-    first = next(iter(result.reports.values()))
+    first = result.reports[next(iter(result.reports))]
     click.echo(str(first["html"]))
 
 
@@ -224,7 +224,10 @@ def _match_and_score(store, config: Config) -> None:
 
 
 @cli.command()
-@click.option("--org", "org_code", required=True, metavar="CODE", help="ODS code of the organisation.")
+@click.option(
+    "--org", "org_codes", multiple=True, metavar="CODE", help="ODS code of an organisation (repeatable)."
+)
+@click.option("--all", "everyone", is_flag=True, help="Every organisation in config, plus a portfolio page.")
 @click.option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 (default: the last full week).")
 @click.option(
     "--out",
@@ -232,29 +235,93 @@ def _match_and_score(store, config: Config) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the files (default: reports.output_dir).",
 )
+@click.option("--no-email", is_flag=True, help="Do not e-mail the reports even when reports.email is set.")
 @pass_context
-def report(ctx: Context, org_code: str, week: str | None, output_dir: Path | None) -> None:
-    """Write the weekly report for one organisation as HTML and Markdown.
+def report(
+    ctx: Context,
+    org_codes: tuple[str, ...],
+    everyone: bool,
+    week: str | None,
+    output_dir: Path | None,
+    no_email: bool,
+) -> None:
+    """Write the weekly report (HTML, Markdown, CSV tables, JSON) for one organisation or all of them.
+
+    Files go to reports.output_dir/<week>/ with stable names; with reports.email set, each report is also
+    e-mailed. Every report written is recorded in the reports table. Exits 1 if an e-mail could not be sent.
 
     \b
     Example:
       listener report --org RJ1 --week 2026-W47
+      listener report --all
     """
-    from listener.reports.render import write_report
-    from listener.reports.weekly import build_weekly_report
+    from listener.reports.publish import last_full_week, publish
 
+    if everyone == bool(org_codes):
+        raise UsageError("report: give either --org CODE (one or more) or --all")
     config = ctx.config
-    if week is None:
-        last_week = datetime.now(config.reports.zone) - timedelta(days=7)
-        year, number, _ = last_week.isocalendar()
-        week = f"{year}-W{number:02d}"
+    codes = None if everyone else [config.organisation(code).code for code in org_codes]
     store = ctx.store()
     try:
-        result = build_weekly_report(store.engine, config, org_code, week)
+        done = publish(
+            store,
+            config,
+            week or last_full_week(config),
+            codes,
+            output_dir=output_dir,
+            send_email=not no_email,
+        )
     finally:
         store.close()
-    paths = write_report(output_dir or config.reports.output_dir, result)
-    click.echo(f"{result.org_code} {result.week}: {result.this_week.total} posts")
+    for item in done:
+        name = item.org_code or "all organisations"
+        mailed = (
+            ", e-mailed"
+            if item.emailed
+            else f", NOT e-mailed: {item.email_error}"
+            if item.email_error
+            else ""
+        )
+        click.echo(f"{name} {item.week}: {item.posts} posts{mailed}")
+        click.echo(f"  {item.paths['html']}")
+    if any(item.email_error for item in done):
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 (default: the last full week).")
+@click.option("--org", "org_code", metavar="CODE", help="Only posts that mention this organisation.")
+@click.option(
+    "--out",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files (default: reports.output_dir).",
+)
+@pass_context
+def export(ctx: Context, week: str | None, org_code: str | None, output_dir: Path | None) -> None:
+    """Write a week's posts with their labels to CSV (and Parquet when pyarrow is installed), for analysts.
+
+    One row per post and organisation it mentions; quotes are redacted and author pseudonyms, platform ids
+    and post addresses are left out.
+
+    \b
+    Example:
+      listener export --week 2026-W47 --org RJ1
+    """
+    from listener.reports.data import normalise_week
+    from listener.reports.export import export_frame, write_export
+    from listener.reports.publish import last_full_week
+
+    config = ctx.config
+    week = normalise_week(week or last_full_week(config))
+    store = ctx.store()
+    try:
+        frame = export_frame(store.engine, config, week, org_code)
+    finally:
+        store.close()
+    code = config.organisation(org_code).code if org_code else None
+    paths = write_export(frame, output_dir or config.reports.output_dir, week, code)
+    click.echo(f"{len(frame)} rows for {week}")
     for path in paths.values():
         click.echo(str(path))
 

@@ -182,12 +182,37 @@ class ScoringConfig(Section):
     scorers: tuple[str, ...] | None = None
 
 
+class EmailConfig(Section):
+    """Send each report by e-mail through an SMTP server; the password comes from the environment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    host: str = Field(min_length=1)
+    port: int = Field(587, gt=0, lt=65536)
+    starttls: bool = True
+    from_address: str = Field(alias="from", pattern=r"^[^@\s]+@[^@\s]+$")
+    to: tuple[str, ...] = Field(min_length=1)
+    username: str | None = None
+    password_env: str | None = None
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        value = (value,) if isinstance(value, str) else value
+        if isinstance(value, list | tuple):
+            for address in value:
+                if not isinstance(address, str) or not re.match(r"^[^@\s]+@[^@\s]+$", address):
+                    raise ValueError(f"expected e-mail addresses like comms@trust.nhs.uk, got {address!r}")
+        return value
+
+
 class ReportsConfig(Section):
     """Where and how weekly reports are written."""
 
     timezone: str = "Europe/London"
     output_dir: Path = Path("reports")
     notice: str | None = None
+    email: EmailConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -421,7 +446,11 @@ def _allowed_keys(model: type[BaseModel], loc: list[Any]) -> list[str]:
             return []
     if not (isinstance(current, type) and issubclass(current, BaseModel)):
         return []
-    return [name for name, field in current.model_fields.items() if not field.exclude and name != "options"]
+    return [
+        field.alias or name
+        for name, field in current.model_fields.items()
+        if not field.exclude and name != "options"
+    ]
 
 
 def _model_in(annotation: Any) -> Any:

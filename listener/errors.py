@@ -50,3 +50,7 @@ class BudgetExhausted(CollectorError):
     """The source's API budget (posts or credits) is used up until the next period."""
 
     status = "budget_exhausted"
+
+
+class DeliveryError(ListenerError):
+    """A report was written but could not be delivered (the SMTP server refused or could not be reached)."""

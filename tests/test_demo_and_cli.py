@@ -25,7 +25,8 @@ def test_demo_end_to_end(tmp_path, monkeypatch):
     assert html_path.endswith("RJ1-weekly.html")
     html = Path(html_path).read_text(encoding="utf-8")
     assert "synthetic" in html
-    assert re.search(r'<span class="value">\d+</span> posts', html)
+    assert re.search(r'<p class="label">Posts</p>\s*<p class="value">\d+</p>', html)
+    assert (Path(html_path).parent / "portfolio.html").exists()
     assert not re.search(r"<(link|script|img)\b", html)
     assert (folder / "listener.db").exists() and (folder / "pseudonym.key").exists()
     again = subprocess.run(

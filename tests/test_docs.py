@@ -15,7 +15,7 @@ def keys(model: type[BaseModel]):
     for name, field in model.model_fields.items():
         if field.exclude or name == "options":
             continue
-        yield name
+        yield field.alias or name
         annotation = field.annotation
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         for candidate in candidates:

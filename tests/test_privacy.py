@@ -154,7 +154,7 @@ def test_erasure_removes_an_author_everywhere_and_for_good(store, make_config, t
     assert erase_author(store, config, ["@jane_doe"]) == 2
     assert count(store, Post) == 1
     after = build_weekly_report(store.engine, config, "RJ1", week)
-    assert after.this_week.total == before.this_week.total - 2
+    assert after.this_week.posts == before.this_week.posts - 2
     write_posts(tmp_path, [post("4", "jane_doe", "New post about @GSTTnhs"), post("5", "amy", "@GSTTnhs ok")])
     assert pipeline(store, config) == 1  # the erased author's later posts are not stored
     assert count(store, PrivacyAction, PrivacyAction.action == "erasure") == 1

@@ -1,61 +1,37 @@
-"""The first-cut weekly report: ISO weeks in the configured zone, volume, sentiment split, quotes."""
+"""The weekly report on a fixed dataset: sections, golden files (on SQLite and Postgres alike), honesty."""
 
 import json
+import os
+import re
 from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from report_data import NOW, load_report_dataset
 
-from listener.collectors.runner import collect
 from listener.errors import ListenerError
-from listener.matching.runner import match_pending
+from listener.reports import tables
 from listener.reports.data import parse_week, week_bounds
-from listener.reports.render import render_html, render_markdown, write_report
+from listener.reports.render import render_html, render_markdown
 from listener.reports.weekly import build_weekly_report
-from listener.scoring.runner import score_pending
 
-POSTS = [
-    # Sunday 22 Nov 23:30 UTC is still week 47 in London (GMT); Monday 16 Nov 00:30 London is in week 47.
-    ("1", "2026-11-16T00:30:00Z", "Thank you @GSTTnhs, the midwives were wonderful and kind"),
-    (
-        "2",
-        "2026-11-18T12:00:00Z",
-        "Terrible wait at St Thomas' Hospital, awful and rude. Mail me: jo@example.com",
-    ),
-    ("3", "2026-11-22T23:30:00Z", "St Thomas' Hospital car park"),
-    ("4", "2026-11-23T00:30:00Z", "Next week: great care at #GSTT"),
-    ("5", "2026-11-10T10:00:00Z", "Previous week: good @GSTTnhs"),
-]
+GOLDEN = Path(__file__).parent / "golden"
+WEEK = "2026-W47"
 
 
 @pytest.fixture
-def loaded(store, make_config, tmp_path):
-    (tmp_path / "p.jsonl").write_text(
-        "\n".join(
-            json.dumps(
-                {
-                    "id": i,
-                    "text": t,
-                    "created_at": c,
-                    "platform": "x",
-                    "author": f"a{i}",
-                    "url": f"https://x.test/{i}",
-                }
-            )
-            for i, c, t in POSTS
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    config = make_config("sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
-    collect(store, config)
-    match_pending(store, config)
-    score_pending(store, config)
-    return config
+def config(make_config):
+    return make_config("reports:\n  notice: Test data\n")
+
+
+@pytest.fixture
+def report(store, config):
+    load_report_dataset(store)
+    return build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
 
 
 def test_week_bounds_are_local():
-    from zoneinfo import ZoneInfo
-
     start, end = week_bounds(*parse_week("2026-W13"), ZoneInfo("Europe/London"))
     assert start.astimezone(UTC) == datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # GMT
     assert end.astimezone(UTC) == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)  # BST began on 29 March
@@ -63,46 +39,122 @@ def test_week_bounds_are_local():
         parse_week("2026-47")
 
 
-def test_report_counts_and_quotes(store, loaded, tmp_path):
-    report = build_weekly_report(store.engine, loaded, "RJ1", "2026-W47")
-    assert report.this_week.total == 3
-    assert report.previous_week.total == 1
-    assert (report.this_week.positive, report.this_week.negative, report.this_week.neutral) == (1, 1, 1)
-    assert len(report.trend) == 12
-    assert report.platforms == {"x": 3}
-    assert "midwives" in report.most_positive[0].text
-    assert "[email]" in report.most_negative[0].text and "jo@example.com" not in report.most_negative[0].text
-    html = render_html(report)
-    assert "<h1>Guy&#39;s and St Thomas&#39; NHS Foundation Trust (RJ1)</h1>" in html
-    assert "up 200 % on the week before (1)" in html
-    assert "http" not in html.replace("https://x.test/", "").replace('xmlns="http://www.w3.org/2000/svg"', "")
-    markdown = render_markdown(report)
-    assert "| Week starting | Posts |" in markdown
-    paths = write_report(tmp_path / "out", report)
-    assert paths["html"].name == "RJ1-weekly.html" and paths["html"].parent.name == "2026-W47"
+def test_golden_markdown_and_csv(report):
+    """The rendered Markdown and CSV tables match tests/golden/ (UPDATE_GOLDEN=1 rewrites them)."""
+    outputs = {"RJ1-weekly.md": render_markdown(report)}
+    outputs.update({f"RJ1-weekly-{name}.csv": table(report) for name, table in tables.TABLES.items()})
+    for name, text in outputs.items():
+        path = GOLDEN / name
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from {path}"
 
 
-def test_unknown_organisation(store, loaded):
-    with pytest.raises(ListenerError, match="not in the config"):
-        build_weekly_report(store.engine, loaded, "ZZZ", "2026-W47")
-
-
-def test_post_text_is_escaped_in_html(store, make_config, tmp_path):
-    (tmp_path / "p.jsonl").write_text(
-        json.dumps(
-            {
-                "id": "x1",
-                "created_at": "2026-11-17T10:00:00Z",
-                "platform": "x",
-                "text": "<script>alert(1)</script> wonderful, brilliant, lovely staff at @GSTTnhs",
-            }
-        )
-        + "\n",
-        encoding="utf-8",
+def test_headline_in_plain_words(report):
+    posts, authors, negative, net = report.headline
+    assert report.this_week.posts == 30 and posts.previous == 11
+    assert posts.sentence.startswith(
+        "Posts rose to 30 (up 173 % from 11 last week), above their usual range of"
     )
-    config = make_config("sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
-    collect(store, config)
-    match_pending(store, config)
-    score_pending(store, config)
-    html = render_html(build_weekly_report(store.engine, config, "RJ1", "2026-W47"))
+    assert negative.position == "above" and negative.sentence.startswith("Negative posts rose to")
+    assert net.position == "below" and "below its usual range" in net.sentence
+    assert 0 < authors.value <= 23
+
+
+def test_needs_attention_safeguarding_first_with_link_age_and_reach(report):
+    groups = report.attention.groups
+    assert [g.flag for g in groups][:2] == ["safeguarding", "needs_response"]
+    assert [g.total for g in groups] == [1, 2, 0]
+    post = groups[0].posts[0]
+    assert post.url.startswith("https://x.test/p/") and post.reason == "mentions feeling unsafe on discharge"
+    assert post.age.endswith("days") and post.reach >= 1
+    assert "jo@example.com" not in post.text and "[email]" in post.text
+
+
+def test_themes_split_change_quotes_and_relevance(report):
+    themes = {t.theme: t for t in report.themes}
+    assert "not_about_care" not in themes  # a relevance label, not a theme
+    environment = themes["environment"]
+    assert environment.name == "Buildings and environment" and environment.posts == 10
+    assert environment.negative == 10 and environment.usual == 0 and environment.rising
+    assert 1 <= len(environment.quotes) <= 3
+    waits = themes["waiting_times"]
+    assert all("07700" not in q.text and "@jo_bloggs" not in q.text for q in waits.quotes)
+    assert report.coverage.about_care is not None
+    assert any("were about care" in c for c in report.coverage.caveats)
+
+
+def test_spc_signals_named_in_words(report):
+    volume, net = report.spc
+    assert len(volume.weeks) == 14
+    assert volume.chart.signals_at(13)
+    assert "special cause" in volume.summary
+    words = [text for _, _, text in volume.signals]
+    assert "Week of 16 Nov: above the upper process limit: higher than ordinary" in " ".join(words)
+    assert any(kind == "concern" for _, kind, _ in net.signals)
+
+
+def test_emerging_terms_praise_platforms_and_coverage(report):
+    terms = [t.term for t in report.emerging.terms]
+    assert "lift broken" in terms and "lift" not in terms  # the pair covers the word
+    assert [t.name for t in report.emerging.themes][:1] == ["Buildings and environment"]
+    assert [p.reason for p in report.praise] == ["thanks the staff on the ward"]
+    assert {p.platform: p.posts for p in report.platforms} == {"x": 20, "reddit": 10}
+    assert [(r.status, r.runs) for r in report.coverage.problems] == [("failed", 1), ("rate_limited", 1)]
+    assert any("failed once this week (last error: HTTP 503" in c for c in report.coverage.caveats)
+
+
+def test_sections_say_plainly_what_is_missing(store, config):
+    load_report_dataset(store, themes=False, flags=False, runs=False)
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    assert report.themes is None and report.praise is None and not report.attention.available
+    html = render_html(report)
+    assert (
+        "No theme scores yet:" in html and "No triage flags yet." in html and "No praise flags yet:" in html
+    )
+    assert report.coverage.about_care is None
+
+
+def test_empty_organisation_still_renders(store, config):
+    load_report_dataset(store)
+    report = build_weekly_report(store.engine, config, "RR8", WEEK, now=NOW)
+    assert report.this_week.posts == 0 and report.spc[0].chart is None
+    assert "Not enough weeks yet" in render_html(report) and "## 5. Trends" in render_markdown(report)
+
+
+def test_html_is_self_contained_and_accessible(report):
+    html = render_html(report)
+    assert (
+        not re.search(r"<(link|script|img|iframe)\b", html) and "@import" not in html and "url(" not in html
+    )
+    external = set(re.findall(r'(?:href|src)="(https?://[^"]+)"', html))
+    assert external and all(u.startswith("https://x.test/p/") for u in external)  # only links to the posts
+    assert html.count("<h1>") == 1 and len(re.findall(r"<h2 id=", html)) == 9  # contents + 8 sections
+    for svg in re.findall(r"<svg[^>]*role=\"img\".*?</svg>", html, re.S):
+        assert "<title" in svg and "<desc" in svg
+    assert html.count("<table>") == html.count("<thead>")
+    assert 'font-family: "Frutiger W01", Arial' in html and "@media print" in html
+
+
+def test_json_summary(report):
+    summary = json.loads(tables.summary_json(report))
+    assert summary["headline"][2]["measure"] == "negative_share"
+    assert summary["needs_attention"] == {"safeguarding": 1, "needs_response": 2, "abuse_of_staff": 0}
+    assert summary["spc"][0]["signals"][-1]["last_week"] == WEEK
+    assert summary["coverage"]["collection_problems"][0]["status"] == "failed"
+
+
+def test_unknown_organisation(store, config):
+    with pytest.raises(ListenerError, match="not in the config"):
+        build_weekly_report(store.engine, config, "ZZZ", WEEK)
+
+
+def test_post_text_is_escaped_in_html(store, config):
+    load_report_dataset(store)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE posts SET text = '<script>alert(1)</script> help' WHERE id IN (SELECT post_id FROM flags)"
+        )
+    html = render_html(build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW))
     assert "<script>" not in html and "&lt;script&gt;" in html

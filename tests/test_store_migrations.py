@@ -21,6 +21,7 @@ TABLES = {
     "flags",
     "collection_runs",
     "cursors",
+    "reports",
 }
 
 

@@ -10,8 +10,7 @@ from pathlib import Path
 from listener.collectors.runner import collect
 from listener.config import load_config
 from listener.matching.runner import match_pending
-from listener.reports.render import write_report
-from listener.reports.weekly import build_weekly_report
+from listener.reports.publish import publish
 from listener.scoring.runner import score_pending
 from listener.store import open_store
 
@@ -49,10 +48,8 @@ def run_demo(folder: Path) -> DemoResult:
         results = collect(store, config)
         match_pending(store, config)
         score_pending(store, config)
-        reports = {}
-        for org in config.organisations:
-            report = build_weekly_report(store.engine, config, org.code, DEMO_WEEK)
-            reports[org.code] = write_report(config.reports.output_dir, report)
+        published = publish(store, config, DEMO_WEEK, send_email=False)
+        reports = {item.org_code or "portfolio": item.paths for item in published}
     finally:
         store.close()
     return DemoResult(

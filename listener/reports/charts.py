@@ -1,48 +1,162 @@
-"""Inline SVG charts: no scripts, no external requests, with a title and description for screen readers."""
+"""Inline SVG charts: no scripts, no external requests, a title and description for screen readers.
+
+Colour is never the only signal: special-cause points are larger, drawn as diamonds and numbered, and the
+numbers refer to the list of signals in words under each chart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from html import escape
 
 from markupsafe import Markup
 
-# NHS identity colours; each series is also told apart by its position and by the table under the chart.
-COLOURS = {"negative": "#DA291C", "neutral": "#AEB7BD", "positive": "#009639", "unscored": "#E8EDEE"}
+from listener.reports.headline import show
+from listener.reports.trends import SpcSeries
+
+# Making Data Count's variation colours; common cause grey, and the NHS palette for lines and text.
+KIND_COLOURS = {"common": "#768692", "improvement": "#0072C6", "concern": "#E46C0A", "neutral": "#490092"}
+KIND_NAMES = {
+    "common": "Common cause (ordinary variation)",
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neutral": "Special cause (neither better nor worse)",
+}
+WIDTH, HEIGHT = 680, 270
+LEFT, RIGHT, TOP, BOTTOM = 46, 128, 14, 40
 
 
-def stacked_weekly_bars(
-    weeks: Sequence, *, title: str, description: str, width: int = 640, height: int = 220
-) -> Markup:
-    """Stacked bars, one per week, bottom to top: negative, neutral, positive, unscored."""
-    left, bottom, top = 36, 28, 10
-    plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = max((w.total for w in weeks), default=0) or 1
-    slot = plot_w / max(len(weeks), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title chart-desc" class="chart">',
-        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>',
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#425563"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="axis">{peak}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="axis">0</text>',
-    ]
-    for index, week in enumerate(weeks):
-        x = left + index * slot + slot * 0.15
-        y = top + plot_h
-        for label in ("negative", "neutral", "positive", "unscored"):
-            value = getattr(week, label)
-            if not value:
-                continue
-            h = plot_h * value / peak
-            y -= h
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-                f'fill="{COLOURS[label]}"><title>{week.week_start:%d %b}: {value} {label}</title></rect>'
-            )
-        parts.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{height - 10}" text-anchor="middle" class="axis">'
-            f"{week.week_start:%d %b}</text>"
-        )
+def spc_chart(series: SpcSeries, chart_id: str) -> Markup:
+    """An XmR chart: the weekly values, the average and the process limits, signals numbered."""
+    chart = series.chart
+    values = list(chart.values)
+    lower, upper = series.limits
+    low = min([*values, lower])
+    high = max([*values, upper])
+    pad = (high - low) * 0.08 or 1
+
+    def y(value: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - (low - pad)) / ((high + pad) - (low - pad)))
+
+    step = (WIDTH - LEFT - RIGHT) / max(len(values) - 1, 1)
+
+    def x(index: int) -> float:
+        return LEFT + index * step
+
+    parts = [_open(series, chart_id), *_grid(series, y, low, high)]
+    parts += _lines(series, x, y)
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    parts.append(f'<polyline points="{points}" fill="none" stroke="#425563" stroke-width="1.5"/>')
+    parts += _points(series, x, y)
+    parts += _week_axis(series, x)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _open(series: SpcSeries, chart_id: str) -> str:
+    chart = series.chart
+    values = "; ".join(
+        f"{label}: {show(v, series.unit)}" for label, v in zip(series.labels, chart.values, strict=True)
+    )
+    lower, upper = series.limits
+    desc = (
+        f"{series.summary} Average {show(chart.mean, series.unit)}, lower limit "
+        f"{show(lower, series.unit)}, upper limit {show(upper, series.unit)}. {values}."
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(series.title)}: statistical process control chart</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
+    )
+
+
+def _grid(series: SpcSeries, y, low: float, high: float) -> list[str]:
+    parts = []
+    for tick in _ticks(low, high):
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#E8EDEE"/>'
+            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="axis">'
+            f"{escape(show(tick, series.unit))}</text>"
+        )
+    return parts
+
+
+def _lines(series: SpcSeries, x, y) -> list[str]:
+    chart = series.chart
+    end = x(len(chart.values) - 1)
+    lower, upper = series.limits
+    parts = []
+    for value, name, dash in (
+        (upper, "Upper limit", "6 4"),
+        (chart.mean, "Average", None),
+        (lower, "Lower limit", "6 4"),
+    ):
+        style = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{LEFT}" x2="{end:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#425563"'
+            f' stroke-width="{1 if dash else 1.5}"{style}/>'
+            f'<text x="{end + 8:.1f}" y="{y(value) + 4:.1f}" class="axis">{name} '
+            f"{escape(show(value, series.unit))}</text>"
+        )
+    return parts
+
+
+def _points(series: SpcSeries, x, y) -> list[str]:
+    parts = []
+    for index, value in enumerate(series.chart.values):
+        kind = series.point_kind(index)
+        cx, cy = x(index), y(value)
+        colour = KIND_COLOURS[kind]
+        tip = f"<title>{escape(series.labels[index])}: {escape(show(value, series.unit))}</title>"
+        if kind == "common":
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}">{tip}</circle>')
+        else:
+            d = 6.5
+            parts.append(
+                f'<path d="M{cx:.1f} {cy - d:.1f} L{cx + d:.1f} {cy:.1f} L{cx:.1f} {cy + d:.1f} '
+                f'L{cx - d:.1f} {cy:.1f} Z" fill="{colour}" stroke="#fff" stroke-width="1.5">{tip}</path>'
+            )
+    numbers: dict[int, list[tuple[int, str, bool]]] = {}
+    for number, (signal, kind, _) in enumerate(series.signals, start=1):
+        numbers.setdefault(signal.last, []).append((number, kind, signal.high))
+    for index, marks in numbers.items():
+        cx, cy = x(index), y(series.chart.values[index])
+        label = ",".join(str(number) for number, _, _ in marks)
+        # above a high point; to the left of a low one, clear of the week labels under the chart
+        where = f'x="{cx:.1f}" y="{cy - 12:.1f}" text-anchor="middle"'
+        if not marks[0][2]:
+            where = f'x="{cx - 11:.1f}" y="{cy + 5:.1f}" text-anchor="end"'
+        parts.append(f'<text {where} class="marker" fill="{KIND_COLOURS[marks[0][1]]}">{label}</text>')
+    return parts
+
+
+def _week_axis(series: SpcSeries, x) -> list[str]:
+    count = len(series.mondays)
+    every = max(1, round(count / 7))
+    shown = [i for i in range(count) if (count - 1 - i) % every == 0]
+    baseline = HEIGHT - BOTTOM
+    parts = [f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{baseline}" y2="{baseline}" stroke="#AEB7BD"/>']
+    for index in shown:
+        monday = series.mondays[index]
+        parts.append(
+            f'<text x="{x(index):.1f}" y="{baseline + 16}" text-anchor="middle" class="axis">'
+            f"{monday.day} {monday:%b}</text>"
+        )
+    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 4}" class="axis">Week beginning (Monday)</text>')
+    return parts
+
+
+def _ticks(low: float, high: float, count: int = 4) -> list[float]:
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / count
+    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = (low // step + 1) * step if low % step else low
+    ticks = []
+    value = first
+    while value <= high:
+        ticks.append(value)
+        value += step
+    return ticks

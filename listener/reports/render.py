@@ -1,12 +1,21 @@
-"""Turn a report object into files: a self-contained HTML page and Markdown, with stable names."""
+"""Turn report objects into files: self-contained HTML, Markdown, CSV tables and a JSON summary, stable names.
+
+Files for one organisation: ``<output_dir>/<week>/<CODE>-weekly.html``, ``.md``, ``.json`` and
+``<CODE>-weekly-<table>.csv``; the portfolio of every organisation: ``<output_dir>/<week>/portfolio.html`` (and
+``.md``, ``.csv``, ``.json``).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from listener.reports.charts import stacked_weekly_bars
+from listener.reports import tables
+from listener.reports.charts import KIND_COLOURS, KIND_NAMES, spc_chart
+from listener.reports.headline import Measure, show
+from listener.reports.portfolio import Portfolio, portfolio_csv, portfolio_json
 from listener.reports.weekly import WeeklyReport
 
 _env = Environment(
@@ -16,31 +25,81 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["pct"] = lambda value: f"{value:.0f} %"
-_env.filters["signed"] = lambda value: "n/a" if value is None else f"{value:+.0f}"
+_env.filters["pct"] = lambda value: "n/a" if value is None else f"{value:.0f} %"
+_env.filters["signed"] = lambda value: "n/a" if value is None else show(value, "score")
+_env.filters["num"] = lambda value: f"{value:,.0f}"
+
+
+def when(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+def markdown_meta(post, detail: bool = False) -> str:
+    """The line under a quote in Markdown: where and when, with age, reach and reason when ``detail``."""
+    line = f"*{post.platform_name}, {when(post.created_at)}"
+    line += f" ({post.age} ago), reach {post.reach}*" if detail else "*"
+    if post.url:
+        line += f" · [open the post]({post.url})"
+    if detail and post.reason:
+        line += f" · why: {' '.join(post.reason.split())}"
+    return line
+
+
+_env.filters["when"] = when
+_env.filters["md_meta"] = markdown_meta
+_env.filters["day"] = lambda moment: f"{moment:%A} {moment.day} {moment:%B %Y}"
+_env.filters["oneline"] = lambda text: " ".join(str(text).split())
+_env.filters["mdcell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+_env.globals.update(kind_colours=KIND_COLOURS, kind_names=KIND_NAMES)
+
+# Which way is bad news, for the colour and wording of a headline card.
+_WORSE = {"negative_share": "above", "net_sentiment": "below"}
+
+
+def tone(m: Measure) -> str:
+    """ "concern", "good", "unusual" or "usual": how a headline card is drawn (always with words too)."""
+    if m.position in (None, "within"):
+        return "usual"
+    worse = _WORSE.get(m.key)
+    if worse is None:
+        return "unusual"
+    return "concern" if m.position == worse else "good"
+
+
+_env.filters["tone"] = tone
+
+
+def share(part: int, whole: int) -> float:
+    return 0.0 if not whole else 100 * part / whole
+
+
+_env.globals["share"] = share
 
 
 def render_html(report: WeeklyReport) -> str:
-    chart = stacked_weekly_bars(
-        report.trend,
-        title=f"Posts per week for {report.org_name}, by sentiment",
-        description="; ".join(
-            f"week of {w.week_start:%d %B}: {w.total} posts ({w.negative} negative, "
-            f"{w.neutral} neutral, {w.positive} positive)"
-            for w in report.trend
-        ),
-    )
-    return _env.get_template("weekly.html.j2").render(r=report, chart=chart)
+    charts = {s.key: spc_chart(s, f"spc-{s.key}") for s in report.spc if s.chart is not None}
+    return _env.get_template("weekly.html.j2").render(r=report, charts=charts)
 
 
 def render_markdown(report: WeeklyReport) -> str:
     return _env.get_template("weekly.md.j2").render(r=report)
 
 
+def render_portfolio_html(portfolio: Portfolio) -> str:
+    return _env.get_template("portfolio.html.j2").render(p=portfolio)
+
+
+def render_portfolio_markdown(portfolio: Portfolio) -> str:
+    return _env.get_template("portfolio.md.j2").render(p=portfolio)
+
+
 def report_paths(output_dir: Path, report: WeeklyReport) -> dict[str, Path]:
-    """Stable file names: reports/2026-W47/RJ1-weekly.html and .md."""
+    """Stable file names: reports/2026-W47/RJ1-weekly.html, .md, .json and RJ1-weekly-<table>.csv."""
     folder = output_dir / report.week
-    return {fmt: folder / f"{report.org_code}-weekly.{fmt}" for fmt in ("html", "md")}
+    stem = f"{report.org_code}-weekly"
+    paths = {fmt: folder / f"{stem}.{fmt}" for fmt in ("html", "md", "json")}
+    paths.update({name: folder / f"{stem}-{name}.csv" for name in tables.TABLES})
+    return paths
 
 
 def write_report(output_dir: Path, report: WeeklyReport) -> dict[str, Path]:
@@ -48,4 +107,25 @@ def write_report(output_dir: Path, report: WeeklyReport) -> dict[str, Path]:
     paths["html"].parent.mkdir(parents=True, exist_ok=True)
     paths["html"].write_text(render_html(report), encoding="utf-8")
     paths["md"].write_text(render_markdown(report), encoding="utf-8")
+    paths["json"].write_text(tables.summary_json(report), encoding="utf-8")
+    for name, table in tables.TABLES.items():
+        paths[name].write_text(table(report), encoding="utf-8")
     return paths
+
+
+def write_portfolio(output_dir: Path, portfolio: Portfolio) -> dict[str, Path]:
+    folder = output_dir / portfolio.week
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {fmt: folder / f"portfolio.{fmt}" for fmt in ("html", "md", "csv", "json")}
+    paths["html"].write_text(render_portfolio_html(portfolio), encoding="utf-8")
+    paths["md"].write_text(render_portfolio_markdown(portfolio), encoding="utf-8")
+    paths["csv"].write_text(portfolio_csv(portfolio), encoding="utf-8")
+    paths["json"].write_text(portfolio_json(portfolio), encoding="utf-8")
+    return paths
+
+
+def generated_line(version: str, when: datetime) -> str:
+    return f"Made by listener {version} on {when.day} {when:%B %Y at %H:%M}."
+
+
+_env.globals["generated_line"] = generated_line

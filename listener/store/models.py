@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -237,3 +238,19 @@ class PrivacyAction(Base):
     posts_affected: Mapped[int] = mapped_column(default=0)
     detail: Mapped[str] = mapped_column(Text)
     performed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Report(Base):
+    """A report generated: which (``weekly`` for one organisation, ``portfolio`` for all), its files, e-mail."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_org_week", "org_code", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    org_code: Mapped[str | None] = mapped_column(String(16))
+    week: Mapped[str] = mapped_column(String(10))
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paths: Mapped[dict[str, Any]] = mapped_column(JSON)
+    emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,49 @@
+"""``listener export``: a week's posts with their labels, for analysts, as CSV (and Parquet with pyarrow).
+
+Personal data is taken out: quotes are redacted as in reports, and the author pseudonym, the platform's post id
+and the post's address (which names its author on most platforms) are left out. ``post_id`` finds a post in the
+store for anyone allowed to read it there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from listener.config import Config
+from listener.privacy import redact
+from listener.reports import data
+
+LEFT_OUT = ("author_key", "native_id", "url")
+
+
+def export_frame(engine: Engine, config: Config, week: str, org_code: str | None = None) -> pd.DataFrame:
+    """One row per post and organisation it mentions, for the ISO ``week`` in reports.timezone."""
+    if org_code:
+        org_code = config.organisation(org_code).code
+    (bounds,) = data.weeks_ending(week, config.reports.zone, 1)
+    frame = data.export_rows(engine, bounds, org_code).drop(columns=list(LEFT_OUT))
+    handles = [h for org in config.organisations for h in org.handles]
+    frame["text"] = [redact(text, handles) for text in frame["text"]]
+    frame["created_at"] = [moment.isoformat() for moment in frame["created_at"]]
+    frame.insert(0, "week", bounds.label)
+    return frame
+
+
+def parquet_available() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def write_export(frame: pd.DataFrame, folder: Path, week: str, org_code: str | None) -> dict[str, Path]:
+    """``<folder>/<week>/<CODE or all>-posts.csv`` and ``.parquet`` (when pyarrow is installed)."""
+    stem = folder / week / f"{org_code or 'all'}-posts"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": stem.with_suffix(".csv")}
+    frame.to_csv(paths["csv"], index=False)
+    if parquet_available():
+        paths["parquet"] = stem.with_suffix(".parquet")
+        frame.to_parquet(paths["parquet"], index=False)
+    return paths

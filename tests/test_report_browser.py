@@ -1,0 +1,185 @@
+"""The HTML report opened as a person would: headless Chromium, driven through the DevTools protocol.
+
+Checks that the page loads with no console errors and no network requests, that it fits a phone's width, and
+that it prints; keeps screenshots and the PDF in test-artifacts/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import write_config
+from report_data import NOW, load_report_dataset
+from websockets.sync.client import connect
+
+from listener.config import load_config
+from listener.reports.render import write_report
+from listener.reports.weekly import build_weekly_report
+from listener.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--remote-debugging-port=0",
+]
+TIMEOUT = 60
+
+
+def require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{CHROMIUM} is missing (under CI the browser test must run: .ci/run installs chromium)")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+
+
+class Page:
+    """One tab, through a flattened DevTools session: send commands, keep every event."""
+
+    def __init__(self, socket, session: str):
+        self.socket, self.session, self.events, self._next = socket, session, [], 0
+
+    def send(self, method: str, **params):
+        self._next += 1
+        self.socket.send(
+            json.dumps({"id": self._next, "method": method, "params": params, "sessionId": self.session})
+        )
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            message = json.loads(self.socket.recv(timeout=TIMEOUT))
+            if message.get("id") == self._next:
+                assert "error" not in message, message
+                return message["result"]
+            self.events.append(message)
+        raise TimeoutError(method)
+
+    def wait_for(self, method: str):
+        deadline = time.monotonic() + TIMEOUT
+        while not any(e.get("method") == method for e in self.events):
+            assert time.monotonic() < deadline, f"no {method} event"
+            self.events.append(json.loads(self.socket.recv(timeout=TIMEOUT)))
+
+    def evaluate(self, expression: str):
+        return self.send("Runtime.evaluate", expression=expression, returnByValue=True)["result"]["value"]
+
+    def screenshot(self, path: Path, width: int, mobile: bool) -> None:
+        self.send(
+            "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=mobile
+        )
+        height = self.evaluate("document.documentElement.scrollHeight")
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
+        shot = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        path.write_bytes(base64.b64decode(shot["data"]))
+
+
+@pytest.fixture
+def browser(tmp_path):
+    require_chromium()
+    profile = tmp_path / "chromium-profile"
+    log = (tmp_path / "chromium.log").open("wb")
+    process = subprocess.Popen(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"], stdout=log, stderr=log
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while not (port_file.exists() and len(port_file.read_text().split()) == 2):
+            assert process.poll() is None, (tmp_path / "chromium.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "Chromium did not open its DevTools port"
+            time.sleep(0.1)
+        port, path = port_file.read_text().split()
+        with connect(f"ws://127.0.0.1:{port}{path}", max_size=None, open_timeout=TIMEOUT) as socket:
+            yield socket
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def open_page(socket, url: str) -> Page:
+    socket.send(json.dumps({"id": 1, "method": "Target.createTarget", "params": {"url": "about:blank"}}))
+    target = _result(socket, 1)["targetId"]
+    socket.send(
+        json.dumps(
+            {"id": 2, "method": "Target.attachToTarget", "params": {"targetId": target, "flatten": True}}
+        )
+    )
+    page = Page(socket, _result(socket, 2)["sessionId"])
+    for domain in ("Page", "Network", "Runtime", "Log"):
+        page.send(f"{domain}.enable")
+    page.send("Page.navigate", url=url)
+    page.wait_for("Page.loadEventFired")
+    return page
+
+
+def _result(socket, wanted: int):
+    while True:
+        message = json.loads(socket.recv(timeout=TIMEOUT))
+        if message.get("id") == wanted:
+            return message["result"]
+
+
+@pytest.fixture
+def report_file(tmp_path) -> Path:
+    db_url = f"sqlite:///{tmp_path / 'browser.db'}"
+    config = load_config(write_config(tmp_path, "reports:\n  notice: Test data\n", db_url=db_url))
+    store = open_store(db_url)
+    try:
+        load_report_dataset(store)
+        report = build_weekly_report(store.engine, config, "RJ1", "2026-W47", now=NOW)
+    finally:
+        store.close()
+    return write_report(tmp_path / "reports", report)["html"]
+
+
+def test_report_in_headless_chromium(browser, report_file):
+    page = open_page(browser, report_file.as_uri())
+    requests = [
+        e["params"]["request"]["url"] for e in page.events if e.get("method") == "Network.requestWillBeSent"
+    ]
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    errors = [
+        e["params"]
+        for e in page.events
+        if e.get("method") == "Runtime.exceptionThrown"
+        or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+        or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+    ]
+    assert errors == []
+    assert page.evaluate("document.title").startswith("Guy's and St Thomas' NHS Foundation Trust")
+    assert page.evaluate("document.querySelectorAll('svg[role=img] > title').length") == 2
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Frutiger W01", Arial')
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(ARTIFACTS / "report-desktop.png", 1024, mobile=False)
+    page.screenshot(ARTIFACTS / "report-phone.png", 390, mobile=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "wider than a phone"
+    pdf = base64.b64decode(page.send("Page.printToPDF", printBackground=False)["data"])
+    assert pdf.startswith(b"%PDF")
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)
+    assert (ARTIFACTS / "report-desktop.png").stat().st_size > 10_000

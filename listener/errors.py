@@ -50,3 +50,7 @@ class BudgetExhausted(CollectorError):
     """The source's API budget (posts or credits) is used up until the next period."""
 
     status = "budget_exhausted"
+
+
+class LeaseLost(ListenerError):
+    """Our lease on a stream expired and another worker took it: stop, and commit nothing more."""

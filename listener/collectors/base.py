@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
 
 from listener.config import Config, SourceConfig
 
@@ -99,6 +100,11 @@ class Collector(ABC):
     @abstractmethod
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         """Yield pages of posts newer than ``cursor`` and, when ``until`` is given, created before it."""
+
+    @classmethod
+    def budget_used(cls, session: Session, source: SourceConfig) -> str | None:
+        """What ``source`` has used of its API budget, shown by ``listener status``; None when it has none."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release network clients; called by the runner after the last stream."""

@@ -45,6 +45,7 @@ def match_pending(
                 .where(or_(Post.match_key.is_(None), Post.match_key != matcher.key), Post.id > last_id)
                 .order_by(Post.id)
                 .limit(batch_size)
+                .with_for_update(skip_locked=True, key_share=True)  # workers on Postgres share the work
             ).all()
             if not batch:
                 break

@@ -17,10 +17,11 @@ class RunCounts:
     posts_new: int = 0
 
 
-def start_run(session: Session, source: str, stream: str) -> int:
+def start_run(session: Session, source: str, stream: str, worker: str | None = None) -> int:
     run = CollectionRun(
         source=source,
         stream=stream,
+        worker=worker,
         started_at=utcnow(),
         status="running",
         requests=0,

@@ -112,12 +112,12 @@ class OrganisationConfig(Section):
 
 def check_cron(value: str) -> str:
     """A cron expression of five fields that APScheduler accepts."""
-    from apscheduler.triggers.cron import CronTrigger
+    from listener.scheduler import crontab_trigger
 
     if len(value.split()) != 5:
         raise ValueError(f'expected a cron expression with five fields like "0 * * * *", got {value!r}')
     try:
-        CronTrigger.from_crontab(value)
+        crontab_trigger(value)
     except ValueError as exc:
         raise ValueError(f"expected a valid cron expression, got {value!r} ({exc})") from None
     return value

@@ -23,6 +23,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -49,16 +50,60 @@ _LOOKBACKS = (
 )
 
 
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_trigger(expression: str, timezone: ZoneInfo | str = "UTC") -> CronTrigger:
+    """A trigger for a standard five-field crontab expression.
+
+    APScheduler 3 numbers weekdays from Monday = 0, where crontab has Sunday = 0 (and 7): "0 7 * * 1" would fire
+    on Tuesdays. The day-of-week field is therefore expanded to the days crontab means and passed by name.
+    """
+    minute, hour, day, month, day_of_week = expression.split()
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_crontab_weekdays(day_of_week),
+        timezone=timezone,
+    )
+
+
+def _crontab_weekdays(field: str) -> str:
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        else:
+            low, _, high = span.partition("-")
+            first = _weekday_number(low)
+            last = _weekday_number(high) if high else (7 if step else first)
+        if last < first:
+            raise ValueError(f"weekday range {part!r} runs backwards")
+        days.update(n % 7 for n in range(first, last + 1, int(step or 1)))
+    return "*" if len(days) == 7 else ",".join(_DAY_NAMES[n] for n in sorted(days))
+
+
+def _weekday_number(text: str) -> int:
+    if text in _DAY_NAMES:
+        return _DAY_NAMES.index(text)
+    if not text.isdigit() or int(text) > 7:
+        raise ValueError(f"expected a weekday 0-7 or sun-sat, got {text!r}")
+    return int(text)
+
+
 def source_trigger(source: SourceConfig, config: Config) -> BaseTrigger:
     """The trigger of a source's ``schedule``."""
     if source.schedule.every is not None:
         seconds = int(source.schedule.every.total_seconds())
         return IntervalTrigger(seconds=seconds, start_date=INTERVAL_EPOCH, timezone=UTC)
-    return CronTrigger.from_crontab(source.schedule.cron, timezone=config.schedule_zone)
+    return crontab_trigger(source.schedule.cron, config.schedule_zone)
 
 
 def cron_trigger(expression: str, config: Config) -> CronTrigger:
-    return CronTrigger.from_crontab(expression, timezone=config.schedule_zone)
+    return crontab_trigger(expression, config.schedule_zone)
 
 
 def next_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:

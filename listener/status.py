@@ -19,10 +19,10 @@ from listener.store.leases import held_leases
 from listener.store.models import CollectionRun
 
 RECENT_RUNS = 500  # per source: enough to count failures in a row on every stream
-NOT_COUNTED = {
-    "running",
-    "stopped",
-}  # in progress, interrupted by a stop or a crash: neither failure nor success
+# Runs in progress, or interrupted by a stop or a crash, are neither failures nor successes.
+NOT_COUNTED = {"running", "stopped"}
+# Failures of a whole source (before its streams were known) or of its scheduled job.
+SOURCE_WIDE = {"*", "job"}
 
 
 @dataclass
@@ -103,11 +103,20 @@ def _streams(
             stream,
             stream_runs[0] if stream_runs else None,
             cursors.get((source, stream)),
-            failures_in_a_row(stream_runs),
+            failures_in_a_row(_counted_runs(stream, stream_runs, runs)),
             next((r.error for r in stream_runs if r.error), None),
         )
         for stream, stream_runs in sorted(by_stream.items())
     ]
+
+
+def _counted_runs(
+    stream: str, stream_runs: list[CollectionRun], source_runs: list[CollectionRun]
+) -> list[CollectionRun]:
+    """A source-wide failure is over once any stream of the source has run well since."""
+    if stream not in SOURCE_WIDE:
+        return stream_runs
+    return [r for r in source_runs if r.stream == stream or r.status != "failed"]
 
 
 def failures_in_a_row(runs_newest_first: list[CollectionRun]) -> int:

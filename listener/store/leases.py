@@ -65,10 +65,13 @@ def try_acquire(
     """
     now = database_now(session)
     values = {"owner": owner, "acquired_at": now, "expires_at": now + ttl, "tick": tick or now}
-    created = session.execute(
-        _insert(session)(Lease).values(name=name, **values).on_conflict_do_nothing(index_elements=["name"])
+    created = session.scalar(
+        _insert(session)(Lease)
+        .values(name=name, **values)
+        .on_conflict_do_nothing(index_elements=["name"])
+        .returning(Lease.name)
     )
-    if created.rowcount == 1:
+    if created is not None:
         return None
     free = and_(Lease.name == name, or_(Lease.owner == owner, Lease.expires_at <= now))
     if tick is not None:

@@ -106,3 +106,21 @@ def test_json_log_lines(tmp_path):
 def test_mask_replaces_longer_secrets_first():
     add_secrets(["abcd1234", "abcd1234-long-version", "xy"])  # "xy" is too short to mask
     assert mask("a abcd1234-long-version b abcd1234 c xy") == "a *** b *** c xy"
+
+
+def test_cron_mode_exit_codes(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "sources:\n  - {name: good, kind: file, path: a.jsonl}\n  - {name: bad, kind: file, path: none/*.csv}\n"
+    )
+
+    def collect_(*args):
+        command = [sys.executable, "-m", "listener", "--config", str(config), "collect", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    ok, failed, wrong = collect_("--source", "good"), collect_(), collect_("--source", "nope")
+    assert ok.returncode == 0 and ok.stdout.startswith("good: ok, 1 new, 1 read, 0 requests, ")
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines()[1].startswith("bad: failed, 0 new, 0 read, 0 requests, ")
+    assert wrong.returncode == 2 and "source 'nope' is not in the config" in wrong.stderr

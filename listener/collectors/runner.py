@@ -198,7 +198,9 @@ def _collect_claimed(
     started = time.monotonic()
     source = collector.name
     with store.transaction() as session:
-        run_id = start_run(session, source, stream, worker=claim.owner if claim else None)
+        run_id = start_run(
+            session, source, stream, claim.owner if claim else None, claim.tick if claim else None
+        )
         cursor = load_cursor(session, source, stream)
     result = StreamResult(source, stream, "running", RunCounts())
     try:

@@ -174,6 +174,7 @@ class CollectionRun(Base):
     posts_new: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     worker: Mapped[str | None] = mapped_column(String(200))
+    tick: Mapped[datetime | None]
 
 
 class Cursor(Base):

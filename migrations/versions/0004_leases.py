@@ -1,4 +1,4 @@
-"""Leases, so that overlapping runs and several workers never collect the same stream at once; the worker of a run.
+"""Leases, so overlapping runs and workers never collect a stream at once; the worker and tick of a run.
 
 Revision ID: 0004
 Revises: 0001
@@ -27,9 +27,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("collection_runs") as batch:
         batch.add_column(sa.Column("worker", sa.String(200)))
+        batch.add_column(sa.Column("tick", UTCDateTime))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("collection_runs") as batch:
+        batch.drop_column("tick")
         batch.drop_column("worker")
     op.drop_table("leases")

@@ -120,7 +120,7 @@ def test_cron_mode_exit_codes(tmp_path):
         return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
 
     ok, failed, wrong = collect_("--source", "good"), collect_(), collect_("--source", "nope")
-    assert ok.returncode == 0 and ok.stdout.startswith("good: ok, 1 new, 1 read, 0 requests, ")
+    assert ok.returncode == 0 and ok.stdout.startswith("good: ok, 1 new, 1 read, 1 requests, ")
     assert failed.returncode == 1
     assert failed.stdout.splitlines()[1].startswith("bad: failed, 0 new, 0 read, 0 requests, ")
     assert wrong.returncode == 2 and "source 'nope' is not in the config" in wrong.stderr

@@ -357,12 +357,14 @@ def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
       listener run
       listener run --worker --worker-id "$(hostname)-1"
     """
+    from sqlalchemy.engine import make_url
+
     from listener.scheduler import Jobs, run_until_stopped
-    from listener.store.engine import make_engine
+    from listener.store.engine import normalise_url
     from listener.store.leases import default_worker_id
 
     config = ctx.config
-    if worker and make_engine(config.store.url).dialect.name != "postgresql":
+    if worker and make_url(normalise_url(config.store.url)).get_backend_name() != "postgresql":
         raise UsageError(
             "--worker needs a shared Postgres store (store.url or LISTENER_DATABASE_URL): "
             "SQLite has one writer at a time, so run a single `listener run` instead"

@@ -100,8 +100,8 @@ def test_a_stream_held_elsewhere_is_skipped_not_failed(store, make_config, paged
 
 
 def test_overlapping_cron_runs_never_collect_a_stream_at_once(tmp_path, paged):
-    """Two `listener collect` started together: every stream is read by one of them, the other skips it."""
-    server = FeedServer(["s1", "s2", "s3"], 40, delay=0.02, token=TOKEN).start()
+    """A second `listener collect` started while the first runs skips the stream the first is collecting."""
+    server = FeedServer(["s1", "s2", "s3"], 40, delay=0.1, token=TOKEN).start()
     config = tmp_path / "config.yaml"
     config.write_text(
         f"store: {{url: 'sqlite:///{tmp_path}/l.db'}}\nsources:\n  - {{name: feed, kind: paged, "
@@ -111,14 +111,18 @@ def test_overlapping_cron_runs_never_collect_a_stream_at_once(tmp_path, paged):
     command = [sys.executable, str(ROOT / "tests/fakes/run_listener.py"), "--config", str(config)]
     subprocess.run([*command, "db", "upgrade"], check=True, capture_output=True)
     try:
-        runs = [subprocess.Popen([*command, "collect"], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        runs = [subprocess.Popen([*command, "collect"], stdout=subprocess.PIPE, text=True)]
+        while not server.request_count():  # the first holds s1 (it reads 3 x 8 pages of 0.1 s)
+            time.sleep(0.01)
+        runs.append(subprocess.Popen([*command, "collect"], stdout=subprocess.PIPE, text=True))
         outputs = [run.communicate(timeout=60)[0] for run in runs]
     finally:
         server.stop()
     assert [run.returncode for run in runs] == [0, 0], outputs
-    readers = {}
+    readers = {}  # who received posts of each stream (the second may look at a finished stream, and get none)
     for request in server.requests:
-        readers.setdefault(request["stream"], set()).add(request["worker"])
+        if request["ids"]:
+            readers.setdefault(request["stream"], set()).add(request["worker"])
     assert all(len(pids) == 1 for pids in readers.values()), readers
     read = sorted((r["stream"], n) for r in server.requests for n in r["ids"])
     assert read == sorted(server.all_posts())  # each post read once, by one of the two

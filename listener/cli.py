@@ -7,7 +7,11 @@ wrong.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,14 +27,21 @@ EXIT_CONFIG = 2
 
 
 class Context:
-    def __init__(self, config_path: str | None):
+    def __init__(self, config_path: str | None, verbose: int = 0, log_format: str | None = None):
         self.config_path = config_path
+        self.verbose = verbose
+        self.log_format = log_format
         self._config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
+            from listener.logs import add_secrets, secrets_of, use_format
+
             self._config = load_config(self.config_path)
+            add_secrets(secrets_of(self._config))
+            if self.log_format is None:
+                use_format(self._config.logging.format)
         return self._config
 
     def store(self):
@@ -51,9 +62,14 @@ pass_context = click.make_pass_decorator(Context)
     help="config.yaml to use (default: $LISTENER_CONFIG, then ./config.yaml).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    help="Log lines as text or JSON objects (default: logging.format in config, else text).",
+)
 @click.version_option(package_name="listener")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: str | None) -> None:
     """Social listening for NHS organisations: collect public posts, match them to organisations, score
     sentiment and themes, and write weekly reports.
 
@@ -62,12 +78,35 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
       listener demo                       # the whole pipeline on a synthetic sample
       listener --config config.yaml collect --score
     """
+    from listener.logs import configure_logging
+
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("alembic").setLevel(logging.INFO if verbose > 1 else logging.WARNING)
-    ctx.obj = Context(config_path)
+    configure_logging(level, log_format or "text")
+    for noisy in ("alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
+    ctx.obj = Context(config_path, verbose, log_format)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT: work stops after the page or batch being committed.
+
+    A second SIGINT (Ctrl-C twice) stops at once. The previous handlers are restored afterwards.
+    """
+    stop = threading.Event()
+
+    def handle(signum: int, _frame) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.warning("%s: stopping after the current page", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @cli.command()
@@ -107,7 +146,9 @@ def demo(folder: Path) -> None:
 def collect(ctx: Context, sources: tuple[str, ...], score: bool, until: datetime | None) -> None:
     """Collect new posts from every enabled source (or the named ones), once.
 
-    Prints one line per source; exits 1 if any source failed. Suits cron.
+    Prints one line per source and exits 0 when all went well, 1 when a source failed, 2 when the
+    configuration is wrong. Suits cron: a stream that another run or worker is collecting is skipped (it
+    holds a lease in the database) and not counted as a failure. SIGTERM stops after the current page.
 
     \b
     Example:
@@ -118,20 +159,28 @@ def collect(ctx: Context, sources: tuple[str, ...], score: bool, until: datetime
     config = ctx.config
     store = ctx.store()
     try:
-        results = run_collect(store, config, sources or None, until.replace(tzinfo=UTC) if until else None)
-        for result in results:
-            error = next((s.error for s in result.streams if s.error), None)
-            click.echo(
-                f"{result.source}: {result.status}, {result.total('posts_new')} new, "
-                f"{result.total('posts_read')} read, {result.total('requests')} requests"
-                + (f": {error}" if error else "")
-            )
-        if score:
-            _match_and_score(store, config)
+        with _stop_on_signals() as stop:
+            until_utc = until.replace(tzinfo=UTC) if until else None
+            results = run_collect(store, config, sources or None, until_utc, stop=stop)
+            for result in results:
+                click.echo(_source_line(result))
+            if score and not stop.is_set():
+                _match_and_score(store, config, stop)
     finally:
         store.close()
     if any(r.failed for r in results):
         sys.exit(EXIT_FAILED)
+
+
+def _source_line(result) -> str:
+    """One line per source: status, counts, duration, then why streams were skipped or failed."""
+    notes = [f"{s.stream} skipped: {s.note}" for s in result.streams if s.note]
+    notes += [f"{s.stream}: {s.error}" if s.stream != "*" else s.error for s in result.streams if s.error]
+    return (
+        f"{result.source}: {result.status}, {result.total('posts_new')} new, "
+        f"{result.total('posts_read')} read, {result.total('requests')} requests, {result.seconds:.1f}s"
+        + (f"; {'; '.join(notes)}" if notes else "")
+    )
 
 
 @cli.command()
@@ -208,18 +257,19 @@ def score(ctx: Context) -> None:
     """
     store = ctx.store()
     try:
-        _match_and_score(store, ctx.config)
+        with _stop_on_signals() as stop:
+            _match_and_score(store, ctx.config, stop)
     finally:
         store.close()
 
 
-def _match_and_score(store, config: Config) -> None:
+def _match_and_score(store, config: Config, stop: threading.Event | None = None) -> None:
     from listener.matching.runner import match_pending
     from listener.scoring.runner import score_pending
 
     matched = match_pending(store, config)
     click.echo(f"matched {matched.posts} posts ({matched.matched} mention an organisation)")
-    for name, count in score_pending(store, config).items():
+    for name, count in score_pending(store, config, stop=stop).items():
         click.echo(f"scored {count} posts with {name}")
 
 
@@ -389,44 +439,115 @@ def db_current(ctx: Context) -> None:
 
 
 @cli.command()
+@click.option(
+    "--worker", is_flag=True, help="Join other workers on a shared Postgres: collect and score only."
+)
+@click.option(
+    "--worker-id",
+    metavar="ID",
+    help="This worker's name in leases and runs (default: $LISTENER_WORKER_ID, else host:pid). "
+    "Give each running process its own.",
+)
 @pass_context
-def status(ctx: Context) -> None:
-    """Show each source's last run, cursor and last error.
+def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
+    """Run as a service: collect every source on its schedule, then match and score; write the weekly
+    reports and run the daily jobs (retention, X compliance). Runs until SIGTERM or Ctrl-C, which stop
+    it after the page being committed.
+
+    With --worker, several processes (on several machines) share one Postgres: each stream is collected
+    by one of them per scheduled run, scoring batches are shared, and the streams of a worker that dies
+    are taken over once its lease expires. Workers leave reports and daily jobs to `listener run`.
 
     \b
     Example:
-      listener status
+      listener run
+      listener run --worker --worker-id "$(hostname)-1"
     """
-    from listener.store.cursors import all_cursors
-    from listener.store.runs import latest_runs, month_to_date_reads
+    from sqlalchemy.engine import make_url
 
+    from listener.scheduler import Jobs, run_until_stopped
+    from listener.store.engine import normalise_url
+    from listener.store.leases import default_worker_id
+
+    config = ctx.config
+    if worker and make_url(normalise_url(config.store.url)).get_backend_name() != "postgresql":
+        raise UsageError(
+            "--worker needs a shared Postgres store (store.url or LISTENER_DATABASE_URL): "
+            "SQLite has one writer at a time, so run a single `listener run` instead"
+        )
+    if ctx.verbose == 0:
+        logging.getLogger().setLevel(logging.INFO)  # a service logs one line per run
     store = ctx.store()
-    budgets = {s.name: s.options.monthly_post_budget for s in ctx.config.sources if s.kind == "x"}
     try:
-        with store.transaction() as session:
-            runs = latest_runs(session)
-            cursors = {(c.source, c.stream): c.value for c in all_cursors(session)}
-            month_reads = {name: month_to_date_reads(session, name) for name in budgets}
+        with _stop_on_signals() as stop:
+            jobs = Jobs(store, config, worker_id or default_worker_id(), stop)
+            log.info(
+                "listener run: worker %s, %d sources", jobs.worker_id, sum(s.enabled for s in config.sources)
+            )
+            run_until_stopped(jobs, worker_only=worker)
     finally:
         store.close()
-    configured = [s.name for s in ctx.config.sources]
-    seen = {run.source for run in runs}
-    for name in configured:
-        if name not in seen:
-            click.echo(f"{name}: never run")
-    for run in runs:
-        when = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@cli.command()
+@pass_context
+def status(ctx: Context) -> None:
+    """Show each source's last run, next run, cursor, last error and budget used.
+
+    Exits 1 when a stream has failed status.alert_after_failures runs in a row (default 3), so monitoring
+    can alert on the exit code.
+
+    \b
+    Example:
+      listener status || echo "listener needs attention"
+    """
+    from listener.status import source_statuses
+
+    config = ctx.config
+    store = ctx.store()
+    try:
+        statuses = source_statuses(store, config, datetime.now(UTC))
+    finally:
+        store.close()
+    for status in statuses:
+        for line in _status_lines(status):
+            click.echo(line)
+    alerts = [s.name for s in statuses if s.alert]
+    if alerts:
         click.echo(
-            f"{run.source} [{run.stream}]: {run.status} at {when}, {run.posts_new} new, "
-            f"{run.posts_read} read, {run.requests} requests; cursor "
-            f"{cursors.get((run.source, run.stream), 'none')}"
-            + (f"; last error: {run.error}" if run.error else "")
+            f"ALERT: {', '.join(alerts)} failed {config.status.alert_after_failures} or more runs in a row",
+            err=True,
         )
-    for name, budget in budgets.items():
-        click.echo(
-            f"{name}: {month_reads[name]} posts read this month (UTC) of a monthly_post_budget of {budget} "
-            f"({100 * month_reads[name] / budget:.0f}%)"
+        sys.exit(EXIT_FAILED)
+
+
+def _status_lines(status) -> list[str]:
+    def when(moment: datetime | None) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "none"
+
+    last = status.last_run
+    head = f"{status.name} ({status.kind}{'' if status.enabled else ', disabled'}): "
+    head += f"last run {last.status} at {when(last.started_at)}" if last else "never run"
+    if status.kind != "job":
+        head += f"; next run {when(status.next_run)}; budget used: {status.budget or 'n/a'}"
+    lines = [head]
+    for stream in status.streams:
+        run = stream.last_run
+        line = f"  [{stream.stream}] " + (
+            f"{run.status} at {when(run.started_at)}, {run.posts_new} new, {run.posts_read} read, "
+            f"{run.requests} requests"
+            if run
+            else "never run"
         )
+        line += f"; cursor {stream.cursor if stream.cursor is not None else 'none'}"
+        if stream.held_by:
+            line += f"; being collected by {stream.held_by}"
+        if stream.failures_in_a_row:
+            line += f"; {stream.failures_in_a_row} failures in a row"
+        if stream.last_error:
+            line += f"; last error: {stream.last_error}"
+        lines.append(line)
+    return lines
 
 
 @cli.group()

@@ -131,6 +131,19 @@ class OrganisationConfig(Section):
         return value
 
 
+def check_cron(value: str) -> str:
+    """A cron expression of five fields that APScheduler accepts."""
+    from listener.scheduler import crontab_trigger
+
+    if len(value.split()) != 5:
+        raise ValueError(f'expected a cron expression with five fields like "0 * * * *", got {value!r}')
+    try:
+        crontab_trigger(value)
+    except ValueError as exc:
+        raise ValueError(f"expected a valid cron expression, got {value!r} ({exc})") from None
+    return value
+
+
 class ScheduleConfig(Section):
     """When a source is collected: every fixed interval, or on a cron expression."""
 
@@ -145,9 +158,7 @@ class ScheduleConfig(Section):
     @field_validator("cron")
     @classmethod
     def _five_fields(cls, value: str | None) -> str | None:
-        if value is not None and len(value.split()) != 5:
-            raise ValueError(f'expected a cron expression with five fields like "0 * * * *", got {value!r}')
-        return value
+        return None if value is None else check_cron(value)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ScheduleConfig:
@@ -228,6 +239,43 @@ class ReportsConfig(Section):
         return ZoneInfo(self.timezone)
 
 
+class SchedulerConfig(Section):
+    """How ``listener run`` schedules jobs, and how long a worker's lease on a stream lasts."""
+
+    timezone: str | None = None
+    weekly_reports: str = "0 7 * * 1"
+    daily_jobs: str = "30 3 * * *"
+    misfire_grace_time: timedelta = timedelta(minutes=10)
+    lease_ttl: timedelta = timedelta(minutes=5)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else ReportsConfig._known_zone(value)
+
+    @field_validator("weekly_reports", "daily_jobs")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return check_cron(value)
+
+    @field_validator("misfire_grace_time", "lease_ttl", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class StatusConfig(Section):
+    """When ``listener status`` exits non-zero, so monitoring can alert."""
+
+    alert_after_failures: int = Field(3, ge=1, le=1000)
+
+
+class LoggingConfig(Section):
+    """How log lines are written."""
+
+    format: typing.Literal["text", "json"] = "text"
+
+
 class Config(Section):
     """The whole of config.yaml."""
 
@@ -238,6 +286,9 @@ class Config(Section):
     scoring: ScoringConfig = ScoringConfig()
     reports: ReportsConfig = ReportsConfig()
     retention: RetentionConfig = RetentionConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    status: StatusConfig = StatusConfig()
+    logging: LoggingConfig = LoggingConfig()
     path: Path | None = Field(None, exclude=True)
 
     @model_validator(mode="after")
@@ -253,6 +304,11 @@ class Config(Section):
                     raise ValueError(f"{label}[{index}].{key}: expected a unique value, got {value!r} twice")
                 seen.add(value)
         return self
+
+    @property
+    def schedule_zone(self) -> ZoneInfo:
+        """The zone of cron expressions: scheduler.timezone, else reports.timezone."""
+        return ZoneInfo(self.scheduler.timezone or self.reports.timezone)
 
     def organisation(self, code: str) -> OrganisationConfig:
         for org in self.organisations:

@@ -54,3 +54,7 @@ class BudgetExhausted(CollectorError):
 
 class DeliveryError(ListenerError):
     """A report was written but could not be delivered (the SMTP server refused or could not be reached)."""
+
+
+class LeaseLost(ListenerError):
+    """Our lease on a stream expired and another worker took it: stop, and commit nothing more."""

@@ -78,7 +78,7 @@ BROKEN = [
     ),
     (
         "report:\n  timezone: UTC\n",
-        "report: unknown key (expected one of: store, privacy, organisations, sources, scoring, reports, retention)",
+        "report: unknown key (expected one of: store, privacy, organisations, sources, scoring, reports",
     ),
     (
         "privacy:\n  pseudonym_key_env: my secret value\n",

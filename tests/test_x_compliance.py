@@ -92,12 +92,12 @@ def test_the_commands_show_budgets_and_run_the_check(store, make_config, fake):
     runner = CliRunner()
     status = runner.invoke(cli, ["--config", str(config.path), "status"])
     assert status.exit_code == 0, status.output
-    assert "x-search: 30 posts read this month (UTC) of a monthly_post_budget of 1000 (3%)" in status.output
+    assert "budget used: 30 of 1000 posts read this month (UTC), 3%" in status.output
     done = runner.invoke(cli, ["--config", str(config.path), "compliance", "x"])
     assert done.exit_code == 0, done.output
     assert "x-search: ok, 30 stored X posts checked, 29 still on X, 1 deleted, 1 requests" in done.output
     status = runner.invoke(cli, ["--config", str(config.path), "status"])
-    assert "59 posts read this month" in status.output  # lookups are billed too
+    assert "59 of 1000 posts read this month" in status.output  # lookups are billed too
 
 
 def test_the_check_needs_to_know_which_x_source_to_use(make_config, fake):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
 
 from listener.config import Config, SourceConfig
 
@@ -105,6 +106,11 @@ class Collector(ABC):
 
         Collectors of billed APIs use it to stop before a monthly budget is passed.
         """
+
+    @classmethod
+    def budget_used(cls, session: Session, source: SourceConfig) -> str | None:
+        """What ``source`` has used of its API budget, shown by ``listener status``; None when it has none."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release network clients; called by the runner after the last stream."""

@@ -4,15 +4,21 @@ For every stream of every source: load the cursor, iterate the collector's pages
 posts together with the page's cursor in one transaction. A crash between pages loses nothing already committed
 and, because the cursor moves only with its posts, the next run starts exactly where the store says.
 Every failure becomes a result for its stream; nothing one source does stops the others.
+
+Each stream is collected under a lease held in the database (store/leases.py), taken before the first page,
+renewed in the transaction of every page and released at the end, so two overlapping runs (cron, or several
+workers on one Postgres) never collect the same stream at once: the second reports it as skipped. A ``stop``
+event, set on SIGTERM, is checked between pages: the run ends after the page it is committing.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,10 +27,11 @@ from sqlalchemy.orm import Session
 from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
-from listener.errors import CollectorError, ListenerError
+from listener.errors import CollectorError, LeaseLost, ListenerError
 from listener.privacy import Pseudonymiser, Redactor
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
+from listener.store.leases import Claim, default_worker_id
 from listener.store.models import Mention, Post, utcnow
 from listener.store.posts import insert_new_posts, sync_organisations
 from listener.store.removal import unwanted
@@ -43,6 +50,7 @@ class StreamResult:
     counts: RunCounts = field(default_factory=RunCounts)
     error: str | None = None
     seconds: float = 0.0
+    note: str | None = None  # why a stream was skipped
 
     @property
     def failed(self) -> bool:
@@ -53,6 +61,7 @@ class StreamResult:
 class SourceResult:
     source: str
     streams: list[StreamResult] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -60,22 +69,50 @@ class SourceResult:
 
     @property
     def status(self) -> str:
-        statuses = {s.status for s in self.streams}
-        return "failed" if "failed" in statuses else (statuses - {"ok"} or {"ok"}).pop()
+        statuses = {s.status for s in self.streams} or {"ok"}
+        if "failed" in statuses:
+            return "failed"
+        if statuses == {"skipped"}:
+            return "skipped"
+        return (statuses - {"ok", "skipped"} or {"ok"}).pop()
 
     def total(self, name: str) -> int:
         return sum(getattr(s.counts, name) for s in self.streams)
 
 
+@dataclass(frozen=True)
+class Leasing:
+    """How this run takes stream leases: as which worker, for how long, for which scheduled tick (if any)."""
+
+    owner: str
+    ttl: timedelta
+    tick: datetime | None = None
+
+    def claim(self, source: str, stream: str) -> Claim:
+        return Claim(f"collect:{source}:{stream}", self.owner, self.ttl, self.tick)
+
+
 def collect(
-    store: Store, config: Config, names: Iterable[str] | None = None, until: datetime | None = None
+    store: Store,
+    config: Config,
+    names: Iterable[str] | None = None,
+    until: datetime | None = None,
+    *,
+    leasing: Leasing | None = None,
+    stop: threading.Event | None = None,
 ) -> list[SourceResult]:
     """Collect the named sources (default: every enabled source) and return one result per source."""
     sources = [config.source(n) for n in names] if names else [s for s in config.sources if s.enabled]
     with store.transaction() as session:
         sync_organisations(session, config.organisations)
     pseudonymiser = Pseudonymiser.for_config(config)
-    return [collect_source(store, config, source, pseudonymiser, until) for source in sources]
+    leasing = leasing or Leasing(default_worker_id(), config.scheduler.lease_ttl)
+    results = []
+    for source in sources:
+        if stop is not None and stop.is_set():
+            break
+        results.append(collect_source(store, config, source, pseudonymiser, until, leasing, stop))
+    return results
 
 
 def collect_source(
@@ -84,7 +121,10 @@ def collect_source(
     source: SourceConfig,
     pseudonymiser: Pseudonymiser,
     until: datetime | None = None,
+    leasing: Leasing | None = None,
+    stop: threading.Event | None = None,
 ) -> SourceResult:
+    started = time.monotonic()
     result = SourceResult(source.name)
     try:
         collector = collector_class(source.kind)(source, config)
@@ -92,16 +132,38 @@ def collect_source(
             collector.set_month_to_date_reads(month_to_date_reads(session, source.name))
         streams = collector.streams()
     except ListenerError as exc:
-        result.streams.append(_record_failure(store, source.name, "*", exc))
+        result.streams.append(_record_failure(store, source.name, "*", exc, leasing))
         return result
     try:
         for stream in streams:
-            result.streams.append(collect_stream(store, collector, stream, pseudonymiser, until))
+            if stop is not None and stop.is_set():
+                break
+            claim = leasing.claim(source.name, stream) if leasing else None
+            result.streams.append(
+                collect_stream(store, collector, stream, pseudonymiser, until, claim=claim, stop=stop)
+            )
             if result.streams[-1].status == "budget_exhausted":
                 break
     finally:
         collector.close()
+    result.seconds = time.monotonic() - started
+    _log_source(result)
     return result
+
+
+def _log_source(result: SourceResult) -> None:
+    skipped = sum(s.status == "skipped" for s in result.streams)
+    log.info(
+        "source %s: status=%s new=%d read=%d requests=%d seconds=%.1f streams=%d skipped=%d",
+        result.source,
+        result.status,
+        result.total("posts_new"),
+        result.total("posts_read"),
+        result.total("requests"),
+        result.seconds,
+        len(result.streams),
+        skipped,
+    )
 
 
 def collect_stream(
@@ -110,20 +172,52 @@ def collect_stream(
     stream: str,
     pseudonymiser: Pseudonymiser,
     until: datetime | None = None,
+    *,
+    claim: Claim | None = None,
+    stop: threading.Event | None = None,
 ) -> StreamResult:
-    """Collect one stream, committing page by page; return what happened."""
+    """Collect one stream, committing page by page, under ``claim`` if given; return what happened."""
+    source = collector.name
+    holder = claim.acquire(store) if claim else None
+    if holder is not None:
+        log.info("%s %s: status=skipped (%s)", source, stream, holder.describe())
+        return StreamResult(source, stream, "skipped", note=holder.describe())
+    try:
+        return _collect_claimed(store, collector, stream, pseudonymiser, until, claim, stop)
+    finally:
+        if claim is not None:
+            claim.release(store)
+
+
+def _collect_claimed(
+    store: Store,
+    collector: Collector,
+    stream: str,
+    pseudonymiser: Pseudonymiser,
+    until: datetime | None,
+    claim: Claim | None,
+    stop: threading.Event | None,
+) -> StreamResult:
     started = time.monotonic()
     source = collector.name
     with store.transaction() as session:
-        run_id = start_run(session, source, stream)
+        run_id = start_run(
+            session, source, stream, claim.owner if claim else None, claim.tick if claim else None
+        )
         cursor = load_cursor(session, source, stream)
     result = StreamResult(source, stream, "running", RunCounts())
     try:
         for page in collector.collect(stream, cursor, until):
-            result.counts.posts_new += _commit_page(store, collector, stream, page, pseudonymiser)
+            result.counts.posts_new += _commit_page(store, collector, stream, page, pseudonymiser, claim)
             result.counts.requests += page.requests
             result.counts.posts_read += page.read
-        result.status = "ok"
+            if stop is not None and stop.is_set():
+                result.status = "stopped"  # resumes from the saved cursor next time
+                break
+        else:
+            result.status = "ok"
+    except LeaseLost as exc:
+        result.status, result.error = "failed", str(exc)
     except CollectorError as exc:
         result.status, result.error = getattr(exc, "status", "failed"), str(exc)
         _add_counts(result, exc)
@@ -162,7 +256,12 @@ def _add_counts(result: StreamResult, exc: CollectorError) -> None:
 
 
 def _commit_page(
-    store: Store, collector: Collector, stream: str, page: Page, pseudonymiser: Pseudonymiser
+    store: Store,
+    collector: Collector,
+    stream: str,
+    page: Page,
+    pseudonymiser: Pseudonymiser,
+    claim: Claim | None = None,
 ) -> int:
     rows, codes = [], {}  # codes: what the source says each post is about
     redactor = stored_text_redactor(collector.config)
@@ -172,6 +271,8 @@ def _commit_page(
             rows.append(row)
             codes[(post.platform, post.native_id)] = post.organisation_codes
     with store.transaction() as session:
+        if claim is not None:
+            claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         removed = unwanted(session, rows)  # deleted on the platform, or erased on request: never stored again
         new_ids = insert_new_posts(
             session, [r for r in rows if (r["platform"], r["native_id"]) not in removed]
@@ -233,9 +334,11 @@ def _add_source_mentions(
             session.add(Mention(post_id=post_id, org_code=code, method="source", matched_text=code))
 
 
-def _record_failure(store: Store, source: str, stream: str, exc: Exception) -> StreamResult:
+def _record_failure(
+    store: Store, source: str, stream: str, exc: Exception, leasing: Leasing | None = None
+) -> StreamResult:
     with store.transaction() as session:
-        run_id = start_run(session, source, stream)
+        run_id = start_run(session, source, stream, worker=leasing.owner if leasing else None)
         finish_run(session, run_id, "failed", RunCounts(), str(exc))
     log.error("%s: failed: %s", source, exc)
     return StreamResult(source, stream, "failed", RunCounts(), str(exc))

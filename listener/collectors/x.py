@@ -34,12 +34,14 @@ from typing import Any
 
 import tweepy
 from pydantic import Field, field_validator, model_validator
+from sqlalchemy.orm import Session
 
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
-from listener.config import parse_duration
+from listener.config import SourceConfig, parse_duration
 from listener.errors import AuthenticationError, BudgetExhausted, CollectorError, RateLimited
+from listener.store.runs import month_to_date_reads
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,13 @@ class XCollector(Collector):
     options: XOptions
     # Injected by tests and benchmarks, so that nothing really waits.
     sleep = staticmethod(time.sleep)
+
+    @classmethod
+    def budget_used(cls, session: Session, source: SourceConfig) -> str | None:
+        """Posts read this month (UTC) against ``monthly_post_budget``, for ``listener status``."""
+        reads, budget = month_to_date_reads(session, source.name), source.options.monthly_post_budget
+        return f"{reads} of {budget} posts read this month (UTC), {100 * reads / budget:.0f}%"
+
     clock = staticmethod(time.time)
 
     def __init__(self, source, config):

@@ -49,6 +49,7 @@ def match_pending(
                 )  # purged posts keep their mentions: their text is gone
                 .order_by(Post.id)
                 .limit(batch_size)
+                .with_for_update(skip_locked=True, key_share=True)  # workers on Postgres share the work
             ).all()
             if not batch:
                 break

@@ -2,14 +2,21 @@
 
 Each batch is one transaction: the scorer's old rows for those posts are replaced and the ``scorings`` marker is
 written with them, so an interrupted run leaves every post either fully scored at the new version or pending.
+
+Batches are claimed, so several workers sharing one Postgres never score the same post: the pending posts are
+locked with ``SELECT ... FOR NO KEY UPDATE SKIP LOCKED`` (other workers skip them and take the next ones) and stay
+locked until the batch's results are committed; a worker that dies mid-batch loses its connection, its
+transaction is rolled back and the posts are pending again. (SQLite ignores the lock; there, one process scores.)
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 
 from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
 
 from listener.config import Config
 from listener.scoring import load_scorer, scorer_names
@@ -24,75 +31,103 @@ def configured_scorers(config: Config) -> list[Scorer]:
     return [load_scorer(name) for name in (config.scoring.scorers or scorer_names())]
 
 
-def score_pending(store: Store, config: Config, scorers: Iterable[Scorer] | None = None) -> dict[str, int]:
-    """Score every post that a scorer has not scored at its current version; return counts per scorer."""
+def score_pending(
+    store: Store,
+    config: Config,
+    scorers: Iterable[Scorer] | None = None,
+    *,
+    stop: threading.Event | None = None,
+) -> dict[str, int]:
+    """Score every post that a scorer has not scored at its current version; return counts per scorer.
+
+    ``stop``, when set, ends the run after the batch being committed.
+    """
     counts = {}
     for scorer in scorers if scorers is not None else configured_scorers(config):
         counts[scorer.name] = 0
-        while batch := _pending_batch(store, scorer, config.scoring.batch_size):
-            results = scorer.score(batch)
-            _save(store, scorer, results)
-            counts[scorer.name] += len(results)
+        while not (stop is not None and stop.is_set()):
+            scored = _score_one_batch(store, scorer, config.scoring.batch_size)
+            if not scored:
+                break
+            counts[scorer.name] += scored
         log.info("scorer %s %s: scored %d posts", scorer.name, scorer.version, counts[scorer.name])
     return counts
 
 
-def _pending_batch(store: Store, scorer: Scorer, size: int) -> list[PostText]:
+def _score_one_batch(store: Store, scorer: Scorer, size: int) -> int:
+    """Claim a batch of pending posts, score it and commit the results in the same transaction."""
+    with store.transaction() as session:
+        batch = _claim_batch(session, scorer, size)
+        if not batch:
+            return 0
+        results = scorer.score(batch)
+        _save(session, scorer, results)
+    return len(results)
+
+
+def _claim_batch(session: Session, scorer: Scorer, size: int) -> list[PostText]:
     done = exists().where(
         Scoring.post_id == Post.id, Scoring.scorer == scorer.name, Scoring.version == scorer.version
     )
-    with store.transaction() as session:
-        rows = session.execute(
-            # purged posts keep the scores they had: their text is gone, so they are never scored again
-            select(Post.id, Post.text, Post.platform)
-            .where(~done, Post.purged_at.is_(None))
+    while True:
+        claimed = session.scalars(
+            select(Post.id)
+            .where(~done, Post.purged_at.is_(None))  # purged posts keep their scores: their text is gone
             .order_by(Post.id)
             .limit(size)
+            .with_for_update(skip_locked=True, key_share=True)
         ).all()
-    return [PostText(post_id, text, platform) for post_id, text, platform in rows]
+        if not claimed:
+            return []
+        # Read again in a new statement: a post another worker held until it committed its scores is done now,
+        # and only a statement started after that commit can see it. If all were, claim the next ones.
+        rows = session.execute(
+            select(Post.id, Post.text, Post.platform).where(Post.id.in_(claimed), ~done).order_by(Post.id)
+        ).all()
+        if rows:
+            return [PostText(post_id, text, platform) for post_id, text, platform in rows]
 
 
-def _save(store: Store, scorer: Scorer, results: list[ScoreResult]) -> None:
+def _save(session: Session, scorer: Scorer, results: list[ScoreResult]) -> None:
     ids = [r.post_id for r in results]
     now = utcnow()
-    with store.transaction() as session:
-        for model in (SentimentScore, ThemeScore, Flag, Scoring):
-            session.execute(delete(model).where(model.post_id.in_(ids), model.scorer == scorer.name))
-        for result in results:
+    for model in (SentimentScore, ThemeScore, Flag, Scoring):
+        session.execute(delete(model).where(model.post_id.in_(ids), model.scorer == scorer.name))
+    for result in results:
+        session.add(
+            Scoring(post_id=result.post_id, scorer=scorer.name, version=scorer.version, scored_at=now)
+        )
+        if result.sentiment is not None:
+            s = result.sentiment
             session.add(
-                Scoring(post_id=result.post_id, scorer=scorer.name, version=scorer.version, scored_at=now)
-            )
-            if result.sentiment is not None:
-                s = result.sentiment
-                session.add(
-                    SentimentScore(
-                        post_id=result.post_id,
-                        scorer=scorer.name,
-                        version=scorer.version,
-                        score=s.score,
-                        label=s.label,
-                        positive=s.positive,
-                        neutral=s.neutral,
-                        negative=s.negative,
-                    )
-                )
-            session.add_all(
-                ThemeScore(
+                SentimentScore(
                     post_id=result.post_id,
                     scorer=scorer.name,
                     version=scorer.version,
-                    theme=theme,
-                    confidence=confidence,
+                    score=s.score,
+                    label=s.label,
+                    positive=s.positive,
+                    neutral=s.neutral,
+                    negative=s.negative,
                 )
-                for theme, confidence in result.themes.items()
             )
-            session.add_all(
-                Flag(
-                    post_id=result.post_id,
-                    scorer=scorer.name,
-                    version=scorer.version,
-                    flag=flag,
-                    reason=reason,
-                )
-                for flag, reason in result.flags.items()
+        session.add_all(
+            ThemeScore(
+                post_id=result.post_id,
+                scorer=scorer.name,
+                version=scorer.version,
+                theme=theme,
+                confidence=confidence,
             )
+            for theme, confidence in result.themes.items()
+        )
+        session.add_all(
+            Flag(
+                post_id=result.post_id,
+                scorer=scorer.name,
+                version=scorer.version,
+                flag=flag,
+                reason=reason,
+            )
+            for flag, reason in result.flags.items()
+        )

@@ -175,6 +175,8 @@ class CollectionRun(Base):
     posts_read: Mapped[int] = mapped_column(default=0)
     posts_new: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    tick: Mapped[datetime | None]
 
 
 class ComplianceCheck(Base):
@@ -254,3 +256,15 @@ class Report(Base):
     paths: Mapped[dict[str, Any]] = mapped_column(JSON)
     emailed: Mapped[bool] = mapped_column(Boolean, default=False)
     email_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Lease(Base):
+    """Who may work on something (a stream, a daily job) until when; ``tick`` is the scheduled time it was taken for."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(800), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    tick: Mapped[datetime | None]

@@ -24,10 +24,10 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
         unique.setdefault((row["platform"], row["native_id"]), row)
     if not unique:
         return []
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Post).on_conflict_do_nothing(index_elements=["platform", "native_id"]).returning(Post.id)
+        _insert(session)(Post)
+        .on_conflict_do_nothing(index_elements=["platform", "native_id"])
+        .returning(Post.id)
     )
     return list(session.scalars(statement, list(unique.values())))
 
@@ -55,8 +55,12 @@ def sync_organisations(session: Session, organisations: Iterable[OrganisationCon
             "hashtags": list(org.hashtags),
         }
         row = stored.get(code)
-        if row is None:
-            session.add(Organisation(code=code, updated_at=utcnow(), **values))
+        if row is None:  # another worker may be adding it at the same moment
+            session.execute(
+                _insert(session)(Organisation)
+                .values(code=code, updated_at=utcnow(), **values)
+                .on_conflict_do_nothing(index_elements=["code"])
+            )
         elif any(getattr(row, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(row, key, value)
@@ -64,3 +68,8 @@ def sync_organisations(session: Session, organisations: Iterable[OrganisationCon
     gone = set(stored) - set(wanted)
     if gone:
         session.execute(delete(Organisation).where(Organisation.code.in_(gone)))
+
+
+def _insert(session: Session):
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

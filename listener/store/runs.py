@@ -18,10 +18,19 @@ class RunCounts:
     posts_new: int = 0
 
 
-def start_run(session: Session, source: str, stream: str) -> int:
+def start_run(
+    session: Session,
+    source: str,
+    stream: str,
+    worker: str | None = None,
+    tick: datetime | None = None,
+) -> int:
+    """Record that a run starts; ``worker`` and ``tick`` say who runs it, for which scheduled time."""
     run = CollectionRun(
         source=source,
         stream=stream,
+        worker=worker,
+        tick=tick,
         started_at=utcnow(),
         status="running",
         requests=0,

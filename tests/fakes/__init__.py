@@ -1,1 +1,2 @@
-"""Local fake API servers (real HTTP on 127.0.0.1) that reproduce each platform's documented behaviour."""
+"""Local fakes for tests: fake API servers (real HTTP on 127.0.0.1) reproducing each platform's documented
+behaviour, a paginated API with the collector that reads it, and a launcher for subprocesses."""

@@ -1,0 +1,137 @@
+"""What ``listener status`` shows: per source its last run, next run, cursors, last error and budget used, and
+whether a stream has failed ``status.alert_after_failures`` runs in a row (then the command exits non-zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from listener.collectors import collector_class
+from listener.config import Config, SourceConfig
+from listener.store import Store
+from listener.store.cursors import all_cursors
+from listener.store.leases import held_leases
+from listener.store.models import CollectionRun
+
+RECENT_RUNS = 500  # per source: enough to count failures in a row on every stream
+# Runs in progress, or interrupted by a stop or a crash, are neither failures nor successes.
+NOT_COUNTED = {"running", "stopped"}
+# Failures of a whole source (before its streams were known) or of its scheduled job.
+SOURCE_WIDE = {"*", "job"}
+
+
+@dataclass
+class StreamStatus:
+    stream: str
+    last_run: CollectionRun | None
+    cursor: dict[str, Any] | None
+    failures_in_a_row: int
+    last_error: str | None
+    held_by: str | None = None
+
+
+@dataclass
+class SourceStatus:
+    name: str
+    kind: str
+    enabled: bool
+    next_run: datetime | None
+    budget: str | None
+    streams: list[StreamStatus] = field(default_factory=list)
+    alert: bool = False
+
+    @property
+    def last_run(self) -> CollectionRun | None:
+        runs = [s.last_run for s in self.streams if s.last_run is not None]
+        return max(runs, key=lambda r: r.id) if runs else None
+
+
+def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceStatus]:
+    """The status of every configured source (and of the scheduler's jobs that have run)."""
+    from listener.scheduler import next_fire_time, source_trigger
+
+    with store.transaction() as session:
+        cursors = {(c.source, c.stream): c.value for c in all_cursors(session)}
+        leases = {lease.name: lease for lease in held_leases(session)}
+        statuses = []
+        for source in config.sources:
+            status = SourceStatus(
+                source.name,
+                source.kind,
+                source.enabled,
+                next_fire_time(source_trigger(source, config), now) if source.enabled else None,
+                _budget(session, source),
+            )
+            status.streams = _streams(session, source.name, cursors, config.status.alert_after_failures)
+            for stream in status.streams:
+                lease = leases.get(f"collect:{source.name}:{stream.stream}")
+                stream.held_by = lease.owner if lease else None
+            status.alert = any(
+                s.failures_in_a_row >= config.status.alert_after_failures for s in status.streams
+            )
+            statuses.append(status)
+        for job in ("weekly-reports", "daily-jobs"):
+            streams = _streams(session, job, {}, config.status.alert_after_failures)
+            if streams:
+                alert = any(s.failures_in_a_row >= config.status.alert_after_failures for s in streams)
+                statuses.append(SourceStatus(job, "job", True, None, None, streams, alert))
+    return statuses
+
+
+def _streams(
+    session: Session, source: str, cursors: dict[tuple[str, str], Any], alert_after: int
+) -> list[StreamStatus]:
+    runs = session.scalars(
+        select(CollectionRun)
+        .where(CollectionRun.source == source)
+        .order_by(CollectionRun.id.desc())
+        .limit(RECENT_RUNS)
+    ).all()
+    by_stream: dict[str, list[CollectionRun]] = {}
+    for run in runs:
+        by_stream.setdefault(run.stream, []).append(run)
+    for (cursor_source, stream), _ in cursors.items():
+        if cursor_source == source:
+            by_stream.setdefault(stream, [])
+    return [
+        StreamStatus(
+            stream,
+            stream_runs[0] if stream_runs else None,
+            cursors.get((source, stream)),
+            failures_in_a_row(_counted_runs(stream, stream_runs, runs)),
+            next((r.error for r in stream_runs if r.error), None),
+        )
+        for stream, stream_runs in sorted(by_stream.items())
+    ]
+
+
+def _counted_runs(
+    stream: str, stream_runs: list[CollectionRun], source_runs: list[CollectionRun]
+) -> list[CollectionRun]:
+    """A source-wide failure is over once any stream of the source has run well since."""
+    if stream not in SOURCE_WIDE:
+        return stream_runs
+    return [r for r in source_runs if r.stream == stream or r.status != "failed"]
+
+
+def failures_in_a_row(runs_newest_first: list[CollectionRun]) -> int:
+    count = 0
+    for run in runs_newest_first:
+        if run.status in NOT_COUNTED:
+            continue
+        if run.status != "failed":
+            break
+        count += 1
+    return count
+
+
+def _budget(session: Session, source: SourceConfig) -> str | None:
+    try:
+        return collector_class(source.kind).budget_used(session, source)
+    except KeyError:
+        return None

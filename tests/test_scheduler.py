@@ -1,0 +1,172 @@
+"""listener run: jobs built from config, ticks, failures recorded, stop between pages, SIGTERM, hooks."""
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+import types
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.runner import collect_stream
+from listener.config import parse_config
+from listener.privacy import Pseudonymiser
+from listener.scheduler import Jobs, build_scheduler, latest_fire_time, source_trigger
+from listener.store.cursors import load_cursor
+from listener.store.models import CollectionRun
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = """
+sources:
+  - {name: every, kind: file, path: a.jsonl, schedule: {every: 15m}}
+  - {name: nightly, kind: file, path: b.jsonl, schedule: {cron: "0 2 * * *"}}
+  - {name: paused, kind: file, path: c.jsonl, enabled: false}
+scheduler: {misfire_grace_time: 2m}
+"""
+
+
+def jobs_for(store, config):
+    return Jobs(store, config, "test-worker", threading.Event())
+
+
+def test_one_job_per_enabled_source_and_the_weekly_and_daily_jobs(store, make_config):
+    config = make_config(SOURCES)
+    scheduler = build_scheduler(jobs_for(store, config))
+    scheduler.start(paused=True)  # job defaults apply once started
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    scheduler.shutdown()
+    assert set(jobs) == {"collect:every", "collect:nightly", "weekly-reports", "daily-jobs"}
+    for job in jobs.values():
+        assert (job.max_instances, job.coalesce, job.misfire_grace_time) == (1, True, 120)
+    assert "day_of_week='mon', hour='7', minute='0'" in str(jobs["weekly-reports"].trigger)
+    assert str(jobs["weekly-reports"].trigger.timezone) == "Europe/London"
+    worker = build_scheduler(jobs_for(store, config), worker_only=True)
+    assert {job.id for job in worker.get_jobs()} == {"collect:every", "collect:nightly"}
+
+
+def test_intervals_are_aligned_so_every_worker_shares_the_same_ticks(make_config):
+    config = make_config(SOURCES)
+    every, nightly = config.sources[0], config.sources[1]
+    now = datetime(2026, 11, 20, 10, 7, 30, tzinfo=UTC)
+    assert latest_fire_time(source_trigger(every, config), now) == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    # 02:00 in London in November is 02:00 UTC; the tick of a job running late is still last night's
+    assert latest_fire_time(source_trigger(nightly, config), now) == datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    next_fire = source_trigger(every, config).get_next_fire_time(None, now)
+    assert next_fire == datetime(2026, 11, 20, 10, 15, tzinfo=UTC)
+
+
+def test_a_failing_job_is_logged_recorded_and_swallowed(store, make_config, monkeypatch, caplog):
+    config = make_config(SOURCES)
+    jobs = jobs_for(store, config)
+    import listener.reports.publish as publish
+
+    monkeypatch.setattr(publish, "build_weekly_report", lambda *a, **k: 1 / 0)
+    trigger = build_scheduler(jobs).get_job("weekly-reports").trigger
+    jobs.weekly_reports(trigger)  # does not raise
+    with store.transaction() as session:
+        run = session.scalars(sa.select(CollectionRun)).one()
+    assert (run.source, run.stream, run.status, run.worker) == (
+        "weekly-reports",
+        "job",
+        "failed",
+        "test-worker",
+    )
+    assert "ZeroDivisionError" in run.error
+    assert "job weekly-reports failed" in caplog.text
+
+
+def test_weekly_reports_are_written_once_per_tick_for_every_organisation(store, make_config, tmp_path):
+    config = make_config("reports: {output_dir: out}\n")
+    trigger = build_scheduler(jobs_for(store, config)).get_job("weekly-reports").trigger
+    jobs_for(store, config).weekly_reports(trigger)
+    written = sorted(p.name for p in (tmp_path / "out").rglob("*.html"))
+    assert written == ["RJ1-weekly.html", "RR8-weekly.html", "portfolio.html"]
+    for path in (tmp_path / "out").rglob("*.html"):
+        path.unlink()
+    other = Jobs(store, config, "another-worker", threading.Event())
+    other.weekly_reports(trigger)  # same tick: already done
+    assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_daily_jobs_purge_once_per_tick(store, make_config, monkeypatch):
+    config = make_config(SOURCES)
+    calls = []
+    monkeypatch.setattr("listener.retention.purge", lambda store_, config_: calls.append((store_, config_)))
+    trigger = build_scheduler(jobs_for(store, config)).get_job("daily-jobs").trigger
+    jobs_for(store, config).daily_jobs(trigger)
+    jobs_for(store, config).daily_jobs(trigger)  # the same tick: another worker, or a late duplicate
+    assert calls == [(store, config)]
+
+
+class ThreePages(Collector):
+    """Three pages; sets the stop event while the first is being read, as a SIGTERM would."""
+
+    kind = "three"
+
+    def __init__(self, stop):
+        self.source = types.SimpleNamespace(name="three")
+        self.config = parse_config({})
+        self.stop = stop
+
+    def streams(self):
+        return ["s"]
+
+    def collect(self, stream, cursor, until):
+        for n in range(3):
+            self.stop.set()
+            post = CollectedPost("test", str(n), f"post {n}", datetime(2026, 11, 1, tzinfo=UTC))
+            yield Page(posts=[post], cursor={"n": n + 1}, requests=1, read=1)
+
+
+def test_stop_ends_a_run_after_the_page_being_committed(store):
+    stop = threading.Event()
+    result = collect_stream(store, ThreePages(stop), "s", Pseudonymiser(b"k" * 32), stop=stop)
+    assert (result.status, result.counts.posts_new) == ("stopped", 1)
+    with store.transaction() as session:
+        assert load_cursor(session, "three", "s") == {"n": 1}
+
+
+def test_sigterm_stops_listener_run_cleanly(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    config = tmp_path / "config.yaml"
+    config.write_text("sources:\n  - {name: a, kind: file, path: a.jsonl, schedule: {every: 1s}}\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "listener", "--config", str(config), "run"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (tmp_path / "listener.db").exists():
+        time.sleep(0.1)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGTERM)
+    _, logs = process.communicate(timeout=30)
+    assert process.returncode == 0, logs
+    assert "source a: status=ok new=1 read=1" in logs
+    assert "SIGTERM: stopping after the current page" in logs and logs.rstrip().endswith("stopped")
+
+
+def test_run_worker_refuses_sqlite(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("store: {url: 'sqlite:///x.db'}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "listener", "--config", str(config), "run", "--worker"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "--worker needs a shared Postgres" in result.stderr
+
+
+def test_latest_fire_time_of_a_weekly_cron(make_config):
+    config = make_config()
+    trigger = build_scheduler(jobs_for(None, config)).get_job("weekly-reports").trigger
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
+    assert latest_fire_time(trigger, now) == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    assert latest_fire_time(trigger, now) - timedelta(days=7) == datetime(2026, 11, 16, 7, 0, tzinfo=UTC)

@@ -1,0 +1,126 @@
+"""listener status (next run, failures in a row -> exit 1) and log lines (one per source, JSON, secrets masked)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from fakes.paged_server import FeedServer
+
+from listener.cli import cli
+from listener.collectors.runner import collect
+from listener.logs import add_secrets, mask
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "s3cret-token-1f2e3d4c"
+
+
+def status(config_path):
+    return CliRunner().invoke(cli, ["--config", str(config_path), "status"])
+
+
+def test_status_alerts_after_failures_in_a_row(store, make_config, tmp_path):
+    config = make_config("""
+sources:
+  - {name: broken, kind: file, path: nothing/*.jsonl, schedule: {every: 15m}}
+status: {alert_after_failures: 2}
+""")
+    collect(store, config)
+    first = status(config.path)
+    assert first.exit_code == 0, first.output
+    assert "broken (file): last run failed at" in first.output and "next run " in first.output
+    assert "budget used: n/a" in first.output and "1 failures in a row" in first.output
+    assert "last error: source broken: no file matches" in first.output
+    collect(store, config)
+    second = status(config.path)
+    assert second.exit_code == 1
+    assert "2 failures in a row" in second.output
+    assert "ALERT: broken failed 2 or more runs in a row" in second.output
+
+
+def test_a_success_resets_the_count(store, make_config, tmp_path):
+    config = make_config("""
+sources:
+  - {name: flaky, kind: file, path: in/*.jsonl}
+status: {alert_after_failures: 2}
+""")
+    collect(store, config)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        '{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n'
+    )
+    collect(store, config)
+    result = status(config.path)
+    assert result.exit_code == 0 and "failures in a row" not in result.output
+
+
+def run_paged(tmp_path, *args, env_token=TOKEN, extra=""):
+    server = FeedServer(["s1", "s2"], 12, token=TOKEN).start()
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"store: {{url: 'sqlite:///{tmp_path}/l.db'}}\nsources:\n  - {{name: feed, kind: paged, "
+        f"url: '{server.url}', streams: [s1, s2], token_env: FAKE_FEED_TOKEN, page_size: 5}}\n{extra}",
+        encoding="utf-8",
+    )
+    env = {"PATH": "/usr/bin:/bin", "FAKE_FEED_TOKEN": env_token, "LISTENER_PSEUDONYM_KEY": "k" * 32}
+    try:
+        return subprocess.run(
+            [sys.executable, str(ROOT / "tests/fakes/run_listener.py"), "--config", str(config), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    finally:
+        server.stop()
+
+
+def test_secrets_never_reach_the_logs(tmp_path):
+    result = run_paged(tmp_path, "-vv", "collect")
+    assert result.returncode == 0, result.stderr
+    logs = result.stdout + result.stderr
+    assert "access_token=***" in logs  # the collector logged its URL: the token was masked
+    assert TOKEN not in logs
+    assert "k" * 32 not in logs  # nor the pseudonymisation key
+    assert "source feed: status=ok new=24 read=24 requests=6 seconds=" in logs
+    assert result.stdout.startswith("feed: ok, 24 new, 24 read, 6 requests, ")
+
+
+def test_a_failing_request_with_a_wrong_token_is_masked_too(tmp_path):
+    result = run_paged(tmp_path, "-v", "collect", env_token="wrong-token-99")
+    assert result.returncode == 1
+    assert "wrong-token-99" not in result.stdout + result.stderr
+    assert "HTTP Error 401" in result.stdout
+
+
+def test_json_log_lines(tmp_path):
+    result = run_paged(tmp_path, "-v", "collect", extra="logging: {format: json}\n")
+    assert result.returncode == 0, result.stderr
+    entries = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(e["message"].startswith("source feed: status=ok") for e in entries)
+    assert TOKEN not in result.stderr
+
+
+def test_mask_replaces_longer_secrets_first():
+    add_secrets(["abcd1234", "abcd1234-long-version", "xy"])  # "xy" is too short to mask
+    assert mask("a abcd1234-long-version b abcd1234 c xy") == "a *** b *** c xy"
+
+
+def test_cron_mode_exit_codes(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "sources:\n  - {name: good, kind: file, path: a.jsonl}\n  - {name: bad, kind: file, path: none/*.csv}\n"
+    )
+
+    def collect_(*args):
+        command = [sys.executable, "-m", "listener", "--config", str(config), "collect", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    ok, failed, wrong = collect_("--source", "good"), collect_(), collect_("--source", "nope")
+    assert ok.returncode == 0 and ok.stdout.startswith("good: ok, 1 new, 1 read, 1 requests, ")
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines()[1].startswith("bad: failed, 0 new, 0 read, 0 requests, ")
+    assert wrong.returncode == 2 and "source 'nope' is not in the config" in wrong.stderr

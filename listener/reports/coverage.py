@@ -97,11 +97,14 @@ def source_caveats(config: Config, ran: set[str]) -> list[str]:
         elif source.name not in ran and source.kind not in IMPORT_KINDS:
             said.append(f"{source.name} did not run this week: its posts for the week may be missing.")
     configured = {s.kind for s in config.sources if s.enabled}
-    for kind in collector_kinds():
-        if kind not in IMPORT_KINDS and kind not in configured:
-            said.append(
-                f"No {names.platform_name(kind)} source is configured, so posts there are not counted."
-            )
+    missing = [
+        names.platform_name(k) for k in collector_kinds() if k not in IMPORT_KINDS and k not in configured
+    ]
+    if missing:
+        imported = " except what is imported from files" if configured & set(IMPORT_KINDS) else ""
+        said.append(
+            f"Not collected (no source configured): {', '.join(missing)}. Posts there are not counted{imported}."
+        )
     return said
 
 

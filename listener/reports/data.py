@@ -228,6 +228,7 @@ def _ranked_posts(engine: Engine, grouped, key: str, first_order, limit: int) ->
         .join(Post, Post.id == grouped.c.post_id)
         .outerjoin(_PREFERRED, and_(_PREFERRED.post_id == Post.id, _PREFERRED.scorer == "sentiment"))
         .outerjoin(_VADER, and_(_VADER.post_id == Post.id, _VADER.scorer == "vader"))
+        .where(Post.purged_at.is_(None))  # past retention the text is gone: nothing to quote
         .subquery()
     )
     query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c[key], ranked.c.rank)

@@ -52,7 +52,12 @@ _FLAGS = {
 _PLATFORMS = {
     "x": "X (Twitter)",
     "nhs_uk": "NHS website reviews",
+    "nhs_website": "NHS website reviews",
+    "nhs_reviews": "NHS website reviews",
     "care_opinion": "Care Opinion",
+    "careopinion": "Care Opinion",
+    "news": "News",
+    "rss": "News and RSS feeds",
     "facebook": "Facebook",
     "instagram": "Instagram",
     "reddit": "Reddit",

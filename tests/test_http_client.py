@@ -58,7 +58,7 @@ def test_retry_after_beyond_max_wait_stops_at_once(server, waits):
 def test_unreachable_server_is_retried_a_bounded_number_of_times(server, waits):
     url = f"{server.base_url}/x"
     server.stop()
-    client = ApiClient("t", HttpOptions(max_attempts=3))
+    client = ApiClient("t", HttpOptions(max_retries=2))
     with pytest.raises(CollectorError, match="cannot reach") as raised:
         client.get(url)
     assert raised.value.requests == 3 and waits == [2.0, 4.0]

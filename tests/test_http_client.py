@@ -58,8 +58,24 @@ def test_retry_after_beyond_max_wait_stops_at_once(server, waits):
 def test_unreachable_server_is_retried_a_bounded_number_of_times(server, waits):
     url = f"{server.base_url}/x"
     server.stop()
-    client = ApiClient("t", HttpOptions(max_attempts=3))
+    client = ApiClient("t", HttpOptions(max_retries=2))
     with pytest.raises(CollectorError, match="cannot reach") as raised:
         client.get(url)
     assert raised.value.requests == 3 and waits == [2.0, 4.0]
     client.close()
+
+
+def test_every_web_kind_takes_the_same_patience_options():
+    from pydantic import ValidationError
+
+    from listener.collectors import options_model
+    from listener.collectors.http import RetryOptions
+
+    for kind in ("x", "mastodon", "bluesky", "reddit", "rss", "careopinion", "nhs_reviews"):
+        assert issubclass(options_model(kind), RetryOptions), kind
+    options = HttpOptions(max_wait="90s", timeout=2.5, max_retries=0)
+    assert options.max_wait == timedelta(seconds=90) and options.timeout == timedelta(seconds=2.5)
+    assert HttpOptions(max_wait=30, timeout="1m").timeout == timedelta(minutes=1)
+    for bad in ({"timeout": 0}, {"max_wait": -1}, {"max_retries": -1}, {"retries": 3}, {"backoff": 2}):
+        with pytest.raises(ValidationError):
+            HttpOptions(**bad)

@@ -24,13 +24,7 @@ import httpx
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.retries import (
-    HttpSourceOptions,
-    Patience,
-    RateLimitHit,
-    RequestCounter,
-    TransientError,
-)
+from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
 from listener.errors import AuthenticationError, CollectorError
@@ -42,7 +36,7 @@ SEARCH = "app.bsky.feed.searchPosts"
 OPT_OUT_LABEL = "!no-unauthenticated"  # the author asked apps not to show their posts to logged-out people
 
 
-class BlueskyOptions(HttpSourceOptions):
+class BlueskyOptions(HttpOptions):
     service_url: str = Field("https://bsky.social", pattern=r"^https?://[^/\s]+[^\s]*$")
     handle: str | None = None
     handle_env: str | None = None
@@ -52,7 +46,6 @@ class BlueskyOptions(HttpSourceOptions):
     lang: str | None = None
     lookback: timedelta = timedelta(days=1)
     page_size: int = Field(100, ge=1, le=100)
-    user_agent: str = Field("listener (social listening for NHS organisations)", min_length=8)
 
     @field_validator("lookback", mode="before")
     @classmethod
@@ -76,7 +69,7 @@ class BlueskyCollector(Collector):
         self.patience = Patience(self.name, self.options)
         self.counter = RequestCounter()
         self.http = httpx.Client(
-            timeout=self.options.timeout,
+            timeout=self.options.timeout.total_seconds(),
             headers={"User-Agent": self.options.user_agent},
             event_hooks={"response": [self.counter]},
         )

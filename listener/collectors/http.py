@@ -1,38 +1,47 @@
-"""HTTP for collectors that call a web API or fetch a feed themselves (rss, careopinion, nhs_reviews).
+"""What every collector that calls the web shares: the options operators set, the retry and rate-limit policy,
+and an httpx GET client (``ApiClient``) that applies it.
 
-One ``ApiClient`` per collector wraps an ``httpx.Client`` and applies the same rules everywhere:
+A collector turns each failure of a call into one of three outcomes, and ``Patience.call`` applies the policy,
+so no collector can loop forever on a 429 or a dead server:
 
-- 429: wait for ``Retry-After`` (seconds or an HTTP date) when it is no longer than ``max_wait``, otherwise stop
-  the stream with ``errors.RateLimited`` so it resumes on the next run; no header means exponential backoff.
-- 5xx and connection failures: bounded retries with exponential backoff, then ``errors.CollectorError``
-  naming the status and the URL.
-- 401 and 403: ``errors.AuthenticationError`` with the collector's hint (which environment variable to fix).
-- Every wait goes through ``sleep`` (module attribute, looked up at call time), so tests replace it.
+- ``RateLimitHit`` (HTTP 429): wait for the reset the server announced (``Retry-After`` in seconds or as an HTTP
+  date, or a platform's own header) when it is within ``max_wait``; otherwise, or after a few waits that did not
+  help, stop the stream with ``errors.RateLimited`` so it resumes on the next run. No announced reset means
+  exponential backoff.
+- ``TransientError`` (5xx, a connection failure, an unreadable answer): up to ``max_retries`` retries with
+  exponential backoff (2 s, 4 s, 8 s..., capped by ``max_wait``), then ``errors.CollectorError``.
+- its own ``ListenerError`` (authentication, a bad request): fail at once.
 
-URLs are logged without query strings that could hold keys; secrets travel only in headers.
+Every wait goes through ``sleep`` (module attribute, looked up at call time), so tests replace it. ``ApiClient``
+logs URLs without query parameters that could hold keys; secrets travel only in headers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import Field, field_validator
 
 from listener import __version__
 from listener.collectors.base import SourceOptions
-from listener.config import parse_duration
+from listener.config import Section, parse_duration
 from listener.errors import AuthenticationError, CollectorError, RateLimited
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 USER_AGENT = f"listener/{__version__} (NHS social listening; +https://github.com/nhs-listener/listener)"
 BACKOFF_SECONDS = 2.0
+# A server that keeps answering 429 after we waited as told is not going to let us in this run.
+MAX_RATE_LIMIT_WAITS = 3
 
 
 def sleep(seconds: float) -> None:
@@ -40,22 +49,137 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-class HttpOptions(SourceOptions):
-    """Options every HTTP-based kind shares: patience with a slow or busy server."""
+class RetryOptions(SourceOptions, Section):
+    """Patience with a slow or busy server: the options every web source takes.
 
-    max_wait: timedelta = timedelta(minutes=2)
-    max_attempts: int = Field(4, ge=1, le=10)
+    Section brings config.yaml's rule that a key ending in ``_env`` names an environment variable."""
+
+    max_wait: timedelta = timedelta(minutes=5)
+    max_retries: int = Field(3, ge=0, le=10)
     timeout: timedelta = timedelta(seconds=30)
-    user_agent: str = Field(USER_AGENT, min_length=3)
 
     @field_validator("max_wait", "timeout", mode="before")
     @classmethod
-    def _http_duration(cls, value: Any) -> Any:
+    def _duration_or_seconds(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value < 0:
+                raise ValueError(f"expected a duration or a number of seconds, got {value!r}")
+            return timedelta(seconds=value)
         return parse_duration(value)
+
+    @field_validator("timeout")
+    @classmethod
+    def _some_time(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("expected a timeout longer than zero")
+        return value
+
+
+class HttpOptions(RetryOptions):
+    """RetryOptions plus the ``User-Agent`` the collector sends."""
+
+    user_agent: str = Field(USER_AGENT, min_length=3)
+
+
+class RateLimitHit(Exception):
+    """The server said "too many requests"; ``wait`` is the seconds until its reset, when it said."""
+
+    def __init__(self, wait: float | None, detail: str = ""):
+        super().__init__(detail or "rate limited")
+        self.wait = wait
+
+
+class TransientError(Exception):
+    """A failure worth retrying: a 5xx answer, a network error, an answer that could not be read."""
+
+
+def backoff_seconds(failures: int, options: RetryOptions) -> float:
+    """The wait before retry number ``failures``: 2 s, 4 s, 8 s..., never more than ``max_wait``."""
+    return min(BACKOFF_SECONDS * 2 ** (failures - 1), options.max_wait.total_seconds())
+
+
+class Patience:
+    """Runs one call under a source's retry and rate-limit policy."""
+
+    def __init__(self, source: str, options: RetryOptions):
+        self.source = source
+        self.options = options
+
+    def call(self, what: str, attempt: Callable[[], T]) -> T:
+        """Return ``attempt()``, retrying transient failures and waiting out short rate limits."""
+        failures = waits = 0
+        while True:
+            try:
+                return attempt()
+            except RateLimitHit as hit:
+                waits += 1
+                self._wait_for_reset(what, hit, waits)
+            except TransientError as problem:
+                failures += 1
+                self._back_off(what, problem, failures)
+
+    def _back_off(self, what: str, problem: TransientError, failures: int) -> None:
+        if failures > self.options.max_retries:
+            raise CollectorError(
+                f"source {self.source}: {what} failed {failures} times, last with {problem}; "
+                "giving up until the next run"
+            ) from None
+        delay = backoff_seconds(failures, self.options)
+        log.warning("%s: %s failed (%s); retry %d in %.1fs", self.source, what, problem, failures, delay)
+        sleep(delay)
+
+    def _wait_for_reset(self, what: str, hit: RateLimitHit, waits: int) -> None:
+        limit = self.options.max_wait.total_seconds()
+        seconds = hit.wait if hit.wait is not None else backoff_seconds(waits, self.options)
+        seconds = float(math.ceil(max(0.0, seconds)))  # whole seconds, never a hair before the reset
+        if seconds > limit or waits > MAX_RATE_LIMIT_WAITS:
+            raise self.rate_limited(what, seconds, limit, waits)
+        log.info("%s: %s rate limited; waiting %.1fs for the reset", self.source, what, seconds)
+        sleep(seconds)
+
+    def rate_limited(self, what: str, seconds: float, limit: float, waits: int) -> RateLimited:
+        """The error that ends the stream when waiting is not allowed or did not help."""
+        reason = (
+            f"the platform asks to wait {seconds:.0f}s, more than max_wait ({limit:.0f}s)"
+            if seconds > limit
+            else f"still limited after {waits - 1} waits"
+        )
+        return RateLimited(
+            f"source {self.source}: {what}: rate limited ({reason}); the next run resumes here"
+        )
+
+
+class _UrlPatience(Patience):
+    """The policy as ``ApiClient`` applies it: its rate-limit message speaks of URLs and Retry-After."""
+
+    def rate_limited(self, what: str, seconds: float, limit: float, waits: int) -> RateLimited:
+        when = f"retry in {seconds:.0f}s" if seconds > limit else f"still limited after {waits - 1} waits"
+        return RateLimited(
+            f"source {self.source}: {what} is rate limited (HTTP 429, {when}; max_wait is {limit:.0f}s); "
+            "the stream resumes on the next run"
+        )
+
+
+class RequestCounter:
+    """Counts HTTP responses; install it as a requests response hook or an httpx response event hook."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._taken = 0
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        self.total += 1
+        return response
+
+    def take(self) -> int:
+        """The responses counted since the last take (what a page cost)."""
+        taken, self._taken = self.total - self._taken, self.total
+        return taken
 
 
 class ApiClient:
-    """GET with the retry, rate-limit and authentication rules above; counts the requests it makes."""
+    """GET under the policy above, with 401 and 403 as ``AuthenticationError``; counts the requests it makes
+    (failed connections included), and every error it raises carries what the call cost."""
 
     def __init__(
         self,
@@ -71,8 +195,8 @@ class ApiClient:
         self.auth_hint = auth_hint
         self.min_interval = min_interval
         self.requests = 0
+        self.patience = _UrlPatience(source, options)
         self._last_sent: float | None = None
-        self._call_start = 0
         self._client = httpx.Client(
             headers={"User-Agent": options.user_agent, **(headers or {})},
             timeout=options.timeout.total_seconds(),
@@ -87,51 +211,38 @@ class ApiClient:
         check: Callable[[httpx.Response], None] | None = None,
     ) -> httpx.Response:
         """GET ``url``; ``check`` may raise on a response the API uses to signal failure (a login redirect)."""
-        self._call_start = self.requests
-        for attempt in range(1, self.options.max_attempts + 1):
-            last = attempt == self.options.max_attempts
-            response = self._send(url, params, headers, attempt)
-            if response is None:
-                continue
-            if check is not None:
-                check(response)
-            if response.status_code in (401, 403):
-                raise AuthenticationError(
-                    f"source {self.source}: {url} refused the credentials "
-                    f"(HTTP {response.status_code}{_detail(response)}). {self.auth_hint}".strip(),
-                    requests=self.requests - self._call_start,
-                )
-            if response.status_code == 429:
-                self._wait_for_rate_limit(url, response, attempt, last)
-                continue
-            if response.status_code >= 500:
-                if last:
-                    raise CollectorError(
-                        f"source {self.source}: {url} answered HTTP {response.status_code}"
-                        f"{_detail(response)} {attempt} times; giving up until the next run",
-                        requests=self.requests - self._call_start,
-                    )
-                self._backoff(url, f"HTTP {response.status_code}", attempt)
-                continue
-            return response
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        start = self.requests
+        try:
+            return self.patience.call(url, lambda: self._attempt(url, params, headers, check))
+        except CollectorError as exc:
+            exc.requests = self.requests - start
+            raise
 
-    def _send(
-        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None, attempt: int
-    ) -> httpx.Response | None:
+    def _attempt(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        check: Callable[[httpx.Response], None] | None,
+    ) -> httpx.Response:
         self._pace()
         self.requests += 1
         try:
             response = self._client.get(url, params=params, headers=headers)
         except httpx.TransportError as exc:
-            if attempt == self.options.max_attempts:
-                raise CollectorError(
-                    f"source {self.source}: cannot reach {url} ({type(exc).__name__}: {exc})",
-                    requests=self.requests - self._call_start,
-                ) from None
-            self._backoff(url, type(exc).__name__, attempt)
-            return None
+            raise TransientError(f"cannot reach it ({type(exc).__name__}: {exc})") from None
         log.info("%s: GET %s %s -> %d", self.source, url, _safe(params), response.status_code)
+        if check is not None:
+            check(response)
+        if response.status_code in (401, 403):
+            raise AuthenticationError(
+                f"source {self.source}: {url} refused the credentials "
+                f"(HTTP {response.status_code}{_detail(response)}). {self.auth_hint}".strip()
+            )
+        if response.status_code == 429:
+            raise RateLimitHit(retry_after_seconds(response.headers.get("Retry-After")), "HTTP 429")
+        if response.status_code >= 500:
+            raise TransientError(f"HTTP {response.status_code}{_detail(response)}")
         return response
 
     def _pace(self) -> None:
@@ -141,27 +252,6 @@ class ApiClient:
             if wait > 0:
                 sleep(wait)
         self._last_sent = time.monotonic()
-
-    def _wait_for_rate_limit(self, url: str, response: httpx.Response, attempt: int, last: bool) -> None:
-        wait = retry_after_seconds(response.headers.get("Retry-After"))
-        allowed = self.options.max_wait.total_seconds()
-        if last or (wait is not None and wait > allowed):
-            when = f"in {wait:.0f}s" if wait is not None else "later"
-            raise RateLimited(
-                f"source {self.source}: {url} is rate limited (HTTP 429, retry {when}; "
-                f"max_wait is {allowed:.0f}s); the stream resumes on the next run",
-                requests=self.requests - self._call_start,
-            )
-        if wait is None:
-            self._backoff(url, "HTTP 429", attempt)
-            return
-        log.warning("%s: %s rate limited; waiting %.0fs as Retry-After asks", self.source, url, wait)
-        sleep(wait)
-
-    def _backoff(self, url: str, reason: str, attempt: int) -> None:
-        wait = min(BACKOFF_SECONDS * 2 ** (attempt - 1), self.options.max_wait.total_seconds())
-        log.warning("%s: %s failed (%s); retrying in %.0fs", self.source, url, reason, wait)
-        sleep(wait)
 
     def close(self) -> None:
         self._client.close()

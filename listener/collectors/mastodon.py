@@ -25,13 +25,7 @@ import requests
 from pydantic import Field, field_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.retries import (
-    HttpSourceOptions,
-    Patience,
-    RateLimitHit,
-    RequestCounter,
-    TransientError,
-)
+from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.config import parse_duration
 from listener.errors import AuthenticationError, CollectorError
 
@@ -40,12 +34,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "mastodon"
 
 
-class MastodonOptions(HttpSourceOptions):
+class MastodonOptions(HttpOptions):
     instances: tuple[str, ...] = Field(min_length=1)
     hashtags: tuple[str, ...] = ()
     organisation_hashtags: bool = True
     access_token_env: str | None = None
-    user_agent: str = Field("listener (social listening for NHS organisations)", min_length=8)
     lookback: timedelta = timedelta(days=1)
     page_size: int = Field(40, ge=1, le=40)
     local_only: bool = False
@@ -210,7 +203,7 @@ class MastodonCollector(Collector):
                 access_token=self._access_token(),
                 api_base_url=instance,
                 ratelimit_method="throw",  # we decide how long to wait (max_wait), not the library
-                request_timeout=self.options.timeout,
+                request_timeout=self.options.timeout.total_seconds(),
                 mastodon_version="4.5.0",  # no version probe: saves a request per instance
                 version_check_mode="none",
                 session=session,

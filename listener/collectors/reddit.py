@@ -23,13 +23,7 @@ import requests
 from pydantic import Field, field_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.retries import (
-    HttpSourceOptions,
-    Patience,
-    RateLimitHit,
-    RequestCounter,
-    TransientError,
-)
+from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
 from listener.errors import AuthenticationError, CollectorError, RateLimited
@@ -41,7 +35,7 @@ MAX_QUERY = 512  # Reddit's limit on a search query
 GONE = {"[deleted]", "[removed]"}
 
 
-class RedditOptions(HttpSourceOptions):
+class RedditOptions(HttpOptions):
     subreddits: tuple[str, ...] = Field(min_length=1)
     query: str | None = Field(None, min_length=1, max_length=MAX_QUERY)
     user_agent: str = Field(pattern=r"^\S+:\S+:\S+ \(by /?u/[A-Za-z0-9_-]{3,20}\)$")
@@ -245,7 +239,7 @@ class RedditCollector(Collector):
                 short_url=self.options.short_url,
                 check_for_updates=False,
                 check_for_async=False,
-                requestor_kwargs={"session": session, "timeout": self.options.timeout},
+                requestor_kwargs={"session": session, "timeout": self.options.timeout.total_seconds()},
             )
         return self._reddit
 

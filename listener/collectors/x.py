@@ -36,7 +36,9 @@ import tweepy
 from pydantic import Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
+from listener.collectors import http
+from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.http import RetryOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
 from listener.config import SourceConfig, parse_duration
@@ -64,7 +66,7 @@ USER_FIELDS = ["username"]
 SNOWFLAKE_EPOCH_MS = 1288834974657
 
 
-class XOptions(SourceOptions):
+class XOptions(RetryOptions):
     bearer_token_env: str = Field("X_BEARER_TOKEN", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     api_base_url: str = Field("https://api.twitter.com", pattern=r"^https?://[^\s/]+(/\S*)?$")
     archive: bool = False
@@ -75,19 +77,12 @@ class XOptions(SourceOptions):
     backfill: timedelta = timedelta(days=7)
     max_posts_per_run: int = Field(1000, ge=MIN_PAGE_SIZE)
     monthly_post_budget: int = Field(10_000, ge=MIN_PAGE_SIZE)
-    max_wait: timedelta = timedelta(minutes=15)
-    timeout: float = Field(30.0, gt=0)
-    max_retries: int = Field(3, ge=0, le=10)
+    max_wait: timedelta = timedelta(minutes=15)  # X's rate-limit windows are 15 minutes long
 
-    @field_validator("backfill", "max_wait", mode="before")
+    @field_validator("backfill", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> timedelta:
         return parse_duration(value)
-
-    @field_validator("timeout", mode="before")
-    @classmethod
-    def _seconds(cls, value: Any) -> Any:
-        return parse_duration(value).total_seconds() if isinstance(value, str) else value
 
     @field_validator("extra_terms", mode="before")
     @classmethod
@@ -107,8 +102,8 @@ class XCollector(Collector):
     kind = "x"
     Options = XOptions
     options: XOptions
-    # Injected by tests and benchmarks, so that nothing really waits.
-    sleep = staticmethod(time.sleep)
+    # Every wait goes through http.sleep (looked up when called); tests and benchmarks may also replace this.
+    sleep = staticmethod(lambda seconds: http.sleep(seconds))
 
     @classmethod
     def budget_used(cls, session: Session, source: SourceConfig) -> str | None:
@@ -139,7 +134,9 @@ class XCollector(Collector):
                 extra_terms=self.options.extra_terms,
             )
         }
-        client = XClient(token, api_base_url=self.options.api_base_url, timeout=self.options.timeout)
+        client = XClient(
+            token, api_base_url=self.options.api_base_url, timeout=self.options.timeout.total_seconds()
+        )
         self.api = XApi(
             client,
             token_env=env,

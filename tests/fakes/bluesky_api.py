@@ -290,7 +290,6 @@ def contract_case() -> FakeCase:
             "organisation_queries": False,
             "lookback": "7d",
             "page_size": 2,
-            "backoff": 0.1,
         },
         env={PASSWORD_ENV: PASSWORD},
         seed_posts=lambda fake, posts: fake.add(

@@ -291,7 +291,6 @@ def contract_case() -> FakeCase:
             "access_token_env": TOKEN_ENV,
             "lookback": "7d",
             "page_size": 2,
-            "backoff": 0.1,
         },
         env={TOKEN_ENV: TOKEN},
         seed_posts=_seed,

@@ -240,8 +240,7 @@ def _options(url: str, query: str) -> dict[str, Any]:
         "short_url": url,
         "page_size": 2,
         "lookback": "7d",
-        "backoff": 0.1,
-        "retries": 1,  # prawcore already retries a 5xx twice: 2 x 3 attempts at most
+        "max_retries": 1,  # prawcore already retries a 5xx twice: 2 x 3 attempts at most
     }
 
 

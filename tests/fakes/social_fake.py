@@ -21,6 +21,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
+def install_sleep(monkeypatch, sleep: Callable[[float], None]) -> None:
+    """Route every wait through ``sleep``: the collectors' (listener.collectors.http.sleep) and the client
+    libraries' own (prawcore paces and retries through time.sleep; it is out of reach otherwise)."""
+    monkeypatch.setattr("listener.collectors.http.sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
+
+
 @dataclass
 class Request:
     method: str
@@ -226,8 +233,7 @@ class FakeCase:
         return dict(self._env)
 
     def install_sleep(self, monkeypatch: Any, sleep: Callable[[float], None]) -> None:
-        # the collectors (retries.Patience) and the client libraries all wait through time.sleep
-        monkeypatch.setattr(time, "sleep", sleep)
+        install_sleep(monkeypatch, sleep)
 
     def seed(self, posts: Any) -> None:
         self._seed_posts(self.fake, posts)

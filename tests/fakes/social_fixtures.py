@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 
 import pytest
 
+from fakes.social_fake import install_sleep
 from listener.config import Config, load_config
 from listener.store import Store, open_store
 
 
 @pytest.fixture
 def sleeps(monkeypatch) -> list[float]:
-    """Record every wait (collectors and client libraries wait through time.sleep) instead of waiting."""
+    """Record every wait instead of waiting."""
     waited: list[float] = []
-    monkeypatch.setattr(time, "sleep", waited.append)
+    install_sleep(monkeypatch, waited.append)
     return waited
 
 

@@ -46,7 +46,7 @@ class XContractCase:
         return {TOKEN_ENV: TOKEN}
 
     def install_sleep(self, monkeypatch, sleep) -> None:
-        monkeypatch.setattr("listener.collectors.x.XCollector.sleep", staticmethod(sleep))
+        monkeypatch.setattr("listener.collectors.http.sleep", sleep)
 
     def seed(self, posts) -> None:
         self.frozen = time.time()

@@ -30,9 +30,9 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Page
 from listener.collectors.feedback import FeedbackOptions, configured_codes, parse_api_time, subscription_key
-from listener.collectors.http import ApiClient
+from listener.collectors.http import ApiClient, ApiCollector
 from listener.errors import AuthenticationError, CollectorError
 
 log = logging.getLogger(__name__)
@@ -49,29 +49,22 @@ class CareOpinionOptions(FeedbackOptions):
     requests_per_second: float = Field(5.0, gt=0, le=5.0)
 
 
-class CareOpinionCollector(Collector):
+class CareOpinionCollector(ApiCollector):
     kind = "careopinion"
     Options = CareOpinionOptions
     options: CareOpinionOptions
     ALL = "opinions"
 
-    def __init__(self, source, config):
-        super().__init__(source, config)
-        self._client: ApiClient | None = None
-
-    @property
-    def client(self) -> ApiClient:
-        if self._client is None:
-            env = self.options.subscription_key_env
-            key = subscription_key(self.name, env, "Care Opinion")
-            self._client = ApiClient(
-                self.name,
-                self.options,
-                headers={"Authorization": f"SUBSCRIPTION_KEY {key}", "Accept": "application/json"},
-                auth_hint=f"Check the Care Opinion subscription key in {env}.",
-                min_interval=1 / self.options.requests_per_second,
-            )
-        return self._client
+    def make_client(self) -> ApiClient:
+        env = self.options.subscription_key_env
+        key = subscription_key(self.name, env, "Care Opinion")
+        return ApiClient(
+            self.name,
+            self.options,
+            headers={"Authorization": f"SUBSCRIPTION_KEY {key}", "Accept": "application/json"},
+            auth_hint=f"Check the Care Opinion subscription key in {env}.",
+            min_interval=1 / self.options.requests_per_second,
+        )
 
     def streams(self) -> list[str]:
         for code in self.options.organisations:
@@ -155,10 +148,6 @@ class CareOpinionCollector(Collector):
             organisation_codes=codes,
             raw=item,
         )
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
 
 def _linked_codes(item: dict[str, Any]) -> list[str]:

@@ -24,13 +24,14 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import Field, field_validator
 
 from listener import __version__
-from listener.collectors.base import SourceOptions
+from listener.collectors.base import Collector, SourceOptions
 from listener.config import Section, parse_duration
 from listener.errors import AuthenticationError, CollectorError, RateLimited
 
@@ -285,3 +286,19 @@ def _safe(params: Mapping[str, Any] | None) -> str:
     if not params:
         return ""
     return " ".join(f"{k}={v}" for k, v in params.items() if "key" not in k.lower())
+
+
+class ApiCollector(Collector):
+    """A collector that reads one HTTP API through an ``ApiClient``, made on first use and closed at the end."""
+
+    def make_client(self) -> ApiClient:
+        """The client for this source: credentials, headers and pacing (called once, on first use)."""
+        return ApiClient(self.name, self.options)
+
+    @cached_property
+    def client(self) -> ApiClient:
+        return self.make_client()
+
+    def close(self) -> None:
+        if "client" in self.__dict__:  # made only if a request was needed
+            self.client.close()

@@ -26,9 +26,9 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Page
 from listener.collectors.feedback import FeedbackOptions, parse_api_time, subscription_key
-from listener.collectors.http import ApiClient
+from listener.collectors.http import ApiClient, ApiCollector
 from listener.config import parse_duration
 from listener.errors import CollectorError
 
@@ -58,27 +58,20 @@ class NhsReviewsOptions(FeedbackOptions):
         return value.upper() if value else None
 
 
-class NhsReviewsCollector(Collector):
+class NhsReviewsCollector(ApiCollector):
     kind = "nhs_reviews"
     Options = NhsReviewsOptions
     options: NhsReviewsOptions
 
-    def __init__(self, source, config):
-        super().__init__(source, config)
-        self._client: ApiClient | None = None
-
-    @property
-    def client(self) -> ApiClient:
-        if self._client is None:
-            env = self.options.subscription_key_env
-            key = subscription_key(self.name, env, "NHS website API")
-            self._client = ApiClient(
-                self.name,
-                self.options,
-                headers={"subscription-key": key, "Accept": "application/json"},
-                auth_hint=f"Check the NHS website API subscription key in {env} (developer.api.nhs.uk).",
-            )
-        return self._client
+    def make_client(self) -> ApiClient:
+        env = self.options.subscription_key_env
+        key = subscription_key(self.name, env, "NHS website API")
+        return ApiClient(
+            self.name,
+            self.options,
+            headers={"subscription-key": key, "Accept": "application/json"},
+            auth_hint=f"Check the NHS website API subscription key in {env} (developer.api.nhs.uk).",
+        )
 
     def streams(self) -> list[str]:
         for code in self.options.organisations:
@@ -157,7 +150,3 @@ class NhsReviewsCollector(Collector):
             organisation_codes=(stream,),
             raw=item,
         )
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()

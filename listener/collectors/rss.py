@@ -26,8 +26,8 @@ from urllib.parse import quote_plus
 import feedparser
 from pydantic import Field, field_validator, model_validator
 
-from listener.collectors.base import CollectedPost, Collector, Page
-from listener.collectors.http import ApiClient, HttpOptions
+from listener.collectors.base import CollectedPost, Page
+from listener.collectors.http import ApiCollector, HttpOptions
 from listener.config import parse_duration
 from listener.errors import CollectorError
 
@@ -72,20 +72,10 @@ class RssOptions(HttpOptions):
         return self
 
 
-class RssCollector(Collector):
+class RssCollector(ApiCollector):
     kind = "rss"
     Options = RssOptions
     options: RssOptions
-
-    def __init__(self, source, config):
-        super().__init__(source, config)
-        self._client: ApiClient | None = None
-
-    @property
-    def client(self) -> ApiClient:
-        if self._client is None:
-            self._client = ApiClient(self.name, self.options)
-        return self._client
 
     def streams(self) -> list[str]:
         queries = list(self.options.searches)
@@ -196,10 +186,6 @@ class RssCollector(Collector):
         else:
             result.update(etag=response.headers.get("ETag"), modified=response.headers.get("Last-Modified"))
         return result
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
 
 def _conditional_headers(cursor: dict[str, Any]) -> dict[str, str]:

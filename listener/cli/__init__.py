@@ -1,0 +1,41 @@
+"""The command line: the only place that prints, parses arguments and chooses exit codes.
+
+Exit codes: 0 all went well; 1 something failed (a source, a command); 2 the configuration or the arguments are
+wrong. The commands live in modules by theme; importing them registers them on the ``listener`` group.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from listener.cli import operations, orgs, pipeline, privacy  # noqa: F401 - registers the commands
+from listener.cli.base import EXIT_CONFIG, EXIT_FAILED, cli
+from listener.errors import ConfigError, ListenerError, UsageError
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Entry point: turn listener's errors into one-line messages and exit codes."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_CONFIG)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILED)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except ListenerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)

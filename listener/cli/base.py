@@ -1,0 +1,101 @@
+"""The ``listener`` command group, the context every command shares, and stopping on signals."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from listener.config import Config, load_config
+
+log = logging.getLogger("listener")
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+class Context:
+    def __init__(self, config_path: str | None, verbose: int = 0, log_format: str | None = None):
+        self.config_path = config_path
+        self.verbose = verbose
+        self.log_format = log_format
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from listener.logs import add_secrets, secrets_of, use_format
+
+            self._config = load_config(self.config_path)
+            add_secrets(secrets_of(self._config))
+            if self.log_format is None:
+                use_format(self._config.logging.format)
+        return self._config
+
+    def store(self):
+        from listener.store import open_store
+
+        return open_store(self.config.store.url)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    envvar="LISTENER_CONFIG",
+    help="config.yaml to use (default: $LISTENER_CONFIG, then ./config.yaml).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    help="Log lines as text or JSON objects (default: logging.format in config, else text).",
+)
+@click.version_option(package_name="listener")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: str | None) -> None:
+    """Social listening for NHS organisations: collect public posts, match them to organisations, score
+    sentiment and themes, and write weekly reports.
+
+    \b
+    Example:
+      listener demo                       # the whole pipeline on a synthetic sample
+      listener --config config.yaml collect --score
+    """
+    from listener.logs import configure_logging
+
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    configure_logging(level, log_format or "text")
+    for noisy in ("alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
+    ctx.obj = Context(config_path, verbose, log_format)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT: work stops after the page or batch being committed.
+
+    A second SIGINT (Ctrl-C twice) stops at once. The previous handlers are restored afterwards.
+    """
+    stop = threading.Event()
+
+    def handle(signum: int, _frame) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.warning("%s: stopping after the current page", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,226 @@
+"""Running listener unattended: the service, its status, the schema, and platform compliance."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from listener.cli.base import EXIT_FAILED, Context, cli, log, pass_context, stop_on_signals
+from listener.errors import UsageError
+
+
+@cli.command()
+@click.option(
+    "--worker", is_flag=True, help="Join other workers on a shared Postgres: collect and score only."
+)
+@click.option(
+    "--worker-id",
+    metavar="ID",
+    help="This worker's name in leases and runs (default: $LISTENER_WORKER_ID, else host:pid). "
+    "Give each running process its own.",
+)
+@pass_context
+def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
+    """Run as a service: collect every source on its schedule, then match and score; write the weekly
+    reports and run the daily jobs (retention, X compliance). Runs until SIGTERM or Ctrl-C, which stop
+    it after the page being committed.
+
+    With --worker, several processes (on several machines) share one Postgres: each stream is collected
+    by one of them per scheduled run, scoring batches are shared, and the streams of a worker that dies
+    are taken over once its lease expires. Workers leave reports and daily jobs to `listener run`.
+
+    \b
+    Example:
+      listener run
+      listener run --worker --worker-id "$(hostname)-1"
+    """
+    from sqlalchemy.engine import make_url
+
+    from listener.scheduler import Jobs, run_until_stopped
+    from listener.store.engine import normalise_url
+    from listener.store.leases import default_worker_id
+
+    config = ctx.config
+    if worker and make_url(normalise_url(config.store.url)).get_backend_name() != "postgresql":
+        raise UsageError(
+            "--worker needs a shared Postgres store (store.url or LISTENER_DATABASE_URL): "
+            "SQLite has one writer at a time, so run a single `listener run` instead"
+        )
+    if ctx.verbose == 0:
+        logging.getLogger().setLevel(logging.INFO)  # a service logs one line per run
+    store = ctx.store()
+    try:
+        with stop_on_signals() as stop:
+            jobs = Jobs(store, config, worker_id or default_worker_id(), stop)
+            log.info(
+                "listener run: worker %s, %d sources", jobs.worker_id, sum(s.enabled for s in config.sources)
+            )
+            run_until_stopped(jobs, worker_only=worker)
+    finally:
+        store.close()
+
+
+@cli.command()
+@pass_context
+def status(ctx: Context) -> None:
+    """Show each source's last run, next run, cursor, last error and budget used.
+
+    Exits 1 when a stream has failed status.alert_after_failures runs in a row (default 3), so monitoring
+    can alert on the exit code.
+
+    \b
+    Example:
+      listener status || echo "listener needs attention"
+    """
+    from listener.status import source_statuses
+
+    config = ctx.config
+    store = ctx.store()
+    try:
+        statuses = source_statuses(store, config, datetime.now(UTC))
+    finally:
+        store.close()
+    for status in statuses:
+        for line in _status_lines(status):
+            click.echo(line)
+    alerts = [s.name for s in statuses if s.alert]
+    if alerts:
+        click.echo(
+            f"ALERT: {', '.join(alerts)} failed {config.status.alert_after_failures} or more runs in a row",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
+
+
+def _status_lines(status) -> list[str]:
+    def when(moment: datetime | None) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "none"
+
+    last = status.last_run
+    head = f"{status.name} ({status.kind}{'' if status.enabled else ', disabled'}): "
+    head += f"last run {last.status} at {when(last.started_at)}" if last else "never run"
+    if status.kind != "job":
+        head += f"; next run {when(status.next_run)}; budget used: {status.budget or 'n/a'}"
+    lines = [head]
+    for stream in status.streams:
+        run = stream.last_run
+        line = f"  [{stream.stream}] " + (
+            f"{run.status} at {when(run.started_at)}, {run.posts_new} new, {run.posts_read} read, "
+            f"{run.requests} requests"
+            if run
+            else "never run"
+        )
+        line += f"; cursor {stream.cursor if stream.cursor is not None else 'none'}"
+        if stream.held_by:
+            line += f"; being collected by {stream.held_by}"
+        if stream.failures_in_a_row:
+            line += f"; {stream.failures_in_a_row} failures in a row"
+        if stream.last_error:
+            line += f"; last error: {stream.last_error}"
+        lines.append(line)
+    return lines
+
+
+@cli.group()
+def db() -> None:
+    """Create, upgrade or downgrade the database schema.
+
+    \b
+    Example:
+      listener db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_context
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Upgrade the schema (default: to the newest revision).
+
+    \b
+    Example:
+      listener db upgrade
+    """
+    from listener.store.engine import make_engine
+    from listener.store.schema import current_revision, upgrade
+
+    engine = make_engine(ctx.config.store.url)
+    upgrade(engine, revision)
+    click.echo(f"schema at {current_revision(engine)}")
+
+
+@db.command("downgrade")
+@click.argument("revision", default="-1")
+@pass_context
+def db_downgrade(ctx: Context, revision: str) -> None:
+    """Downgrade the schema (default: one revision; "base" removes every table).
+
+    \b
+    Example:
+      listener db downgrade base
+    """
+    from listener.store.engine import make_engine
+    from listener.store.schema import current_revision, downgrade
+
+    engine = make_engine(ctx.config.store.url)
+    downgrade(engine, revision)
+    click.echo(f"schema at {current_revision(engine) or 'base (empty)'}")
+
+
+@db.command("current")
+@pass_context
+def db_current(ctx: Context) -> None:
+    """Show the schema revision of the database and the one this listener needs.
+
+    \b
+    Example:
+      listener db current
+    """
+    from listener.store.engine import make_engine
+    from listener.store.schema import current_revision, head_revision
+
+    engine = make_engine(ctx.config.store.url)
+    click.echo(f"database: {current_revision(engine) or 'empty'}; listener needs: {head_revision(engine)}")
+
+
+@cli.group()
+def compliance() -> None:
+    """Keep stored posts in step with the platforms: delete what their authors deleted or hid.
+
+    \b
+    Example:
+      listener compliance x
+    """
+
+
+@compliance.command("x")
+@click.option("--source", "source_name", metavar="NAME", help="The X source whose token and budget to use.")
+@pass_context
+def compliance_x(ctx: Context, source_name: str | None) -> None:
+    """Re-check stored X posts, 100 per request, and delete those X no longer returns.
+
+    X's developer policy requires deleting posts that were deleted, protected, suspended or withheld on X.
+    Lookups are billed like search reads and count against the source's monthly_post_budget. Each check is
+    recorded in the compliance_checks table. Exits 1 if the check could not finish.
+
+    \b
+    Example:
+      listener compliance x --source x-search
+    """
+    from listener.compliance import check_x_posts
+
+    store = ctx.store()
+    try:
+        result = check_x_posts(store, ctx.config, source_name)
+    finally:
+        store.close()
+    click.echo(
+        f"{result.source}: {result.status}, {result.checked} stored X posts checked, {result.read} still on X, "
+        f"{result.deleted} deleted, {result.requests} requests"
+        + (f": {result.error}" if result.error else "")
+    )
+    if result.status != "ok":
+        sys.exit(EXIT_FAILED)

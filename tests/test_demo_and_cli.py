@@ -1,5 +1,6 @@
 """The demo end to end, and every command's help."""
 
+import os
 import re
 import subprocess
 import sys
@@ -65,3 +66,18 @@ def test_status_and_db_commands(tmp_path):
     assert run("db", "upgrade").returncode == 0
     assert "base (empty)" in run("db", "downgrade", "base").stdout
     assert run("status").returncode == 0
+
+
+def test_the_shipped_config_works_as_it_is(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "LISTENER_DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "listener", "--config", str(root / "config.yaml"), "collect", "--score"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imports: ok, 828 new" in done.stdout

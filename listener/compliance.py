@@ -1,10 +1,16 @@
-"""Keep stored posts in step with the platform: re-check them and delete those it no longer serves.
+"""Keep stored posts in step with the platforms: re-check them and delete those the platform no longer serves.
 
 X's developer policy requires stored posts that were deleted, made protected, suspended or withheld on X to be
-deleted "as soon as reasonably possible". ``listener compliance x`` re-fetches the stored X post ids 100 at a time
-(``GET /2/tweets?ids=``, the most one request takes) and deletes the posts X no longer returns; their mentions and
-scores go with them (ON DELETE CASCADE, enforced on SQLite too), and a tombstone keeps them from being stored again. Lookups are billed like search reads, so they
-count against the source's ``monthly_post_budget``. Each check is recorded in the ``compliance_checks`` table.
+deleted "as soon as reasonably possible"; Bluesky's developer guidelines and Reddit's Data API terms require
+deleted content to be removed too. ``listener compliance PLATFORM`` reads the stored posts of the platform in
+batches, asks the collector of one of its sources which of them the platform no longer serves (``Collector.gone``:
+X looks up 100 ids a request, Bluesky 25 through ``app.bsky.feed.getPosts``, Reddit 100 through ``/api/info``)
+and removes those, with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps
+them from being stored again. Each batch is committed as it is checked, so an interrupted check keeps what it
+did. X lookups are billed like search reads, so they count against the source's ``monthly_post_budget``. Each
+check is recorded in the ``compliance_checks`` table.
+
+Posts are stored per platform, not per source, so a platform is checked once, through one of its sources.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from listener.collectors import collector_class
+from listener.collectors import collector_class, collector_kinds
+from listener.collectors.base import Collector
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, UsageError
 from listener.store import Store
@@ -22,12 +29,13 @@ from listener.store.runs import finish_compliance_check, month_to_date_reads, st
 
 log = logging.getLogger(__name__)
 
-LOOKUP_BATCH = 100
+STORE_BATCH = 100  # stored ids read, checked and committed together
 
 
 @dataclass
 class ComplianceResult:
     source: str
+    platform: str
     status: str = "running"
     checked: int = 0
     read: int = 0
@@ -35,39 +43,82 @@ class ComplianceResult:
     requests: int = 0
     error: str | None = None
 
+    @property
+    def label(self) -> str:
+        """The platform's name as people write it: X, Bluesky, Reddit."""
+        return platform_label(self.platform)
 
-def x_source(config: Config, name: str | None) -> SourceConfig:
-    """The X source whose credentials and budget a check uses: the named one, or the only one."""
+
+def platform_label(platform: str) -> str:
+    return platform.capitalize()
+
+
+def checking_kinds() -> list[str]:
+    """The kinds of source whose collector can tell which stored posts were deleted."""
+    return [kind for kind in collector_kinds() if collector_class(kind).checks_deletions]
+
+
+def compliance_source(config: Config, platform: str | None, name: str | None) -> SourceConfig:
+    """The source whose credentials (and budget) a check of ``platform`` uses: the named one, or the only one."""
     if name:
         source = config.source(name)
-        if source.kind != "x":
-            raise UsageError(f"source {name!r} is of kind {source.kind!r}, not x")
+        if platform and source.kind != platform:
+            raise UsageError(f"source {name!r} is of kind {source.kind!r}, not {platform}")
+        _require_check(source.kind)
         return source
-    sources = [s for s in config.sources if s.kind == "x"]
+    if not platform:
+        raise UsageError("name a platform or a source to check")
+    _require_check(platform)
+    sources = [s for s in config.sources if s.kind == platform]
     if len(sources) != 1:
-        found = ", ".join(s.name for s in sources) or "none"
-        raise UsageError(f"name the X source to use with --source (X sources in config: {found})")
+        label, found = platform_label(platform), ", ".join(s.name for s in sources) or "none"
+        raise UsageError(f"name the {label} source to use with --source ({label} sources in config: {found})")
     return sources[0]
 
 
+def _require_check(kind: str) -> None:
+    if kind not in collector_kinds() or not collector_class(kind).checks_deletions:
+        raise UsageError(
+            f"{kind} posts cannot be checked for deletions; platforms that can: {', '.join(checking_kinds())}"
+        )
+
+
+def sources_to_check(config: Config) -> list[SourceConfig]:
+    """One enabled source for each platform whose collector can check for deleted posts (the first in config)."""
+    chosen: dict[str, SourceConfig] = {}
+    for source in config.sources:
+        if source.enabled and source.kind not in chosen and collector_class(source.kind).checks_deletions:
+            chosen[source.kind] = source
+    return list(chosen.values())
+
+
 def check_x_posts(store: Store, config: Config, source_name: str | None = None) -> ComplianceResult:
-    """Re-check every stored X post and delete those X no longer returns; record and return what was done."""
-    source = x_source(config, source_name)
-    collector = collector_class("x")(source, config)
-    result = ComplianceResult(source.name)
+    """Re-check every stored X post (``listener compliance x``)."""
+    return check_deletions(store, config, compliance_source(config, "x", source_name))
+
+
+def check_deletions(store: Store, config: Config, source: SourceConfig) -> ComplianceResult:
+    """Re-check every stored post of ``source``'s platform and remove those it no longer serves; record the
+    check and return what was done."""
+    result = ComplianceResult(source.name, source.kind)
     with store.transaction() as session:
-        collector.set_month_to_date_reads(month_to_date_reads(session, source.name))
-        check_id = start_compliance_check(session, source.name, "x")
+        month_reads = month_to_date_reads(session, source.name)
+        check_id = start_compliance_check(session, source.name, source.kind)
+    collector: Collector | None = None
     try:
+        collector = collector_class(source.kind)(source, config)  # may refuse: a missing token
+        collector.set_month_to_date_reads(month_reads)
         _check_batches(store, collector, result)
         result.status = "ok"
     except CollectorError as exc:
         result.status, result.error = exc.status, str(exc)
+        result.requests += exc.requests
+        result.read += exc.read
     finally:
-        collector.close()
+        if collector is not None:
+            collector.close()
         if result.status == "running":  # an unexpected error is on its way up: record the check as failed
             result.status = "failed"
-        result.requests = collector.api.requests
         with store.transaction() as session:
             finish_compliance_check(
                 session,
@@ -80,10 +131,11 @@ def check_x_posts(store: Store, config: Config, source_name: str | None = None) 
                 error=result.error,
             )
     log.info(
-        "%s compliance: status=%s checked=%d still on X=%d deleted=%d requests=%d",
+        "%s compliance: status=%s checked=%d still on %s=%d deleted=%d requests=%d",
         source.name,
         result.status,
         result.checked,
+        result.label,
         result.read,
         result.deleted,
         result.requests,
@@ -91,16 +143,19 @@ def check_x_posts(store: Store, config: Config, source_name: str | None = None) 
     return result
 
 
-def _check_batches(store: Store, collector, result: ComplianceResult) -> None:
+def _check_batches(store: Store, collector: Collector, result: ComplianceResult) -> None:
     last_id = 0
     while True:
         with store.transaction() as session:
-            batch = stored_native_ids(session, "x", last_id, LOOKUP_BATCH)
+            batch = stored_native_ids(session, result.platform, last_id, STORE_BATCH)
         if not batch:
             return
         last_id = batch[-1][0]
-        gone, read = collector.check_posts([native_id for _, native_id in batch])
+        check = collector.gone([native_id for _, native_id in batch])
+        result.requests += check.requests
+        result.read += check.read
         with store.transaction() as session:
-            result.deleted += remove_by_platform_ids(session, "x", gone, reason="deleted on x")
+            result.deleted += remove_by_platform_ids(
+                session, result.platform, check.gone, reason=f"deleted on {result.platform}"
+            )
         result.checked += len(batch)
-        result.read += read

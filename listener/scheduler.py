@@ -3,7 +3,7 @@
 One job per enabled source, on its ``schedule`` (``every``: an interval aligned to midnight UTC, so every worker
 fires at the same moments; ``cron``: in ``scheduler.timezone``, else ``reports.timezone``), which collects the
 source and then matches and scores what is pending. The weekly reports run on ``scheduler.weekly_reports`` and the
-daily jobs (retention, X compliance) on ``scheduler.daily_jobs``.
+daily jobs (retention, platform deletions) on ``scheduler.daily_jobs``.
 
 Every job runs with ``max_instances=1``, coalesces missed runs into one and may start up to
 ``scheduler.misfire_grace_time`` late. A job's exception is logged and recorded as a failed run in
@@ -161,8 +161,9 @@ class Jobs:
                 )
 
     def daily_jobs(self, trigger: BaseTrigger) -> None:
-        """Retention (purge personal data past retention.posts_days) and X compliance, once per tick."""
-        from listener.compliance import check_x_posts
+        """Retention (purge personal data past retention.posts_days) and platform deletions (``listener
+        compliance`` for every platform with an enabled source that can check), once per tick."""
+        from listener.compliance import check_deletions, sources_to_check
         from listener.retention import purge
 
         tick = latest_fire_time(trigger, datetime.now(UTC))
@@ -170,10 +171,9 @@ class Jobs:
             if not mine:
                 return
             purge(self.store, self.config)
-            for source in self.config.sources:
-                if source.kind == "x" and source.enabled:
-                    result = check_x_posts(self.store, self.config, source.name)
-                    log.info("compliance %s: %s, %d deleted", source.name, result.status, result.deleted)
+            for source in sources_to_check(self.config):
+                result = check_deletions(self.store, self.config, source)
+                log.info("compliance %s: %s, %d deleted", source.name, result.status, result.deleted)
 
     def _once_per_tick(self, name: str, tick: datetime) -> TickLease:
         return TickLease(

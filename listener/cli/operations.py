@@ -25,7 +25,7 @@ from listener.errors import UsageError
 @pass_context
 def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
     """Run as a service: collect every source on its schedule, then match and score; write the weekly
-    reports and run the daily jobs (retention, X compliance). Runs until SIGTERM or Ctrl-C, which stop
+    reports and run the daily jobs (retention, platform deletions). Runs until SIGTERM or Ctrl-C, which stop
     it after the page being committed.
 
     With --worker, several processes (on several machines) share one Postgres: each stream is collected
@@ -186,41 +186,46 @@ def db_current(ctx: Context) -> None:
     click.echo(f"database: {current_revision(engine) or 'empty'}; listener needs: {head_revision(engine)}")
 
 
-@cli.group()
-def compliance() -> None:
-    """Keep stored posts in step with the platforms: delete what their authors deleted or hid.
-
-    \b
-    Example:
-      listener compliance x
-    """
-
-
-@compliance.command("x")
-@click.option("--source", "source_name", metavar="NAME", help="The X source whose token and budget to use.")
+@cli.command()
+@click.argument("platform", required=False)
+@click.option(
+    "--source", "source_name", metavar="NAME", help="The source whose credentials (and budget) to use."
+)
 @pass_context
-def compliance_x(ctx: Context, source_name: str | None) -> None:
-    """Re-check stored X posts, 100 per request, and delete those X no longer returns.
+def compliance(ctx: Context, platform: str | None, source_name: str | None) -> None:
+    """Delete stored posts that their platform no longer serves (deleted, removed, hidden).
 
-    X's developer policy requires deleting posts that were deleted, protected, suspended or withheld on X.
-    Lookups are billed like search reads and count against the source's monthly_post_budget. Each check is
-    recorded in the compliance_checks table. Exits 1 if the check could not finish.
+    Re-checks the stored posts of PLATFORM (x, bluesky or reddit) in batches, through one of its sources, and
+    deletes those the platform no longer returns, with their mentions and scores; a tombstone keeps them from
+    being stored again. X, Bluesky and Reddit all require deleted posts to be removed. Without PLATFORM or
+    --source, checks every platform that has an enabled source that can be checked, as the daily job does. X
+    lookups are billed like search reads and count against the source's monthly_post_budget. Each check is
+    recorded in the compliance_checks table. Exits 1 if a check could not finish.
 
     \b
-    Example:
+    Examples:
       listener compliance x --source x-search
+      listener compliance bluesky
+      listener compliance
     """
-    from listener.compliance import check_x_posts
+    from listener.compliance import check_deletions, compliance_source, sources_to_check
 
+    if platform or source_name:
+        sources = [compliance_source(ctx.config, platform, source_name)]
+    else:
+        sources = sources_to_check(ctx.config)
+        if not sources:
+            click.echo("no enabled source can be checked for deleted posts (x, bluesky and reddit can)")
     store = ctx.store()
     try:
-        result = check_x_posts(store, ctx.config, source_name)
+        results = [check_deletions(store, ctx.config, source) for source in sources]
     finally:
         store.close()
-    click.echo(
-        f"{result.source}: {result.status}, {result.checked} stored X posts checked, {result.read} still on X, "
-        f"{result.deleted} deleted, {result.requests} requests"
-        + (f": {result.error}" if result.error else "")
-    )
-    if result.status != "ok":
+    for result in results:
+        click.echo(
+            f"{result.source}: {result.status}, {result.checked} stored {result.label} posts checked, "
+            f"{result.read} still on {result.label}, {result.deleted} deleted, {result.requests} requests"
+            + (f": {result.error}" if result.error else "")
+        )
+    if any(result.status != "ok" for result in results):
         sys.exit(EXIT_FAILED)

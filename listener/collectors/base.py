@@ -13,12 +13,19 @@ per stream, and turns every failure into a per-stream result so one failing sour
 
 A page's ``cursor`` is what to save with its posts; ``None`` leaves the saved cursor as it is, which is what a
 newest-first API must do until it has read every page of a run (see the X collector).
+
+A collector whose platform can be asked about posts it served before sets ``checks_deletions = True`` and
+implements ``gone(native_ids)``: which of these stored posts (of the platform named by its ``kind``) the platform
+no longer serves, deleted by their author, removed, or gone with their account. ``listener compliance`` and the
+daily job remove those for good (compliance.py). ``gone`` must be sure before it names a post: an answer it
+cannot read raises (``TransientError`` under ``Patience``, or a ``CollectorError``), so a failure never deletes.
+It splits the ids into as many requests as the platform needs and, like a page, says what asking cost.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from listener.config import Config, SourceConfig
+from listener.errors import CollectorError
 
 
 class SourceOptions(BaseModel):
@@ -78,11 +86,45 @@ class Page:
     read: int = 0
 
 
+@dataclass
+class DeletionCheck:
+    """What ``Collector.gone`` found: the ids the platform no longer serves, and what asking cost
+    (``read`` is the posts the platform returned, which billed APIs count against their budgets)."""
+
+    gone: set[str] = field(default_factory=set)
+    requests: int = 0
+    read: int = 0
+
+
+def check_in_chunks(
+    native_ids: list[str],
+    size: int,
+    check: Callable[[list[str]], tuple[set[str], int]],
+    requests_made: Callable[[], int],
+) -> DeletionCheck:
+    """A ``gone`` made of ``check(chunk) -> (gone, read)`` over ``size`` ids at a time; ``requests_made()`` is the
+    collector's running count of requests. A failure carries what the check cost before it, like a page's."""
+    result = DeletionCheck()
+    before = requests_made()
+    try:
+        for start in range(0, len(native_ids), size):
+            gone, read = check(native_ids[start : start + size])
+            result.gone |= gone
+            result.read += read
+    except CollectorError as exc:
+        exc.requests += requests_made() - before
+        exc.read += result.read
+        raise
+    result.requests = requests_made() - before
+    return result
+
+
 class Collector(ABC):
     """One source of posts. Subclasses set ``kind`` and ``Options`` and implement streams() and collect()."""
 
     kind: ClassVar[str]
     Options: ClassVar[type[SourceOptions]] = SourceOptions
+    checks_deletions: ClassVar[bool] = False  # True when gone() is implemented
 
     def __init__(self, source: SourceConfig, config: Config):
         self.source = source
@@ -106,6 +148,10 @@ class Collector(ABC):
 
         Collectors of billed APIs use it to stop before a monthly budget is passed.
         """
+
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Which of these stored posts the platform no longer serves (see the module docstring)."""
+        raise NotImplementedError(f"{self.kind} collectors cannot check for deleted posts")
 
     @classmethod
     def budget_used(cls, session: Session, source: SourceConfig) -> str | None:

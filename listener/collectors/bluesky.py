@@ -10,6 +10,9 @@ every page; ``since`` is inclusive, so those posts are not read twice. The sessi
 reused for every stream; when the access token expires (``ExpiredToken``) it is refreshed with the refresh
 token, and created again only if that fails. Bluesky asks developers not to use search for bulk collection:
 keep queries few and schedules modest (see the README).
+
+``gone`` asks ``app.bsky.feed.getPosts`` about stored posts, 25 URIs a request, for ``listener compliance``:
+posts deleted, taken down, or whose author deactivated or deleted the account are left out of its answer.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 import httpx
 from pydantic import Field, field_validator, model_validator
 
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "bluesky"
 SEARCH = "app.bsky.feed.searchPosts"
+GET_POSTS = "app.bsky.feed.getPosts"
+GET_POSTS_BATCH = 25  # the lexicon's maxLength for uris
 OPT_OUT_LABEL = "!no-unauthenticated"  # the author asked apps not to show their posts to logged-out people
 
 
@@ -63,6 +68,7 @@ class BlueskyCollector(Collector):
     kind = "bluesky"
     Options = BlueskyOptions
     options: BlueskyOptions
+    checks_deletions = True
 
     def __init__(self, source, config):
         super().__init__(source, config)
@@ -142,6 +148,21 @@ class BlueskyCollector(Collector):
                 stream,
                 ", ".join(f"{n} {r}" for r, n in left_out.items() if n),
             )
+
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Stored posts (their at:// URIs) that getPosts no longer returns."""
+        return check_in_chunks(native_ids, GET_POSTS_BATCH, self._look_up, lambda: self.counter.total)
+
+    def _look_up(self, uris: list[str]) -> tuple[set[str], int]:
+        posts = self.patience.call(f"getPosts ({len(uris)} posts)", lambda: self._get_posts(uris))
+        served = {str(p.get("uri")) for p in posts if isinstance(p, Mapping) and not _gone(p)}
+        return set(uris) - served, len(served)
+
+    def _get_posts(self, uris: list[str]) -> list[Any]:
+        posts = self.session.get(GET_POSTS, {"uris": uris}).get("posts")
+        if not isinstance(posts, list):
+            raise TransientError("getPosts: the answer has no posts list")  # never read as "all deleted"
+        return posts
 
     def close(self) -> None:
         self.http.close()

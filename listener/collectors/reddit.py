@@ -7,7 +7,8 @@ once the run has read every page. PRAW handles the OAuth token and paces request
 headers; the collector makes sure no wait exceeds ``max_wait`` and that a 429 never loops.
 
 Deleted and removed posts (``[deleted]``, ``[removed]``) and NSFW posts are skipped: Reddit's Data API terms
-require deleted content to be removed, and NSFW content is not available on the free tier.
+require deleted content to be removed, and NSFW content is not available on the free tier. Posts deleted after
+they were stored are found by ``gone`` (``GET /api/info``, 100 fullnames a request) for ``listener compliance``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import requests
 from pydantic import Field, field_validator
 
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "reddit"
 MAX_QUERY = 512  # Reddit's limit on a search query
 GONE = {"[deleted]", "[removed]"}
+INFO_BATCH = 100  # fullnames one /api/info request takes
 
 
 class RedditOptions(HttpOptions):
@@ -87,6 +89,7 @@ class RedditCollector(Collector):
     kind = "reddit"
     Options = RedditOptions
     options: RedditOptions
+    checks_deletions = True
 
     def __init__(self, source, config):
         super().__init__(source, config)
@@ -124,7 +127,8 @@ class RedditCollector(Collector):
         newest = Watermark()
         while True:
             listing = self.patience.call(
-                f"search r/{subreddit}", lambda p=dict(params): self._get(reddit, subreddit, p)
+                f"search r/{subreddit}",
+                lambda p=dict(params): self._get(reddit, f"r/{subreddit}/search", p, f"r/{subreddit}"),
             )
             children, after = _children(listing)
             page, reached_old = self._page(children, stream, stop_before, seen, until, newest)
@@ -163,7 +167,7 @@ class RedditCollector(Collector):
             if post.native_id in seen or (until is not None and post.created_at >= until):
                 continue
             newest.see(post)
-            if data.get("author") in GONE or data.get("selftext") in GONE or data.get("removed_by_category"):
+            if _removed(data):
                 left_out["deleted or removed"] += 1
             elif data.get("over_18"):
                 left_out["NSFW"] += 1
@@ -178,8 +182,29 @@ class RedditCollector(Collector):
             )
         return page, False
 
-    def _get(self, reddit: Any, subreddit: str, params: dict[str, Any]) -> Any:
-        """One search page, with prawcore's errors turned into the retry policy's outcomes."""
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Stored posts (``t3_`` fullnames) Reddit no longer serves. ``/api/info`` leaves out posts it cannot
+        find and still returns deleted and removed ones, marked ``[deleted]``/``[removed]`` or with
+        ``removed_by_category``: both are gone."""
+        reddit = self._client()
+        return check_in_chunks(
+            native_ids, INFO_BATCH, lambda ids: self._look_up(reddit, ids), lambda: self.counter.total
+        )
+
+    def _look_up(self, reddit: Any, fullnames: list[str]) -> tuple[set[str], int]:
+        params = {"id": ",".join(fullnames)}
+        listing = self.patience.call(
+            f"info ({len(fullnames)} posts)", lambda: self._get(reddit, "api/info", params, "api/info")
+        )
+        children, _ = _children(listing)
+        items = [
+            c.get("data") for c in children if isinstance(c, Mapping) and isinstance(c.get("data"), Mapping)
+        ]
+        served = {item.get("name") for item in items if not _removed(item)}
+        return set(fullnames) - served, len(served)
+
+    def _get(self, reddit: Any, path: str, params: dict[str, Any], what: str) -> Any:
+        """One GET (a search page, an info lookup), with prawcore's errors turned into the retry policy's outcomes."""
         import prawcore
 
         wait = self.budget.wait_needed()
@@ -189,7 +214,7 @@ class RedditCollector(Collector):
                 f"({self.options.max_wait.total_seconds():.0f}s); the next run resumes here"
             )
         try:
-            return reddit.request(method="GET", path=f"r/{subreddit}/search", params=params)
+            return reddit.request(method="GET", path=path, params=params)
         except prawcore.TooManyRequests as exc:
             raise RateLimitHit(_reset_seconds(exc.response), str(exc)) from None
         except prawcore.ServerError as exc:
@@ -199,20 +224,18 @@ class RedditCollector(Collector):
                 f"{type(exc.original_exception).__name__}: {exc.original_exception}"
             ) from None
         except prawcore.Redirect:
-            raise CollectorError(
-                f"source {self.name}: r/{subreddit} does not exist (Reddit redirected)"
-            ) from None
+            raise CollectorError(f"source {self.name}: {what} does not exist (Reddit redirected)") from None
         except (prawcore.InvalidToken, prawcore.OAuthException) as exc:
             raise self._auth_error(str(exc)) from None
         except prawcore.Forbidden:
             raise AuthenticationError(
-                f"source {self.name}: Reddit refused r/{subreddit} (403): the subreddit may be private, or the "
+                f"source {self.name}: Reddit refused {what} (403): a subreddit may be private, or the "
                 f"app in {self.options.client_id_env} is not approved for Data API access"
             ) from None
         except prawcore.ResponseException as exc:
             if exc.response.status_code == 401:
                 raise self._auth_error(f"{exc.response.status_code} from {exc.response.url}") from None
-            raise CollectorError(f"source {self.name}: r/{subreddit}: {exc}") from None
+            raise CollectorError(f"source {self.name}: {what}: {exc}") from None
 
     def _auth_error(self, detail: str) -> AuthenticationError:
         return AuthenticationError(
@@ -283,6 +306,11 @@ def _post(data: Any) -> CollectedPost:
         like_count=score if isinstance(score, int) and score >= 0 else None,
         raw=data,
     )
+
+
+def _removed(data: Mapping[str, Any]) -> bool:
+    """Deleted by its author or removed by moderators or Reddit: Reddit still lists it, emptied."""
+    return data.get("author") in GONE or data.get("selftext") in GONE or bool(data.get("removed_by_category"))
 
 
 def _reset_seconds(response: Any) -> float | None:

@@ -37,7 +37,7 @@ from pydantic import Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from listener.collectors import http
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import RetryOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
@@ -48,6 +48,7 @@ from listener.store.runs import month_to_date_reads
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
+LOOKUP_BATCH = 100  # ids one GET /2/tweets takes
 MIN_PAGE_SIZE = 10  # X refuses max_results below 10 on search
 RECENT_WINDOW = timedelta(days=7)
 WINDOW_MARGIN = timedelta(minutes=2)  # keep bounds safely inside the window X checks with its own clock
@@ -102,6 +103,7 @@ class XCollector(Collector):
     kind = "x"
     Options = XOptions
     options: XOptions
+    checks_deletions = True
     # Every wait goes through http.sleep (looked up when called); tests and benchmarks may also replace this.
     sleep = staticmethod(lambda seconds: http.sleep(seconds))
 
@@ -285,8 +287,15 @@ class XCollector(Collector):
         )
         return {"start_time": max(start, window_start) if window_start else start}
 
-    def check_posts(self, ids: list[str]) -> tuple[set[str], int]:
-        """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), and posts read.
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), 100 a request.
+
+        Lookups are billed like search reads: they count against ``monthly_post_budget``, and the check stops
+        with ``BudgetExhausted`` before a request would pass it."""
+        return check_in_chunks(native_ids, LOOKUP_BATCH, self._lookup, lambda: self.api.requests)
+
+    def _lookup(self, ids: list[str]) -> tuple[set[str], int]:
+        """The ids of one lookup that X no longer returns, and the posts it returned.
 
         X answers a lookup with the posts it still serves in ``data`` and the others in ``errors``; an id in
         neither is gone too. An error of another kind keeps the post (and is logged), so a transient problem never

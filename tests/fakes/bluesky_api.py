@@ -1,4 +1,5 @@
-"""A fake Bluesky PDS: createSession, refreshSession and app.bsky.feed.searchPosts, as the lexicons describe.
+"""A fake Bluesky PDS: createSession, refreshSession, app.bsky.feed.searchPosts and app.bsky.feed.getPosts, as the
+lexicons describe.
 
 Posts are ``postView`` objects with the fields of the real AppView response in
 ``../shared/data/api_payloads/bluesky_searchPosts_envelope_with_real_postView.json`` (tests/test_bluesky.py
@@ -7,6 +8,11 @@ checks the shapes match). searchPosts takes ``q`` (a phrase in quotes, a ``#tag`
 opaque ``cursor``; the answer is ``{cursor?, hitsTotal, posts}``. Errors are XRPC ``{error, message}``; every
 answer carries the IETF draft ``ratelimit-*`` headers (reset in epoch seconds). Tokens are JWT-shaped with an
 ``exp``; ``expire_tokens()`` makes the current access token answer ``400 ExpiredToken``.
+
+getPosts takes ``uris`` (repeated, 1 to 25 at:// URIs; more is ``400 InvalidRequest``, as the lexicon's maxLength
+makes the XRPC server answer) and answers ``{posts}`` in the order asked, leaving out what it cannot show: posts
+deleted (``delete(uri)``) and posts of accounts deactivated or deleted (``deactivate(did)``), which search stops
+finding too.
 """
 
 from __future__ import annotations
@@ -92,9 +98,19 @@ class FakeBluesky(FakeAPI):
         self.refresh: set[str] = set()
         self.expired: set[str] = set()
         self.remaining = 3000
+        self.deleted: set[str] = set()
+        self.deactivated: set[str] = set()
 
     def add(self, *posts: dict[str, Any]) -> None:
         self.posts.extend(posts)
+
+    def delete(self, uri: str) -> None:
+        """The author deleted the post: its record is gone from the repository and the AppView."""
+        self.deleted.add(uri)
+
+    def deactivate(self, did: str) -> None:
+        """The author deactivated (or deleted) the account: none of its posts is shown any more."""
+        self.deactivated.add(did)
 
     def expire_tokens(self) -> None:
         """The access tokens handed out so far are now past their exp."""
@@ -106,7 +122,7 @@ class FakeBluesky(FakeAPI):
             return self._create(request)
         if nsid == "com.atproto.server.refreshSession":
             return self._refresh(request)
-        if nsid != "app.bsky.feed.searchPosts":
+        if nsid not in ("app.bsky.feed.searchPosts", "app.bsky.feed.getPosts"):
             return self._reply(501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"})
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if token in self.expired:
@@ -126,7 +142,7 @@ class FakeBluesky(FakeAPI):
             return self._reply(
                 failure.status, {"error": "InternalServerError", "message": "Internal Server Error"}
             )
-        return self._search(request)
+        return self._search(request) if nsid.endswith("searchPosts") else self._get_posts(request)
 
     def _create(self, request: Request) -> Reply:
         body = request.json() or {}
@@ -195,13 +211,35 @@ class FakeBluesky(FakeAPI):
             body["cursor"] = str(offset + limit)
         return self._reply(200, body)
 
+    def _get_posts(self, request: Request) -> Reply:
+        uris = request.query.get("uris") or []
+        if not uris:
+            return self._reply(
+                400, {"error": "InvalidRequest", "message": 'Error: Params must have the property "uris"'}
+            )
+        if len(uris) > 25:
+            return self._reply(
+                400, {"error": "InvalidRequest", "message": "Error: uris must not have more than 25 elements"}
+            )
+        if not all(uri.startswith("at://") for uri in uris):
+            return self._reply(
+                400, {"error": "InvalidRequest", "message": "Error: uris/0 must be a valid at-uri"}
+            )
+        by_uri = {p["uri"]: p for p in self._served()}
+        return self._reply(200, {"posts": [by_uri[uri] for uri in uris if uri in by_uri]})
+
     def _served(self) -> list[dict[str, Any]]:
-        if not self.malformed or not self.posts:
-            return list(self.posts)
-        broken = json.loads(json.dumps(self.posts[0]))  # a copy of the first seeded post, with a bad time
+        shown = [
+            p
+            for p in self.posts
+            if p["uri"] not in self.deleted and p.get("author", {}).get("did") not in self.deactivated
+        ]
+        if not self.malformed or not shown:
+            return shown
+        broken = json.loads(json.dumps(shown[0]))  # a copy of the first seeded post, with a bad time
         broken["uri"] += "x"
         broken["record"]["createdAt"] = "sometime last week"
-        return [*self.posts, broken]
+        return [*shown, broken]
 
     def _reply(
         self, status: int, body: Any, *, remaining: int | None = None, reset: datetime | None = None

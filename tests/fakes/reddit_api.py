@@ -1,4 +1,5 @@
-"""A fake Reddit: the OAuth token endpoint and ``/r/{subreddit}/search``, as PRAW's recorded cassettes show them.
+"""A fake Reddit: the OAuth token endpoint, ``/r/{subreddit}/search`` and ``/api/info``, as PRAW's recorded
+cassettes show them.
 
 Posts (``t3``) carry the fields of the search listing in
 ``../shared/data/api_payloads/reddit_search_listing_praw_cassette.json`` plus ``author_fullname`` (tests check
@@ -7,6 +8,13 @@ search honours ``q`` (quoted phrases and words joined by OR), ``sort=new``, ``re
 100) and ``after`` (a fullname). Every answer carries ``x-ratelimit-used``, ``x-ratelimit-remaining`` (a float)
 and ``x-ratelimit-reset`` (seconds); errors are ``{"message", "error"}``; a 401 carries ``www-authenticate``;
 an unknown subreddit redirects to the subreddit search page, as Reddit does.
+
+``/api/info?id=t3_a,t3_b`` (at most 100 fullnames) answers a Listing of the posts it still has, in the order
+asked. ``delete(fullname, by=...)`` plays what Reddit does: a post its author deleted stays listed with
+``author`` and ``selftext`` ``[deleted]`` and ``removed_by_category: "deleted"``; one moderators removed keeps its
+author but has ``selftext: "[removed]"`` and ``removed_by_category: "moderator"``; a purged one (spam, a
+suspended account) is no longer found at all. Search still lists deleted and removed posts, marked, as it lists
+the scenario's ``[deleted]`` post; purged ones it no longer finds.
 """
 
 from __future__ import annotations
@@ -96,17 +104,32 @@ class FakeReddit(FakeAPI):
         self.tokens: set[str] = set()
         self._serial = itertools.count(1)
         self.window_remaining = 996.0
+        self.purged: set[str] = set()
 
     def add(self, *posts: dict[str, Any]) -> None:
         self.posts.extend(posts)
 
+    def delete(self, fullname: str, by: str = "author") -> None:
+        """Delete a post as its ``author`` would, or remove it as a ``moderator`` would, or ``purge`` it."""
+        post = next(p for p in self.posts if p.get("name") == fullname)
+        if by == "purge":
+            self.purged.add(fullname)
+        elif by == "author":
+            post.update(author="[deleted]", selftext="[deleted]", removed_by_category="deleted")
+            post.pop("author_fullname", None)
+        elif by == "moderator":
+            post.update(selftext="[removed]", removed_by_category="moderator")
+        else:
+            raise ValueError(f"unknown deletion {by!r}")
+
     def route(self, request: Request) -> Reply:
         if request.path == "/api/v1/access_token":
             return self._token(request)
+        info = re.fullmatch(r"/api/info/?(?:\.json)?", request.path)
         match = re.fullmatch(r"/r/([^/]+)/search/?(?:\.json)?", request.path)
-        if not match:
+        if not match and not info:
             return self._reply(404, {"message": "Not Found", "error": 404})
-        if match.group(1).lower() not in self.subreddits:
+        if match and match.group(1).lower() not in self.subreddits:
             return Reply(
                 302, "", {"Location": f"{self.url}/subreddits/search?q={match.group(1)}"}, "text/html"
             )
@@ -121,7 +144,7 @@ class FakeReddit(FakeAPI):
             )
         if failure:
             return self._reply(failure.status, {"message": "Internal Server Error", "error": failure.status})
-        return self._search(request, match.group(1))
+        return self._info(request) if info else self._search(request, match.group(1))
 
     def _token(self, request: Request) -> Reply:
         expected = base64.b64encode(f"{CLIENT_ID}:{SECRET}".encode()).decode()
@@ -148,24 +171,22 @@ class FakeReddit(FakeAPI):
             names = [p.get("name") for p in hits]
             hits = hits[names.index(after) + 1 :] if after in names else []
         page = hits[:limit]
-        listing = {
-            "kind": "Listing",
-            "data": {
-                "after": page[-1].get("name") if len(hits) > limit else None,
-                "dist": len(page),
-                "modhash": "",
-                "geo_filter": "",
-                "children": [{"kind": "t3", "data": p} for p in page],
-                "before": None,
-            },
-        }
-        return self._reply(200, listing)
+        return self._reply(200, _listing(page, after=page[-1].get("name") if len(hits) > limit else None))
+
+    def _info(self, request: Request) -> Reply:
+        names = [n for n in (request.arg("id") or "").split(",") if n]
+        if len(names) > 100:
+            return self._reply(400, {"message": "Bad Request", "error": 400})
+        by_name = {p["name"]: p for p in self.posts if p.get("name") not in self.purged}
+        found = [by_name[n] for n in names if n in by_name]
+        return self._reply(200, _listing(found, after=None))
 
     def _served(self) -> list[dict[str, Any]]:
-        if not self.malformed or not self.posts:
-            return list(self.posts)
-        broken = {k: v for k, v in self.posts[0].items() if k != "name"}  # no fullname; sorts next to it
-        return [*self.posts, broken]
+        shown = [p for p in self.posts if p.get("name") not in self.purged]
+        if not self.malformed or not shown:
+            return shown
+        broken = {k: v for k, v in shown[0].items() if k != "name"}  # no fullname; sorts next to it
+        return [*shown, broken]
 
     def _reply(
         self,
@@ -184,6 +205,20 @@ class FakeReddit(FakeAPI):
             **(extra or {}),
         }
         return Reply(status, body, headers, "application/json; charset=UTF-8")
+
+
+def _listing(posts: list[dict[str, Any]], after: str | None) -> dict[str, Any]:
+    return {
+        "kind": "Listing",
+        "data": {
+            "after": after,
+            "dist": len(posts),
+            "modhash": "",
+            "geo_filter": "",
+            "children": [{"kind": "t3", "data": p} for p in posts],
+            "before": None,
+        },
+    }
 
 
 def _terms(query: str) -> list[str]:

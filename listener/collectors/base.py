@@ -89,7 +89,7 @@ class Page:
 @dataclass
 class DeletionCheck:
     """What ``Collector.gone`` found: the ids the platform no longer serves, and what asking cost
-    (``read`` is the posts the platform returned, which billed APIs count against their budgets)."""
+    (``read`` is the posts it still serves, which billed APIs count against their budgets)."""
 
     gone: set[str] = field(default_factory=set)
     requests: int = 0

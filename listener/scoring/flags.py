@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from listener.scoring.themes import NOT_ABOUT_CARE
+from listener.scoring.base import Sentiment
+from listener.scoring.themes import NOT_ABOUT_CARE, SOCIAL_THEMES
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
@@ -127,16 +128,18 @@ _COMPLAINT = re.compile(
     re.IGNORECASE,
 )
 _SPECIFIC = re.compile(
-    r"(?<!\w)(?:ward \w+|\w+ ward|unit|team|teams|crew|dr\.? [a-z]+|doctor [a-z]+|nurses?|midwi(?:fe|ves)|"
+    r"(?<!\w)(?:(?i:ward \w+|\w+ ward|unit|team|teams|crew|dr\.? [a-z]+|doctor [a-z]+|nurses?|midwi(?:fe|ves)|"
     r"paramedics?|porters?|cleaner|receptionist|sonographer|phlebotomist|radiographer|physio\w*|anaesthetist|"
-    r"health visitor|chaplain|volunteers?|staff|(?:thank you|thanks)(?: so much)?,? [A-Z][a-z]+|"
-    r"(?:the lovely|lady|man|nurse|midwife|doctor|dr) [A-Z][a-z]+|[A-Z][a-z]+ and the|"
-    r"special thanks|pass on our thanks|icu|clinic|hospice|a&e|department|centre|line)(?!\w)",
+    r"health visitor|chaplain|volunteers?|staff|special thanks|pass on our thanks|icu|clinic|hospice|a&e|"
+    r"department|centre|hospital|service|surgery|practice|line)|"
+    r"(?:thank you|thanks)(?: so much)?,? [A-Z][a-z]+|(?:the lovely|lady|man|nurse|midwife|doctor|dr) [A-Z][a-z]+|"
+    r"[A-Z][a-z]+ and [A-Z][a-z]+|[A-Z][a-z]+ and the)(?!\w)",
 )
 _PRAISE = re.compile(
     r"(?<!\w)(?:thank\w*|grateful|amazing|incredible|brilliant|fantastic|wonderful|exceptional|kind\w*|lovely|"
     r"stars?|legends?|best|ace|superb|excellent|gentle|calm|efficient|friendly|lifeline|medal|respect|"
-    r"appreciate\w*|magical|peaceful|caring|helpful|listened)(?!\w)",
+    r"appreciate\w*|magical|peaceful|caring|helpful|listened|smiling|unbelievable|respect|saved|held my hand|"
+    r"got me|explained|shout ?out)(?!\w)",
     re.IGNORECASE,
 )
 _STAFF = (
@@ -168,9 +171,9 @@ _ABUSE_TARGET = re.compile(_STAFF, re.IGNORECASE)
 
 
 class TriageFlagger:
-    """``flags(text, sentiment_label, themes)`` -> {flag: reason}."""
+    """``flags(text, sentiment, themes)`` -> {flag: reason}."""
 
-    def flags(self, text: str, sentiment_label: str, themes: Mapping[str, float]) -> dict[str, str]:
+    def flags(self, text: str, sentiment: Sentiment, themes: Mapping[str, float]) -> dict[str, str]:
         if not text.strip():
             return {}
         found: dict[str, str] = {}
@@ -182,13 +185,16 @@ class TriageFlagger:
         abuse = _abuse(text)
         if abuse:
             found["abuse_of_staff"] = abuse
-        response = _needs_response(text, sentiment_label, themes)
-        if response:
-            found["needs_response"] = response
-        if sentiment_label == "positive" and NOT_ABOUT_CARE not in themes:
-            praise, specific = _PRAISE.search(text), _SPECIFIC.search(text)
-            if praise and specific:
-                found["praise_to_share"] = f'praises "{specific.group(0)}" ("{praise.group(0)}")'
+        about_care = NOT_ABOUT_CARE not in themes
+        if "safeguarding" in found and about_care:
+            found["needs_response"] = "a safeguarding concern about care"
+        else:
+            response = _needs_response(text, sentiment, themes)
+            if response:
+                found["needs_response"] = response
+        praise = _praise(text, sentiment) if about_care else None
+        if praise:
+            found["praise_to_share"] = praise
         return found
 
 
@@ -202,12 +208,26 @@ def _abuse(text: str) -> str | None:
     return None
 
 
-def _needs_response(text: str, sentiment_label: str, themes: Mapping[str, float]) -> str | None:
+def _needs_response(text: str, sentiment: Sentiment, themes: Mapping[str, float]) -> str | None:
+    """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
     question = _QUESTION.search(text)
-    if question and (NOT_ABOUT_CARE not in themes or _ADDRESSED.search(text)):
+    only_social = NOT_ABOUT_CARE in themes and any(t in SOCIAL_THEMES for t in themes)
+    if question and (not only_social or _ADDRESSED.search(text)):
         return f'asks a question or makes a request: "{question.group(0)}"'
-    if sentiment_label == "negative" and NOT_ABOUT_CARE not in themes:
+    if NOT_ABOUT_CARE not in themes and (sentiment.label == "negative" or sentiment.score <= -0.3):
         complaint = _COMPLAINT.search(text)
         if complaint:
             return f'complaint about care: "{complaint.group(0)}"'
+    return None
+
+
+def _praise(text: str, sentiment: Sentiment) -> str | None:
+    """Praise words and a specific person, team or place, in a post that is not negative overall."""
+    if sentiment.label == "negative" and sentiment.score < 0.2:
+        return None
+    if sentiment.label == "neutral" and sentiment.score < 0.1:
+        return None
+    praise, specific = _PRAISE.search(text), _SPECIFIC.search(text)
+    if praise and specific:
+        return f'praises "{specific.group(0)}" ("{praise.group(0)}")'
     return None

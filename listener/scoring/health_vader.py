@@ -1,7 +1,7 @@
 """VADER that understands health language: the same rules, with a lexicon and a few phrases fixed for the NHS.
 
 Plain VADER reads "Tested positive for covid today" as praise ("positive" is +2.6), "The cancer nurses were
-incredible" as negative ("cancer" is -3.4, "incredible" is unknown), "Mental health services are a joke" as
+incredible" as negative ("cancer" is -3.4, "incredible" is only a booster), "Mental health services are a joke" as
 positive ("joke" is +1.2) and every "care" as warm (+2.2). Here:
 
 - names of conditions, services and events (cancer, crisis team, accident and emergency, heart attack, cardiac
@@ -39,7 +39,6 @@ HEALTH_LEXICON: dict[str, float] = {
     "positive": 1.0,
     "negative": -0.8,
     # how people describe services
-    "incredible": 2.8,
     "lifeline": 2.5,
     "angel": 2.2,
     "angels": 2.2,
@@ -80,15 +79,23 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\ball[ -]clear\b", re.IGNORECASE), "all_clear"),
     (
+        re.compile(r"\b(?:can'?t|cannot|can not) thank (?:\w+ ){1,3}enough\b", re.IGNORECASE),
+        "thank you so much",
+    ),
+    (
         re.compile(r"\b(?:is|are|was|were|it's|its|what) (?:an? )?(?:\w+ )?joke\b", re.IGNORECASE),
         "a disgrace",
     ),
+    # VADER treats "incredible" only as a booster ("incredible care"), so "were incredible" scores nothing
+    (re.compile(r"\bincredible\b", re.IGNORECASE), "amazing"),
     (re.compile(r"\bintensive care\b", re.IGNORECASE), "intensive ward"),
     (re.compile(r"\bheart attack\b", re.IGNORECASE), "heart event"),
 ]
 
 _TRIGGER = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in HEALTH_LEXICON if "_" not in w) + r"|joke|all[ -]clear)\b",
+    r"\b(?:"
+    + "|".join(re.escape(w) for w in HEALTH_LEXICON if "_" not in w)
+    + r"|joke|all[ -]clear|incredible|thank)\b",
     re.IGNORECASE,
 )
 

@@ -135,7 +135,7 @@ class TextModel:
                 labels=spec["labels"],
                 coef=arrays[f"{head_name}.coef"].astype(np.float32),
                 intercept=arrays[f"{head_name}.intercept"],
-                thresholds=arrays[f"{head_name}.thresholds"] if f"{head_name}.thresholds" in arrays else None,
+                thresholds=arrays.get(f"{head_name}.thresholds", None),
             )
             for head_name, spec in description["heads"].items()
         }

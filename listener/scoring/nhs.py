@@ -26,7 +26,7 @@ from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
 from listener.scoring.text import clean_text, question_type
-from listener.scoring.themes import ThemeTagger
+from listener.scoring.themes import ThemeTagger, mentions_care
 
 MODEL_VERSION = "nhs-1"
 _LABELS = ("negative", "neutral", "positive")
@@ -89,11 +89,11 @@ class NhsScorer(Scorer):
             sentiment = sentiment_from_logits(
                 sentiment_logits[i],
                 batch.health[i]["compound"],
-                answers_question=bool(asked[i]),
+                in_domain=bool(asked[i]) or mentions_care(text),
                 empty=not text.strip(),
             )
             themes = self.tagger.tag(text, theme_probabilities[i], head.thresholds, head.labels)
-            flags = self.flagger.flags(text, sentiment.label, themes)
+            flags = self.flagger.flags(text, sentiment, themes)
             analyses.append(Analysis(sentiment, batch.vader[i]["compound"], themes, flags))
         return analyses
 
@@ -104,20 +104,20 @@ class NhsScorer(Scorer):
 
 
 def sentiment_from_logits(
-    logits: np.ndarray, health_compound: float, *, answers_question: bool = False, empty: bool = False
+    logits: np.ndarray, health_compound: float, *, in_domain: bool = False, empty: bool = False
 ) -> Sentiment:
     """The score blends the model with health-aware VADER; the label depends on what the text is.
 
-    An answer to a feedback question takes the model's most likely class (its neutral class was tuned on FFT).
-    Any other post (a social post) is labelled from its score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero.
-    Empty text is neutral, score 0.
+    Text in the model's own domain (an answer to a feedback question, or a post that talks about someone's care)
+    takes the model's most likely class, whose neutral class was tuned on FFT. Any other post is labelled from its
+    score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero. Empty text is neutral, score 0.
     """
     if empty:
         return Sentiment(0.0, "neutral", positive=0.0, neutral=1.0, negative=0.0)
     shifted = np.exp(logits - logits.max())
     negative, neutral, positive = (shifted / shifted.sum()).tolist()
     score = round(0.5 * (positive - negative) + 0.5 * health_compound, 4)
-    if answers_question:
+    if in_domain:
         label = _LABELS[int(np.argmax(logits))]
     else:
         label = (

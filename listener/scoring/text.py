@@ -27,8 +27,34 @@ _REPEATS = re.compile(r"(.)\1{3,}", re.DOTALL)
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]|[.;:,]")
 _NEGATORS = frozenset(
-    "not no never nothing nobody none nor neither without cannot cant dont didnt doesnt isnt wasnt werent "
-    "wont wouldnt couldnt shouldnt havent hasnt hadnt arent aint".split()
+    [
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "nor",
+        "neither",
+        "without",
+        "cannot",
+        "cant",
+        "dont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "wasnt",
+        "werent",
+        "wont",
+        "wouldnt",
+        "couldnt",
+        "shouldnt",
+        "havent",
+        "hasnt",
+        "hadnt",
+        "arent",
+        "aint",
+    ]
 )
 _CLAUSE_END = frozenset(".;:,!?")
 _NEGATION_SCOPE = 3

@@ -2,8 +2,9 @@
 
 A theme is given when the model's probability reaches that theme's threshold (tuned in training) or when one of
 its keywords appears. Its confidence is the model's probability, or 1.0 for a keyword match. ``not_about_care`` is
-given to a post with text that names no care or service experience: no v7 theme and no sign of someone's care, or
-only social-media themes (news, jobs, campaigns, politics) and no sign of someone's care.
+given to a post with text but no sign of someone's care ("my appointment", "we waited", "discharged"...) that either
+has a social-media theme or another sign of news (fundraising, research, welcomes), or names no service and gets
+no care theme.
 """
 
 from __future__ import annotations
@@ -16,20 +17,39 @@ import numpy as np
 from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes, keyword_pattern
 
 NOT_ABOUT_CARE = "not_about_care"
+SOCIAL_THEMES = frozenset(theme.id for theme in builtin_themes() if theme.category == SOCIAL)
 LABELLING_NOT_POSSIBLE = "labelling_not_possible"
 
-# Signs that a post is about someone's care or a service experience.
-_CARE_CUES = re.compile(
+# Strong signs that a post is about someone's own care or a service experience.
+CARE_CUES = re.compile(
     r"(?<!\w)(?:"
     r"(?:my|mum'?s?|dad'?s?|our|his|her|their) (?:\w+ )?(?:appointment|operation|care|treatment|scan|results?|"
-    r"referral|surgery|gp|nurse|doctor|consultant|midwife|bed|meds|medication|prescription)|"
+    r"referral|surgery|gp|nurse|doctor|consultant|midwife|bed|meds|medication|prescription|records|carer)|"
     r"i was|i've been|i have been|i had|we were|we waited|waited|waiting (?:for|in|on)|been waiting|treated|"
-    r"seen by|discharged|admitted|ward|a&e|a & e|outpatients?|clinic|reception(?:ist)?|ambulance|paramedics?|"
-    r"nurses?|doctors?|gp|consultant|midwi(?:fe|ves)|porters?|physio\w*|pharmacy|hospital transport|"
-    r"appointment|operation|thank you|thanks|grateful|care|cared|staff"
+    r"seen by|discharged|admitted|looked after|got me|took my|for the care|cared for|left in|left on|nobody checked|"
+    r"how do i|can someone|who do i|ring me|call me|on hold"
     r")(?!\w)",
     re.IGNORECASE,
 )
+# Weaker signs: a service or a member of staff is named.
+SERVICE_CUES = re.compile(
+    r"(?<!\w)(?:ward|a&e|a & e|outpatients?|clinic|reception(?:ist)?s?|ambulance|paramedics?|nurses?|doctors?|gp|"
+    r"consultant|midwi(?:fe|ves)|porters?|physio\w*|radiographer|sonographer|pharmacy|hospital transport|"
+    r"appointment|operation|care|staff|services?|dentist|carer)(?!\w)",
+    re.IGNORECASE,
+)
+# Signs of the posts that most often mention an organisation without being about care (Greaves et al. 2014).
+NOT_CARE_CUES = re.compile(
+    r"(?<!\w)(?:charity|fundrais\w*|raised|donors?|donate|volunteers? needed|open day|research|chief executive|"
+    r"welcome|congratulations|proud to|good luck|\d+k|half marathon|petition|retires?|new \w+ (?:wing|scanner|unit))"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def mentions_care(text: str) -> bool:
+    """Whether the text shows a sign of someone's care or a service experience."""
+    return CARE_CUES.search(text) is not None or SERVICE_CUES.search(text) is not None
 
 
 class ThemeTagger:
@@ -73,16 +93,17 @@ class ThemeTagger:
         for theme_id in self.keyword_themes(text):
             themes[theme_id] = 1.0
         if text.strip() and not self.about_care(text, themes):
-            themes.pop(LABELLING_NOT_POSSIBLE, None)
             themes[NOT_ABOUT_CARE] = 1.0
         return themes
 
     def about_care(self, text: str, themes: Mapping[str, float]) -> bool:
-        if _CARE_CUES.search(text):
+        """Someone's care is described, or a service is named (or a care theme found) with no sign of other news."""
+        if CARE_CUES.search(text):
             return True
+        if any(t in self._social for t in themes) or NOT_CARE_CUES.search(text):
+            return False
         care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
-        social_themes = [t for t in themes if t in self._social]
-        return bool(care_themes) and not social_themes
+        return bool(care_themes) or SERVICE_CUES.search(text) is not None
 
 
 def _compile(themes) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:

@@ -27,14 +27,14 @@ log = logging.getLogger(__name__)
 SENTIMENT_LABELS = ["negative", "neutral", "positive"]
 MIN_DF = 2
 SENTIMENT_C = 3.0
-THEME_C = 8.0
+THEME_C = 16.0
 FFT_WEIGHT = 1.0
 PHASE1_WEIGHT = 0.5
 TWEET_WEIGHT = 2.0
 MIN_THEME_EXAMPLES = 5
 INNER_FOLDS = 3
 _THRESHOLDS = np.round(np.arange(0.10, 0.71, 0.05), 2)
-_NEUTRAL_BIASES = np.round(np.arange(0.0, 1.01, 0.1), 2)
+_NEUTRAL_BIASES = np.round(np.arange(0.0, 2.01, 0.1), 2)
 
 
 @dataclass
@@ -156,7 +156,7 @@ def _theme_weights(X, Y) -> tuple[np.ndarray, np.ndarray]:
     for j in range(Y.shape[1]):
         if Y[:, j].sum() < MIN_THEME_EXAMPLES:
             continue
-        clf = LogisticRegression(C=THEME_C, solver="liblinear", class_weight="balanced")
+        clf = LogisticRegression(C=THEME_C, solver="liblinear")
         clf.fit(X, Y[:, j])
         coef[:, j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]

@@ -17,8 +17,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's listener, even when another copy is installed
 
 import pandas as pd  # noqa: E402
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
@@ -26,7 +30,6 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E4
 from listener.scoring.base import PostText  # noqa: E402
 from listener.scoring.nhs import NhsScorer  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 BATCH = 1000
 
 

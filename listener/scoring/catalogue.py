@@ -330,11 +330,3 @@ def builtin_themes() -> list[Theme]:
     themes = [Theme(theme_id(n), n, c, d, k) for c, n, d, k in _V7]
     themes += [Theme(theme_id(n), n, SOCIAL, d, k) for n, d, k in _SOCIAL]
     return [*themes, NOT_ABOUT_CARE]
-
-
-def keyword_pattern(keyword: str) -> str:
-    """A keyword as a regular expression: word-bounded, case-insensitive; a trailing ``*`` matches any ending."""
-    keyword = keyword.strip().lower()
-    prefix = keyword.endswith("*")
-    body = re.escape(keyword.rstrip("*")).replace(r"\ ", r"\s+")
-    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")

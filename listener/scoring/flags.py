@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 
 from listener.scoring.base import Sentiment
+from listener.scoring.phrases import words
 from listener.scoring.themes import NOT_ABOUT_CARE, SOCIAL_THEMES
 
 
@@ -170,26 +171,97 @@ _ABUSE = [
 _ABUSE_TARGET = re.compile(_STAFF, re.IGNORECASE)
 
 
+def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regular expression for a list of (reason, pattern): one search per post instead of one per rule."""
+    groups = {f"r{i}": reason for i, (reason, _) in enumerate(rules)}
+    joined = "|".join(f"(?P<r{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(rules))
+    return re.compile(joined, re.IGNORECASE), groups
+
+
+_SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
+_ABUSE_ANY, _ABUSE_REASONS = _first_of(_ABUSE)
+# A word at least one of which every abuse rule needs: most posts skip the abuse rules after one set lookup.
+_ABUSE_WORDS = frozenset(
+    [
+        "idiot",
+        "idiots",
+        "moron",
+        "morons",
+        "clown",
+        "clowns",
+        "scum",
+        "prick",
+        "pricks",
+        "bitch",
+        "bitches",
+        "cow",
+        "thick",
+        "lazy",
+        "waste",
+        "pathetic",
+        "power",
+        "jumped",
+        "disgrace",
+        "knock",
+        "find",
+        "get",
+        "hurt",
+        "watch",
+        "know",
+        "waiting",
+        "shot",
+        "fire",
+        "coming",
+        "deserve",
+        "deserves",
+        "slap",
+        "lesson",
+        "regret",
+        "sue",
+        "sues",
+        "hope",
+        "fuck",
+        "fucking",
+        "fucked",
+        "fucker",
+        "fuckers",
+        "f",
+        "bastard",
+        "bastards",
+        "twat",
+        "twats",
+        "cunt",
+        "cunts",
+    ]
+)
+# Words without which a post that has no "?" cannot be a request (see _QUESTION).
+_REQUEST_WORDS = frozenset(
+    ["can", "could", "please", "who", "how", "where", "is", "ring", "call", "get", "dm", "sort", "we"]
+)
+
+
 class TriageFlagger:
     """``flags(text, sentiment, themes)`` -> {flag: reason}."""
 
-    def flags(self, text: str, sentiment: Sentiment, themes: Mapping[str, float]) -> dict[str, str]:
-        if not text.strip():
+    def flags(
+        self, text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str] | None = None
+    ) -> dict[str, str]:
+        """Flags and their reasons; ``tokens`` are phrases.words(text), computed once by the caller."""
+        tokens = words(text) if tokens is None else tokens
+        if not tokens:
             return {}
         found: dict[str, str] = {}
-        for reason, pattern in _SAFEGUARDING:
-            match = pattern.search(text)
-            if match:
-                found["safeguarding"] = f'{reason}: "{match.group(0)}"'
-                break
-        abuse = _abuse(text)
+        match = _SAFEGUARDING_ANY.search(text)
+        if match:
+            found["safeguarding"] = f'{_SAFEGUARDING_REASONS[match.lastgroup]}: "{match.group(0)}"'
+        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text)
         if abuse:
             found["abuse_of_staff"] = abuse
         about_care = NOT_ABOUT_CARE not in themes
         if "safeguarding" in found and about_care:
             found["needs_response"] = "a safeguarding concern about care"
         else:
-            response = _needs_response(text, sentiment, themes)
+            response = _needs_response(text, sentiment, themes, tokens)
             if response:
                 found["needs_response"] = response
         praise = _praise(text, sentiment) if about_care else None
@@ -199,18 +271,18 @@ class TriageFlagger:
 
 
 def _abuse(text: str) -> str | None:
-    if not _ABUSE_TARGET.search(text):
+    match = _ABUSE_ANY.search(text)
+    if match is None or not _ABUSE_TARGET.search(text):
         return None
-    for reason, pattern in _ABUSE:
-        match = pattern.search(text)
-        if match:
-            return f'{reason}: "{match.group(0)}"'
-    return None
+    return f'{_ABUSE_REASONS[match.lastgroup]}: "{match.group(0)}"'
 
 
-def _needs_response(text: str, sentiment: Sentiment, themes: Mapping[str, float]) -> str | None:
+def _needs_response(
+    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str]
+) -> str | None:
     """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
-    question = _QUESTION.search(text)
+    asks = "?" in text or not _REQUEST_WORDS.isdisjoint(tokens)
+    question = _QUESTION.search(text) if asks else None
     only_social = NOT_ABOUT_CARE in themes and any(t in SOCIAL_THEMES for t in themes)
     if question and (not only_social or _ADDRESSED.search(text)):
         return f'asks a question or makes a request: "{question.group(0)}"'

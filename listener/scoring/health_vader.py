@@ -92,12 +92,11 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bheart attack\b", re.IGNORECASE), "heart event"),
 ]
 
-_TRIGGER = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(w) for w in HEALTH_LEXICON if "_" not in w)
-    + r"|joke|all[ -]clear|incredible|thank)\b",
-    re.IGNORECASE,
+# A post is scored a second time only if one of its words is one of these.
+_TRIGGER_WORDS = frozenset(
+    [w for w in HEALTH_LEXICON if "_" not in w] + ["joke", "clear", "incredible", "thank", "thanks"]
 )
+_WORD = re.compile(r"[a-z]+")
 
 
 class HealthVader:
@@ -111,7 +110,7 @@ class HealthVader:
     def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """VADER's scores and the health-aware scores for one (already cleaned) text."""
         plain = self.plain.polarity_scores(text)
-        if not _TRIGGER.search(text):
+        if _TRIGGER_WORDS.isdisjoint(_WORD.findall(text.lower())):
             return plain, plain
         return plain, self.health.polarity_scores(rewrite(text))
 

@@ -12,8 +12,6 @@ matrix product plus an intercept, done for a whole batch at once.
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,26 +61,28 @@ class TextModel:
 
     # ---- features -> matrices ----------------------------------------------------------------------------
     def vectorise(self, feature_lists: Sequence[Sequence[str]]) -> SparseRows:
-        """TF-IDF rows for a batch. Column 0 is a guard (always present, weight 0); vocabulary ids start at 1."""
-        vocabulary, idf = self.vocabulary, self.idf
-        indptr, indices, data = [0], [], []
+        """TF-IDF rows for a batch. Column 0 is a guard (always present, weight 0); vocabulary ids start at 1.
+
+        Python only looks features up; counting, weighting and normalising are done for the whole batch in numpy.
+        """
+        get = self.vocabulary.get
+        ids: list[int] = []
+        lengths = []
         for features in feature_lists:
-            counts = Counter(features)
-            ids, weights = [0], [0.0]
-            for feature, count in counts.items():
-                index = vocabulary.get(feature)
-                if index is not None:
-                    ids.append(index)
-                    weights.append((1.0 + math.log(count)) * idf[index])
-            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-            indices.extend(ids)
-            data.extend(w / norm for w in weights)
-            indptr.append(len(indices))
-        return SparseRows(
-            np.asarray(indptr, dtype=np.int64),
-            np.asarray(indices, dtype=np.int64),
-            np.asarray(data, dtype=np.float32),
-        )
+            found = [index for feature in features if (index := get(feature)) is not None]
+            ids.append(0)  # the guard
+            ids.extend(found)
+            lengths.append(len(found) + 1)
+        n_rows, n_columns = len(lengths), len(self.idf)
+        rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+        keys, counts = np.unique(rows * n_columns + np.asarray(ids, dtype=np.int64), return_counts=True)
+        key_rows, indices = np.divmod(keys, n_columns)
+        weights = (1.0 + np.log(counts)) * self.idf[indices]
+        weights[indices == 0] = 0.0
+        norms = np.sqrt(np.bincount(key_rows, weights=weights * weights, minlength=n_rows))
+        norms[norms == 0] = 1.0
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(key_rows, minlength=n_rows))])
+        return SparseRows(indptr.astype(np.int64), indices, (weights / norms[key_rows]).astype(np.float32))
 
     def decision(self, head_name: str, rows: SparseRows, dense: np.ndarray) -> np.ndarray:
         """Raw scores (logits) of one head for a batch: shape (rows, labels)."""

@@ -25,8 +25,9 @@ from listener.scoring.features import featurise
 from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
+from listener.scoring.phrases import words
 from listener.scoring.text import clean_text, question_type
-from listener.scoring.themes import ThemeTagger, mentions_care
+from listener.scoring.themes import ThemeTagger, care_signals
 
 MODEL_VERSION = "nhs-1"
 _LABELS = ("negative", "neutral", "positive")
@@ -86,14 +87,16 @@ class NhsScorer(Scorer):
         theme_probabilities = _sigmoid(self.model.decision("themes", rows, batch.dense))
         analyses = []
         for i, text in enumerate(cleaned):
+            tokens = words(text)
+            care = care_signals(tokens)
             sentiment = sentiment_from_logits(
                 sentiment_logits[i],
                 batch.health[i]["compound"],
-                in_domain=bool(asked[i]) or mentions_care(text),
+                in_domain=bool(asked[i]) or care.any,
                 empty=not text.strip(),
             )
-            themes = self.tagger.tag(text, theme_probabilities[i], head.thresholds, head.labels)
-            flags = self.flagger.flags(text, sentiment, themes)
+            themes = self.tagger.tag(text, theme_probabilities[i], head.thresholds, head.labels, tokens, care)
+            flags = self.flagger.flags(text, sentiment, themes, tokens)
             analyses.append(Analysis(sentiment, batch.vader[i]["compound"], themes, flags))
         return analyses
 

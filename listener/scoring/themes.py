@@ -9,47 +9,169 @@ no care theme.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes, keyword_pattern
+from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes
+from listener.scoring.phrases import PhraseIndex, words
 
 NOT_ABOUT_CARE = "not_about_care"
 SOCIAL_THEMES = frozenset(theme.id for theme in builtin_themes() if theme.category == SOCIAL)
 LABELLING_NOT_POSSIBLE = "labelling_not_possible"
 
+_POSSESSIVE = ("my", "mum", "mum's", "mums", "dad", "dad's", "dads", "our", "his", "her", "their")
+_CARE_NOUNS = [
+    "appointment",
+    "operation",
+    "care",
+    "treatment",
+    "scan",
+    "result",
+    "results",
+    "referral",
+    "surgery",
+    "gp",
+    "nurse",
+    "doctor",
+    "consultant",
+    "midwife",
+    "bed",
+    "meds",
+    "medication",
+    "prescription",
+    "records",
+    "carer",
+]
 # Strong signs that a post is about someone's own care or a service experience.
-CARE_CUES = re.compile(
-    r"(?<!\w)(?:"
-    r"(?:my|mum'?s?|dad'?s?|our|his|her|their) (?:\w+ )?(?:appointment|operation|care|treatment|scan|results?|"
-    r"referral|surgery|gp|nurse|doctor|consultant|midwife|bed|meds|medication|prescription|records|carer)|"
-    r"i was|i've been|i have been|i had|we were|we waited|waited|waiting (?:for|in|on)|been waiting|treated|"
-    r"seen by|discharged|admitted|looked after|got me|took my|for the care|cared for|left in|left on|nobody checked|"
-    r"how do i|can someone|who do i|ring me|call me|on hold"
-    r")(?!\w)",
-    re.IGNORECASE,
+CARE_CUES = PhraseIndex(
+    {
+        "care": [f"{p} {n}" for p in _POSSESSIVE for n in _CARE_NOUNS]
+        + [f"{p} _ {n}" for p in _POSSESSIVE for n in _CARE_NOUNS]
+        + [
+            "i was",
+            "i've been",
+            "i have been",
+            "i had",
+            "we were",
+            "we waited",
+            "waited",
+            "waiting for",
+            "waiting in",
+            "waiting on",
+            "been waiting",
+            "treated",
+            "seen by",
+            "discharged",
+            "admitted",
+            "looked after",
+            "got me",
+            "took my",
+            "for the care",
+            "cared for",
+            "left in",
+            "left on",
+            "nobody checked",
+            "how do i",
+            "can someone",
+            "who do i",
+            "ring me",
+            "call me",
+            "on hold",
+        ]
+    }
 )
 # Weaker signs: a service or a member of staff is named.
-SERVICE_CUES = re.compile(
-    r"(?<!\w)(?:ward|a&e|a & e|outpatients?|clinic|reception(?:ist)?s?|ambulance|paramedics?|nurses?|doctors?|gp|"
-    r"consultant|midwi(?:fe|ves)|porters?|physio\w*|radiographer|sonographer|pharmacy|hospital transport|"
-    r"appointment|operation|care|staff|services?|dentist|carer)(?!\w)",
-    re.IGNORECASE,
+SERVICE_CUES = PhraseIndex(
+    {
+        "service": [
+            "ward",
+            "a&e",
+            "outpatient",
+            "outpatients",
+            "clinic",
+            "reception*",
+            "ambulance",
+            "paramedic",
+            "paramedics",
+            "nurse",
+            "nurses",
+            "doctor",
+            "doctors",
+            "gp",
+            "consultant",
+            "midwife",
+            "midwives",
+            "porter",
+            "porters",
+            "physio*",
+            "radiographer",
+            "sonographer",
+            "pharmacy",
+            "appointment",
+            "operation",
+            "care",
+            "staff",
+            "service",
+            "services",
+            "dentist",
+            "carer",
+        ]
+        + ["hospital transport"]
+    }
 )
 # Signs of the posts that most often mention an organisation without being about care (Greaves et al. 2014).
-NOT_CARE_CUES = re.compile(
-    r"(?<!\w)(?:charity|fundrais\w*|raised|donors?|donate|volunteers? needed|open day|research|chief executive|"
-    r"welcome|congratulations|proud to|good luck|\d+k|half marathon|petition|retires?|new \w+ (?:wing|scanner|unit))"
-    r"(?!\w)",
-    re.IGNORECASE,
+NOT_CARE_CUES = PhraseIndex(
+    {
+        "news": [
+            "charity",
+            "fundrais*",
+            "raised",
+            "donor",
+            "donors",
+            "donate",
+            "volunteers needed",
+            "volunteer needed",
+            "open day",
+            "research",
+            "chief executive",
+            "welcome",
+            "congratulations",
+            "proud to",
+            "good luck",
+            "5k",
+            "10k",
+            "half marathon",
+            "marathon",
+            "petition",
+            "retire*",
+            "new _ wing",
+            "new _ scanner",
+            "new _ unit",
+            "new wing",
+            "new scanner",
+        ]
+    }
 )
 
 
-def mentions_care(text: str) -> bool:
-    """Whether the text shows a sign of someone's care or a service experience."""
-    return CARE_CUES.search(text) is not None or SERVICE_CUES.search(text) is not None
+@dataclass(frozen=True)
+class CareSignals:
+    """Whether a text describes someone's care (strong) or names a service or staff (service)."""
+
+    strong: bool
+    service: bool
+
+    @property
+    def any(self) -> bool:
+        return self.strong or self.service
+
+
+def care_signals(tokens: list[str]) -> CareSignals:
+    """Care signals of a text, from its word tokens (phrases.words)."""
+    strong = CARE_CUES.search(tokens) is not None
+    return CareSignals(strong, strong or SERVICE_CUES.search(tokens) is not None)
 
 
 class ThemeTagger:
@@ -69,53 +191,38 @@ class ThemeTagger:
             )
         self.themes = themes
         self._social = {t.id for t in themes.values() if t.category == SOCIAL}
-        self._pattern, self._group_themes = _compile(themes.values())
+        self._keywords = PhraseIndex({theme.id: theme.keywords for theme in themes.values()})
 
-    def keyword_themes(self, text: str) -> dict[str, str]:
+    def keyword_themes(self, text: str, tokens: list[str] | None = None) -> dict[str, str]:
         """Theme id -> the first keyword of that theme found in the text."""
-        found: dict[str, str] = {}
-        if self._pattern is None:
-            return found
-        for match in self._pattern.finditer(text):
-            for theme_id in self._group_themes[match.lastgroup]:
-                found.setdefault(theme_id, match.group(0))
-        return found
+        return self._keywords.find(words(text) if tokens is None else tokens)
 
     def tag(
-        self, text: str, probabilities: np.ndarray, thresholds: np.ndarray, model_ids: Sequence[str]
+        self,
+        text: str,
+        probabilities: np.ndarray,
+        thresholds: np.ndarray,
+        model_ids: Sequence[str],
+        tokens: list[str] | None = None,
+        care: CareSignals | None = None,
     ) -> dict:
-        """Theme id -> confidence for one post, relevance included."""
+        """Theme id -> confidence for one post, relevance included. ``tokens`` are phrases.words(text)."""
+        tokens = words(text) if tokens is None else tokens
         themes = {
-            theme_id: round(float(p), 4)
-            for theme_id, p, threshold in zip(model_ids, probabilities, thresholds, strict=True)
-            if p >= threshold
+            model_ids[j]: round(float(probabilities[j]), 4)
+            for j in np.flatnonzero(probabilities >= thresholds)
         }
-        for theme_id in self.keyword_themes(text):
+        for theme_id in self.keyword_themes(text, tokens):
             themes[theme_id] = 1.0
-        if text.strip() and not self.about_care(text, themes):
+        if tokens and not self.about_care(tokens, themes, care or care_signals(tokens)):
             themes[NOT_ABOUT_CARE] = 1.0
         return themes
 
-    def about_care(self, text: str, themes: Mapping[str, float]) -> bool:
+    def about_care(self, tokens: list[str], themes: Mapping[str, float], care: CareSignals) -> bool:
         """Someone's care is described, or a service is named (or a care theme found) with no sign of other news."""
-        if CARE_CUES.search(text):
+        if care.strong:
             return True
-        if any(t in self._social for t in themes) or NOT_CARE_CUES.search(text):
+        if any(t in self._social for t in themes) or NOT_CARE_CUES.search(tokens):
             return False
         care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
-        return bool(care_themes) or SERVICE_CUES.search(text) is not None
-
-
-def _compile(themes) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
-    """One regular expression for every keyword; a group per set of themes sharing a keyword."""
-    owners: dict[str, list[str]] = {}
-    for theme in themes:
-        for keyword in theme.keywords:
-            owners.setdefault(keyword_pattern(keyword), []).append(theme.id)
-    if not owners:
-        return None, {}
-    # longest first, so "car park charges" wins over "car park"
-    ordered = sorted(owners, key=len, reverse=True)
-    groups = {f"k{i}": tuple(dict.fromkeys(owners[p])) for i, p in enumerate(ordered)}
-    pattern = "|".join(f"(?P<k{i}>{p})" for i, p in enumerate(ordered))
-    return re.compile(pattern, re.IGNORECASE), groups
+        return bool(care_themes) or care.service

@@ -251,7 +251,16 @@ def test_score_file_explains_bad_input(tmp_path, content, message):
     source = tmp_path / "in.csv"
     source.write_text(content, encoding="utf-8")
     config = write_config(tmp_path)
-    args = ["--config", str(config), "score-file", str(source), "--text-column", "body", "-o", str(tmp_path / "o.csv")]
+    args = [
+        "--config",
+        str(config),
+        "score-file",
+        str(source),
+        "--text-column",
+        "body",
+        "-o",
+        str(tmp_path / "o.csv"),
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0
     assert message in str(result.exception)

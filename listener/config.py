@@ -186,11 +186,34 @@ class SourceConfig(Section):
         return common
 
 
+class ThemesConfig(Section):
+    """Keyword rules for themes, on top of the trained model (see docs/scoring.md)."""
+
+    keywords: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    names: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_themes(self) -> ThemesConfig:
+        from listener.scoring.catalogue import builtin_themes
+
+        known = {theme.id for theme in builtin_themes()} | set(self.names)
+        for key in [*self.keywords, *self.names]:
+            if not re.match(r"^[a-z][a-z0-9_]*$", key):
+                raise ValueError(f"expected a theme id of lower-case letters, digits and _, got {key!r}")
+        for key, keywords in self.keywords.items():
+            if key not in known:
+                raise ValueError(f"keywords.{key}: unknown theme; give a new theme a name under names.{key}")
+            if not all(k.strip().rstrip("*").strip() for k in keywords):
+                raise ValueError(f"keywords.{key}: expected non-empty keywords, got {list(keywords)!r}")
+        return self
+
+
 class ScoringConfig(Section):
     """How posts are scored."""
 
     batch_size: int = Field(1000, gt=0, le=100_000)
     scorers: tuple[str, ...] | None = None
+    themes: ThemesConfig = ThemesConfig()
 
 
 class EmailConfig(Section):

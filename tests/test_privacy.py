@@ -117,7 +117,7 @@ def test_purge_keeps_counts_but_not_personal_data(store, make_config, tmp_path):
     assert purge(store, config, now=NOW).posts == 0  # idempotent
     match_pending(store, config, rematch=True)  # purged posts keep their mentions and scores
     score_pending(store, config)
-    assert count(store, Mention) == 2 and count(store, SentimentScore) == 2
+    assert count(store, Mention) == 2 and count(store, SentimentScore, SentimentScore.scorer == "vader") == 2
     assert count(store, PrivacyAction, PrivacyAction.action == "purge") == 1
 
 
@@ -127,7 +127,11 @@ def test_platform_deletions_are_removed_and_stay_removed(store, make_config, tmp
     pipeline(store, config)
     with store.transaction() as session:
         assert remove_by_platform_ids(session, "x", ["1"], reason="deleted on platform") == 1
-    assert count(store, Post) == 1 and count(store, Mention) == 1 and count(store, SentimentScore) == 1
+    assert (
+        count(store, Post) == 1
+        and count(store, Mention) == 1
+        and count(store, SentimentScore, SentimentScore.scorer == "vader") == 1
+    )
     write_posts(
         tmp_path,
         [post("1", "bob", "LGI was great"), post("2", "amy", "LGI was slow"), post("3", "cal", "LGI again")],

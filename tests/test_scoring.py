@@ -29,10 +29,16 @@ def test_scores_are_stored_once_per_version(store, make_config, tmp_path):
     config = load(
         store, make_config, tmp_path, ["The nurses were wonderful", "Awful, rude and slow", "Car park"]
     )
-    assert score_pending(store, config) == {"vader": 3}
-    assert score_pending(store, config) == {"vader": 0}
+    assert score_pending(store, config) == {"vader": 3, "sentiment": 3}
+    assert score_pending(store, config) == {"vader": 0, "sentiment": 0}
     with store.transaction() as session:
-        labels = dict(session.execute(sa.select(SentimentScore.post_id, SentimentScore.label)).all())
+        labels = dict(
+            session.execute(
+                sa.select(SentimentScore.post_id, SentimentScore.label).where(
+                    SentimentScore.scorer == "vader"
+                )
+            ).all()
+        )
     assert sorted(labels.values()) == ["negative", "neutral", "positive"]
 
 
@@ -45,9 +51,12 @@ def test_new_version_rescores_history(store, make_config, tmp_path):
 
     assert score_pending(store, config, [NextVader()]) == {"vader": 2}
     with store.transaction() as session:
-        versions = set(session.scalars(sa.select(Scoring.version)))
+        versions = set(session.scalars(sa.select(Scoring.version).where(Scoring.scorer == "vader")))
         assert versions == {NextVader.version}
-        assert session.scalar(sa.select(sa.func.count()).select_from(SentimentScore)) == 2
+        vader_rows = (
+            sa.select(sa.func.count()).select_from(SentimentScore).where(SentimentScore.scorer == "vader")
+        )
+        assert session.scalar(vader_rows) == 2
 
 
 def test_empty_huge_and_emoji_text_are_scored():

@@ -12,6 +12,7 @@ from listener.collectors.x import XCollector
 from listener.compliance import check_x_posts
 from listener.errors import UsageError
 from listener.matching.runner import match_pending
+from listener.scoring import scorer_names
 from listener.scoring.runner import score_pending
 from listener.store.models import ComplianceCheck, Mention, Post, Scoring, SentimentScore
 from tests.fakes.x_api import TOKEN, FakeXApi, x_source_yaml
@@ -26,11 +27,14 @@ def fake(monkeypatch):
 
 
 def counts(store) -> dict[str, int]:
+    """Rows per table; scores are counted per post (every configured scorer writes one row per post)."""
     with store.transaction() as session:
-        return {
+        found = {
             model.__tablename__: session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (Post, Mention, Scoring, SentimentScore)
         }
+    scorers = len(scorer_names())
+    return found | {name: found[name] // scorers for name in ("scorings", "sentiment_scores")}
 
 
 def collected(store, make_config, fake, posts=150, **options):

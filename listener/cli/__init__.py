@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from listener.cli import operations, orgs, pipeline, privacy  # noqa: F401 - registers the commands
+from listener.cli import operations, orgs, pipeline, privacy, scoring  # noqa: F401 - registers the commands
 from listener.cli.base import EXIT_CONFIG, EXIT_FAILED, cli
 from listener.errors import ConfigError, ListenerError, UsageError
 

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def configured_scorers(config: Config) -> list[Scorer]:
-    return [load_scorer(name) for name in (config.scoring.scorers or scorer_names())]
+    return [load_scorer(name, config.scoring) for name in (config.scoring.scorers or scorer_names())]
 
 
 def score_pending(

@@ -1,0 +1,58 @@
+"""Everything the text model reads of a batch of posts, built the same way for training and for scoring."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from listener.scoring.health_vader import HealthVader
+from listener.scoring.text import QUESTION_TYPES, text_features
+
+_BASE = ["health_compound", "health_pos", "health_neg", "vader_compound", "mixed", "length"]
+DENSE_NAMES = [
+    *_BASE,
+    "empty",
+    *(f"q={q}" for q in QUESTION_TYPES),
+    *(f"{name}*q={q}" for q in QUESTION_TYPES for name in _BASE),
+]
+
+
+@dataclass
+class Batch:
+    """A batch's sparse features (one list per post), dense features and VADER scores."""
+
+    features: list[list[str]]
+    dense: np.ndarray
+    vader: list[dict[str, float]]
+    health: list[dict[str, float]]
+
+
+def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -> Batch:
+    """Features of already-cleaned texts (text.clean_text) with their question types (text.question_type)."""
+    plain_scores, health_scores, rows = [], [], []
+    for text in texts:
+        plain, health = vader.scores(text)
+        plain_scores.append(plain)
+        health_scores.append(health)
+        rows.append(
+            (
+                health["compound"],
+                health["pos"],
+                health["neg"],
+                plain["compound"],
+                float(health["pos"] > 0 and health["neg"] > 0),
+                math.log1p(len(text)) / 5,
+                float(not text.strip()),
+            )
+        )
+    base = np.asarray(rows, dtype=np.float32).reshape(len(texts), len(_BASE) + 1)
+    questions = np.asarray(
+        [[q == known for known in QUESTION_TYPES] for q in qtypes], dtype=np.float32
+    ).reshape(len(texts), len(QUESTION_TYPES))
+    interactions = [base[:, : len(_BASE)] * questions[:, [i]] for i in range(len(QUESTION_TYPES))]
+    dense = np.concatenate([base, questions, *interactions], axis=1)
+    features = [text_features(text, q) for text, q in zip(texts, qtypes, strict=True)]
+    return Batch(features, dense, plain_scores, health_scores)

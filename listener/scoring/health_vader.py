@@ -1,0 +1,122 @@
+"""VADER that understands health language: the same rules, with a lexicon and a few phrases fixed for the NHS.
+
+Plain VADER reads "Tested positive for covid today" as praise ("positive" is +2.6), "The cancer nurses were
+incredible" as negative ("cancer" is -3.4, "incredible" is only a booster), "Mental health services are a joke" as
+positive ("joke" is +1.2) and every "care" as warm (+2.2). Here:
+
+- names of conditions, services and events (cancer, crisis team, accident and emergency, heart attack, cardiac
+  arrest, intensive care) carry no sentiment of their own: a post about cancer care is not negative by default;
+- words people use about services get a valence: incredible, shambles, fobbed off, dismissive, understaffed...;
+- test results read as news: "tested positive" is bad news, "tested negative" and "all clear" good news;
+- "is a joke" and "a shambles" are complaints.
+
+Only posts that contain one of these words or phrases are scored twice: for the rest the health score is VADER's
+own, so the extra cost is small and general text keeps VADER's behaviour exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+# word -> valence on VADER's -4..+4 scale (0 = no sentiment of its own).
+HEALTH_LEXICON: dict[str, float] = {
+    # conditions, services and events: descriptive in health text
+    "cancer": 0.0,
+    "tumor": 0.0,
+    "tumour": 0.0,
+    "illness": 0.0,
+    "emergency": 0.0,
+    "accident": 0.0,
+    "crisis": 0.0,
+    "injury": 0.0,
+    "attack": -0.5,
+    "arrest": 0.0,
+    "critical": 0.0,
+    "depression": -0.5,
+    "care": 0.6,
+    "positive": 1.0,
+    "negative": -0.8,
+    # how people describe services
+    "lifeline": 2.5,
+    "angel": 2.2,
+    "angels": 2.2,
+    "legend": 2.2,
+    "legends": 2.2,
+    "ace": 2.0,
+    "shambles": -2.6,
+    "shambolic": -2.6,
+    "fobbed": -2.0,
+    "dismissive": -2.0,
+    "dismissed": -1.2,
+    "understaffed": -1.5,
+    "overstretched": -1.0,
+    "unbearable": -2.5,
+    "rushed": -1.0,
+    "unanswered": -1.5,
+    # replacement tokens written by _PHRASES below
+    "tested_positive": -1.6,
+    "tested_negative": 1.4,
+    "all_clear": 2.0,
+}
+
+_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\b(?:tested|testing|test(?:s)? (?:was|were|came back|is)|came back|results? (?:was|were|is)?)"
+            r"\s*positive\b",
+            re.IGNORECASE,
+        ),
+        "tested_positive",
+    ),
+    (
+        re.compile(
+            r"\b(?:tested|test(?:s)? (?:was|were|came back|is)|came back|results? (?:was|were|is)?)\s*negative\b",
+            re.IGNORECASE,
+        ),
+        "tested_negative",
+    ),
+    (re.compile(r"\ball[ -]clear\b", re.IGNORECASE), "all_clear"),
+    (
+        re.compile(r"\b(?:can'?t|cannot|can not) thank (?:\w+ ){1,3}enough\b", re.IGNORECASE),
+        "thank you so much",
+    ),
+    (
+        re.compile(r"\b(?:is|are|was|were|it's|its|what) (?:an? )?(?:\w+ )?joke\b", re.IGNORECASE),
+        "a disgrace",
+    ),
+    # VADER treats "incredible" only as a booster ("incredible care"), so "were incredible" scores nothing
+    (re.compile(r"\bincredible\b", re.IGNORECASE), "amazing"),
+    (re.compile(r"\bintensive care\b", re.IGNORECASE), "intensive ward"),
+    (re.compile(r"\bheart attack\b", re.IGNORECASE), "heart event"),
+]
+
+# A post is scored a second time only if one of its words is one of these.
+_TRIGGER_WORDS = frozenset(
+    [w for w in HEALTH_LEXICON if "_" not in w] + ["joke", "clear", "incredible", "thank", "thanks"]
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+class HealthVader:
+    """Plain VADER and the health-aware variant, computed together so VADER runs once for most posts."""
+
+    def __init__(self) -> None:
+        self.plain = SentimentIntensityAnalyzer()
+        self.health = SentimentIntensityAnalyzer()
+        self.health.lexicon = {**self.health.lexicon, **HEALTH_LEXICON}
+
+    def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """VADER's scores and the health-aware scores for one (already cleaned) text."""
+        plain = self.plain.polarity_scores(text)
+        if _TRIGGER_WORDS.isdisjoint(_WORD.findall(text.lower())):
+            return plain, plain
+        return plain, self.health.polarity_scores(rewrite(text))
+
+
+def rewrite(text: str) -> str:
+    """Replace health phrases with tokens the health lexicon scores."""
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text

@@ -1,0 +1,90 @@
+"""Score any CSV for analysts (``listener score-file``): every input column is kept and six are added.
+
+The file is read and written in chunks, so its size is limited by disk, not memory. Values are read as text and
+written back unchanged; a cell that cannot be decoded as UTF-8 has the bad bytes replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from listener.errors import UsageError
+from listener.matching import Matcher
+from listener.scoring.nhs import NhsScorer
+
+OUTPUT_COLUMNS = ("sentiment_label", "sentiment_score", "vader_compound", "themes", "flags", "organisations")
+CHUNK_ROWS = 5000
+
+
+@dataclass
+class ScoreFileResult:
+    rows: int = 0
+    output: Path | None = None
+
+
+def score_csv(
+    source: Path,
+    output: Path,
+    text_column: str,
+    scorer: NhsScorer,
+    matcher: Matcher,
+    *,
+    question_column: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScoreFileResult:
+    """Score ``source`` into ``output``; ``progress(bytes_read, rows_done)`` is called after each chunk."""
+    result = ScoreFileResult(output=output)
+    with open(source, "rb") as handle:
+        chunks = _read_chunks(handle, source, chunk_rows)
+        for number, chunk in enumerate(chunks):
+            _check_columns(chunk, source, text_column, question_column)
+            scored = _score_chunk(chunk, text_column, question_column, scorer, matcher)
+            scored.to_csv(output, mode="w" if number == 0 else "a", header=number == 0, index=False)
+            result.rows += len(chunk)
+            if progress:
+                progress(handle.tell(), result.rows)
+    if result.rows == 0:
+        raise UsageError(f"{source}: no rows to score (the file is empty or has only a header)")
+    return result
+
+
+def _read_chunks(handle, source: Path, chunk_rows: int):
+    try:
+        yield from pd.read_csv(
+            handle,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=chunk_rows,
+            encoding="utf-8",
+            encoding_errors="replace",
+        )
+    except pd.errors.EmptyDataError:
+        return
+    except pd.errors.ParserError as exc:
+        raise UsageError(f"{source}: not a readable CSV file ({exc})") from None
+
+
+def _check_columns(chunk: pd.DataFrame, source: Path, text_column: str, question_column: str | None) -> None:
+    for option, column in (("--text-column", text_column), ("--question-column", question_column)):
+        if column is not None and column not in chunk.columns:
+            columns = ", ".join(map(str, chunk.columns))
+            raise UsageError(f"{source}: {option} {column!r} is not a column (columns: {columns})")
+
+
+def _score_chunk(chunk, text_column, question_column, scorer: NhsScorer, matcher: Matcher) -> pd.DataFrame:
+    texts = chunk[text_column].tolist()
+    questions = chunk[question_column].tolist() if question_column else None
+    analyses = scorer.analyse(texts, questions)
+    scored = chunk.copy()
+    scored["sentiment_label"] = [a.sentiment.label for a in analyses]
+    scored["sentiment_score"] = [a.sentiment.score for a in analyses]
+    scored["vader_compound"] = [a.vader_compound for a in analyses]
+    scored["themes"] = [";".join(a.themes) for a in analyses]
+    scored["flags"] = [";".join(a.flags) for a in analyses]
+    scored["organisations"] = [";".join(m.org_code for m in matcher.find(str(t))) for t in texts]
+    return scored

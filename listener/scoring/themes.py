@@ -1,0 +1,228 @@
+"""Theme tagging: the trained model's themes, keyword rules (built in and from config), and relevance.
+
+A theme is given when the model's probability reaches that theme's threshold (tuned in training) or when one of
+its keywords appears. Its confidence is the model's probability, or 1.0 for a keyword match. ``not_about_care`` is
+given to a post with text but no sign of someone's care ("my appointment", "we waited", "discharged"...) that either
+has a social-media theme or another sign of news (fundraising, research, welcomes), or names no service and gets
+no care theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes
+from listener.scoring.phrases import PhraseIndex, words
+
+NOT_ABOUT_CARE = "not_about_care"
+SOCIAL_THEMES = frozenset(theme.id for theme in builtin_themes() if theme.category == SOCIAL)
+LABELLING_NOT_POSSIBLE = "labelling_not_possible"
+
+_POSSESSIVE = ("my", "mum", "mum's", "mums", "dad", "dad's", "dads", "our", "his", "her", "their")
+_CARE_NOUNS = [
+    "appointment",
+    "operation",
+    "care",
+    "treatment",
+    "scan",
+    "result",
+    "results",
+    "referral",
+    "surgery",
+    "gp",
+    "nurse",
+    "doctor",
+    "consultant",
+    "midwife",
+    "bed",
+    "meds",
+    "medication",
+    "prescription",
+    "records",
+    "carer",
+]
+# Strong signs that a post is about someone's own care or a service experience.
+CARE_CUES = PhraseIndex(
+    {
+        "care": [f"{p} {n}" for p in _POSSESSIVE for n in _CARE_NOUNS]
+        + [f"{p} _ {n}" for p in _POSSESSIVE for n in _CARE_NOUNS]
+        + [
+            "i was",
+            "i've been",
+            "i have been",
+            "i had",
+            "we were",
+            "we waited",
+            "waited",
+            "waiting for",
+            "waiting in",
+            "waiting on",
+            "been waiting",
+            "treated",
+            "seen by",
+            "discharged",
+            "admitted",
+            "looked after",
+            "got me",
+            "took my",
+            "for the care",
+            "cared for",
+            "left in",
+            "left on",
+            "nobody checked",
+            "how do i",
+            "can someone",
+            "who do i",
+            "ring me",
+            "call me",
+            "on hold",
+        ]
+    }
+)
+# Weaker signs: a service or a member of staff is named.
+SERVICE_CUES = PhraseIndex(
+    {
+        "service": [
+            "ward",
+            "a&e",
+            "outpatient",
+            "outpatients",
+            "clinic",
+            "reception*",
+            "ambulance",
+            "paramedic",
+            "paramedics",
+            "nurse",
+            "nurses",
+            "doctor",
+            "doctors",
+            "gp",
+            "consultant",
+            "midwife",
+            "midwives",
+            "porter",
+            "porters",
+            "physio*",
+            "radiographer",
+            "sonographer",
+            "pharmacy",
+            "appointment",
+            "operation",
+            "care",
+            "staff",
+            "service",
+            "services",
+            "dentist",
+            "carer",
+        ]
+        + ["hospital transport"]
+    }
+)
+# Signs of the posts that most often mention an organisation without being about care (Greaves et al. 2014).
+NOT_CARE_CUES = PhraseIndex(
+    {
+        "news": [
+            "charity",
+            "fundrais*",
+            "raised",
+            "donor",
+            "donors",
+            "donate",
+            "volunteers needed",
+            "volunteer needed",
+            "open day",
+            "research",
+            "chief executive",
+            "welcome",
+            "congratulations",
+            "proud to",
+            "good luck",
+            "5k",
+            "10k",
+            "half marathon",
+            "marathon",
+            "petition",
+            "retire*",
+            "new _ wing",
+            "new _ scanner",
+            "new _ unit",
+            "new wing",
+            "new scanner",
+        ]
+    }
+)
+
+
+@dataclass(frozen=True)
+class CareSignals:
+    """Whether a text describes someone's care (strong) or names a service or staff (service)."""
+
+    strong: bool
+    service: bool
+
+    @property
+    def any(self) -> bool:
+        return self.strong or self.service
+
+
+def care_signals(tokens: list[str]) -> CareSignals:
+    """Care signals of a text, from its word tokens (phrases.words)."""
+    strong = CARE_CUES.search(tokens) is not None
+    return CareSignals(strong, strong or SERVICE_CUES.search(tokens) is not None)
+
+
+class ThemeTagger:
+    """Built once from the built-in themes plus config's keywords and names for new themes."""
+
+    def __init__(
+        self, keywords: Mapping[str, Sequence[str]] | None = None, names: Mapping[str, str] | None = None
+    ):
+        themes = {theme.id: theme for theme in builtin_themes()}
+        for theme_id, name in (names or {}).items():
+            if theme_id not in themes:
+                themes[theme_id] = Theme(theme_id, name, "Local", "Added in config.")
+        for theme_id, extra in (keywords or {}).items():
+            theme = themes[theme_id]
+            themes[theme_id] = Theme(
+                theme.id, theme.name, theme.category, theme.description, (*theme.keywords, *extra)
+            )
+        self.themes = themes
+        self._social = {t.id for t in themes.values() if t.category == SOCIAL}
+        self._keywords = PhraseIndex({theme.id: theme.keywords for theme in themes.values()})
+
+    def keyword_themes(self, text: str, tokens: list[str] | None = None) -> dict[str, str]:
+        """Theme id -> the first keyword of that theme found in the text."""
+        return self._keywords.find(words(text) if tokens is None else tokens)
+
+    def tag(
+        self,
+        text: str,
+        probabilities: np.ndarray,
+        thresholds: np.ndarray,
+        model_ids: Sequence[str],
+        tokens: list[str] | None = None,
+        care: CareSignals | None = None,
+    ) -> dict:
+        """Theme id -> confidence for one post, relevance included. ``tokens`` are phrases.words(text)."""
+        tokens = words(text) if tokens is None else tokens
+        themes = {
+            model_ids[j]: round(float(probabilities[j]), 4)
+            for j in np.flatnonzero(probabilities >= thresholds)
+        }
+        for theme_id in self.keyword_themes(text, tokens):
+            themes[theme_id] = 1.0
+        if tokens and not self.about_care(tokens, themes, care or care_signals(tokens)):
+            themes[NOT_ABOUT_CARE] = 1.0
+        return themes
+
+    def about_care(self, tokens: list[str], themes: Mapping[str, float], care: CareSignals) -> bool:
+        """Someone's care is described, or a service is named (or a care theme found) with no sign of other news."""
+        if care.strong:
+            return True
+        if any(t in self._social for t in themes) or NOT_CARE_CUES.search(tokens):
+            return False
+        care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
+        return bool(care_themes) or care.service

@@ -1,0 +1,186 @@
+"""Measure the NHS-aware scorer: FFT cross-validation, general tweets, and the labelled triage posts.
+
+- FFT ``train.csv``: k-fold cross-validation that refits everything inside each fold (vocabulary, IDF, weights,
+  the neutral bias, every theme threshold) from that fold's rows, plus the extra training sets (phase-1 comments,
+  none of whose texts is in train.csv, and the VADER tweets).
+- VADER tweets: the shipped model is trained on them, so they are measured by k-fold cross-validation too: each
+  fold's tweets are scored by a model trained on FFT, phase 1 and the other folds' tweets.
+- TweetEval: never used for training or for any choice; scored by the shipped model.
+- Triage posts (tests/data/triage_posts.csv, written for the project): precision and recall of each flag and of
+  relevance, and sentiment accuracy next to VADER's, with the shipped model.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import KFold
+
+from listener.scoring.health_vader import HealthVader
+from listener.scoring.nhs import NhsScorer, sentiment_from_logits
+from listener.scoring.themes import NOT_ABOUT_CARE, ThemeTagger
+from listener.scoring.training import data
+from listener.scoring.training.fit import fit_sentiment, fit_themes, new_model
+from listener.scoring.training.train import (
+    phase1_examples,
+    sentiment_examples,
+    theme_examples,
+    tweet_examples,
+)
+
+log = logging.getLogger(__name__)
+MIN_SUPPORT = 30
+TRIAGE_POSTS = Path(__file__).resolve().parents[3] / "tests" / "data" / "triage_posts.csv"
+FLAGS = ("safeguarding", "needs_response", "praise_to_share", "abuse_of_staff")
+_ORDER = {"negative": 0, "neutral": 1, "positive": 2}
+
+
+@dataclass
+class Figures:
+    """Named results in the order measured, each with its target when it has one."""
+
+    rows: list[tuple[str, float, str]] = field(default_factory=list)
+
+    def add(self, name: str, value: float, target: str = "") -> None:
+        self.rows.append((name, float(value), target))
+
+    def extend(self, other: Figures) -> None:
+        self.rows.extend(other.rows)
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: value for name, value, _ in self.rows}
+
+
+def evaluate_all(data_dir: Path, folds: int = 5, cv: bool = True) -> Figures:
+    figures = Figures()
+    if cv:
+        figures.extend(cross_validate_fft(data_dir, folds))
+        figures.extend(cross_validate_vader_tweets(data_dir, folds))
+    scorer = NhsScorer()
+    figures.extend(evaluate_tweeteval(data_dir, scorer))
+    if TRIAGE_POSTS.exists():
+        figures.extend(evaluate_triage(TRIAGE_POSTS, scorer))
+    return figures
+
+
+def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures:
+    """k-fold CV on train.csv: three-class sentiment and v7 themes (model plus built-in keyword rules)."""
+    vader = HealthVader()
+    fft = data.load_fft(data_dir)
+    labelled = np.flatnonzero(fft.sentiment >= 0)
+    sentiment_all, themes_all = sentiment_examples(fft, vader), theme_examples(fft, vader)
+    extra = phase1_examples(data_dir, vader, fft.texts) + tweet_examples(data_dir, vader)
+    tagger = ThemeTagger()
+    predicted_sentiment = np.full(len(fft.texts), -1)
+    predicted_themes = np.zeros_like(fft.themes)
+    for number, (train, test) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(fft.texts), 1):
+        log.info("FFT fold %d of %d", number, folds)
+        sentiment_train = (
+            sentiment_all.take(np.searchsorted(labelled, np.intersect1d(train, labelled))) + extra
+        )
+        theme_train = themes_all.take(train)
+        model = new_model(sentiment_train, theme_train)
+        model.heads["sentiment"] = fit_sentiment(model, sentiment_train)
+        model.heads["themes"] = head = fit_themes(model, theme_train, fft.theme_ids)
+        batch = themes_all.take(test).batch
+        rows = model.vectorise(batch.features)
+        predicted_sentiment[test] = model.decision("sentiment", rows, batch.dense).argmax(axis=1)
+        probabilities = 1 / (1 + np.exp(-model.decision("themes", rows, batch.dense)))
+        for k, i in enumerate(test):
+            tags = tagger.tag(fft.texts[i], probabilities[k], head.thresholds, head.labels)
+            predicted_themes[i] = [theme_id in tags for theme_id in fft.theme_ids]
+    return _fft_figures(fft, predicted_sentiment, predicted_themes)
+
+
+def _fft_figures(fft: data.FeedbackSet, predicted_sentiment, predicted_themes) -> Figures:
+    figures = Figures()
+    labelled = fft.sentiment >= 0
+    truth, guess = fft.sentiment[labelled], predicted_sentiment[labelled]
+    figures.add("fft_cv.sentiment_accuracy", accuracy_score(truth, guess), ">= 0.85")
+    figures.add("fft_cv.sentiment_macro_f1", f1_score(truth, guess, average="macro"), ">= 0.75")
+    for label, value in zip(_ORDER, f1_score(truth, guess, average=None), strict=True):
+        figures.add(f"fft_cv.sentiment_f1.{label}", value)
+    figures.add("fft_cv.themes_micro_f1", f1_score(fft.themes, predicted_themes, average="micro"), ">= 0.77")
+    supported = fft.themes.sum(axis=0) >= MIN_SUPPORT
+    per_theme = f1_score(fft.themes, predicted_themes, average=None, zero_division=0)
+    figures.add("fft_cv.themes_macro_f1_support30", per_theme[supported].mean(), ">= 0.65")
+    figures.add("fft_cv.themes_with_support30", supported.sum())
+    for theme_id, value, keep in zip(fft.theme_ids, per_theme, supported, strict=True):
+        if keep:
+            figures.add(f"fft_cv.theme_f1.{theme_id}", value)
+    return figures
+
+
+def cross_validate_vader_tweets(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures:
+    """Pearson r and sign accuracy on the VADER tweets, out of fold, next to plain VADER's."""
+    vader = HealthVader()
+    fft = data.load_fft(data_dir)
+    base = sentiment_examples(fft, vader) + phase1_examples(data_dir, vader, fft.texts)
+    tweets = tweet_examples(data_dir, vader)
+    _, rating = data.load_vader_tweets(data_dir)
+    scores = np.zeros(len(rating))
+    for number, (train, test) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(rating), 1):
+        log.info("tweet fold %d of %d", number, folds)
+        examples = base + tweets.take(train)
+        model = new_model(examples, examples)
+        model.heads["sentiment"] = fit_sentiment(model, examples, tune=False)
+        batch = tweets.take(test).batch
+        logits = model.decision("sentiment", model.vectorise(batch.features), batch.dense)
+        scores[test] = [
+            sentiment_from_logits(x, h["compound"]).score for x, h in zip(logits, batch.health, strict=True)
+        ]
+    plain = np.array([v["compound"] for v in tweets.batch.vader])
+    figures = Figures()
+    for name, values in (("sentiment", scores), ("vader", plain)):
+        figures.add(f"vader_tweets_cv.pearson.{name}", np.corrcoef(values, rating)[0, 1], ">= 0.85")
+        figures.add(f"vader_tweets_cv.sign_accuracy.{name}", sign_accuracy(values, rating), ">= 0.95")
+    return figures
+
+
+def sign_accuracy(scores: np.ndarray, rating: np.ndarray) -> float:
+    """Share of tweets with a clear human rating (|mean| >= 0.5) whose score has its sign (0 counts as wrong)."""
+    clear = np.abs(rating) >= 0.5
+    return float(np.mean(np.sign(scores[clear]) == np.sign(rating[clear])))
+
+
+def evaluate_tweeteval(data_dir: Path, scorer: NhsScorer) -> Figures:
+    texts, labels = data.load_tweeteval(data_dir)
+    analyses = scorer.analyse(texts)
+    ours = [_ORDER[a.sentiment.label] for a in analyses]
+    plain = [_ORDER[_vader_label(a.vader_compound)] for a in analyses]
+    figures = Figures()
+    figures.add("tweeteval.macro_recall.sentiment", recall_score(labels, ours, average="macro"), ">= 0.62")
+    figures.add("tweeteval.macro_recall.vader", recall_score(labels, plain, average="macro"))
+    return figures
+
+
+def evaluate_triage(path: Path, scorer: NhsScorer) -> Figures:
+    posts = pd.read_csv(path)
+    analyses = scorer.analyse(posts["text"].tolist())
+    figures = Figures()
+    figures.add("triage.posts", len(posts))
+    for flag in (*FLAGS, NOT_ABOUT_CARE):
+        truth = posts["about_care"].eq(0) if flag == NOT_ABOUT_CARE else posts[flag].eq(1)
+        found = [flag in (a.themes if flag == NOT_ABOUT_CARE else a.flags) for a in analyses]
+        figures.add(f"triage.{flag}.positives", truth.sum())
+        figures.add(f"triage.{flag}.precision", precision_score(truth, found, zero_division=0))
+        figures.add(f"triage.{flag}.recall", recall_score(truth, found, zero_division=0))
+    truth = posts["sentiment"].map(_ORDER)
+    figures.add(
+        "triage.sentiment_accuracy.sentiment",
+        accuracy_score(truth, [_ORDER[a.sentiment.label] for a in analyses]),
+    )
+    figures.add(
+        "triage.sentiment_accuracy.vader",
+        accuracy_score(truth, [_ORDER[_vader_label(a.vader_compound)] for a in analyses]),
+    )
+    return figures
+
+
+def _vader_label(compound: float) -> str:
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"

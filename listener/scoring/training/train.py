@@ -1,0 +1,90 @@
+"""Build the shipped text model from the shared data: ``listener train`` calls ``train_model``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from listener.scoring.features import featurise
+from listener.scoring.health_vader import HealthVader
+from listener.scoring.linear import MODELS_DIR, TextModel
+from listener.scoring.training import data
+from listener.scoring.training.fit import (
+    FFT_WEIGHT,
+    PHASE1_WEIGHT,
+    TWEET_WEIGHT,
+    Examples,
+    fit_sentiment,
+    fit_themes,
+    new_model,
+)
+
+log = logging.getLogger(__name__)
+
+ATTRIBUTION = (
+    "Trained on NHS Friends and Family Test comments published by the pxtextmining project "
+    "(MIT licence, Copyright (c) 2021 NHS England): nhs_fft_feedback/train.csv and phase1_text_data.csv; "
+    "and on the tweets and ratings of Hutto & Gilbert, VADER (ICWSM 2014; vaderSentiment repository, MIT licence)."
+)
+
+
+def sentiment_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
+    """The FFT rows that have a sentiment label, weight 1."""
+    rows = np.flatnonzero(fft.sentiment >= 0)
+    batch = featurise([fft.texts[i] for i in rows], [fft.qtypes[i] for i in rows], vader)
+    return Examples(batch, fft.sentiment[rows], np.full(len(rows), FFT_WEIGHT))
+
+
+def phase1_examples(data_dir: Path, vader: HealthVader, fft_texts: list[str]) -> Examples:
+    """Phase-1 comments (positive or negative only) at a lower weight; their question is unknown."""
+    exclude = {t.strip().lower() for t in fft_texts}
+    texts, labels = data.load_phase1(data_dir, exclude)
+    batch = featurise(texts, ["nonspecific"] * len(texts), vader)
+    return Examples(batch, labels, np.full(len(texts), PHASE1_WEIGHT))
+
+
+def tweet_examples(data_dir: Path, vader: HealthVader) -> Examples:
+    """The VADER paper's tweets, so general text keeps its reading: rating >= 0.5 positive, <= -0.5 negative."""
+    texts, rating = data.load_vader_tweets(data_dir)
+    labels = np.where(rating >= 0.5, 2, np.where(rating <= -0.5, 0, 1))
+    return Examples(
+        featurise(texts, ["nonspecific"] * len(texts), vader), labels, np.full(len(texts), TWEET_WEIGHT)
+    )
+
+
+def theme_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
+    """Every FFT row, with its v7 theme matrix as targets."""
+    return Examples(featurise(fft.texts, fft.qtypes, vader), fft.themes)
+
+
+def train_model(data_dir: Path) -> TextModel:
+    """Fit the vocabulary, the sentiment head and the theme head on all of train.csv (plus phase 1)."""
+    vader = HealthVader()
+    fft = data.load_fft(data_dir)
+    sentiment = (
+        sentiment_examples(fft, vader)
+        + phase1_examples(data_dir, vader, fft.texts)
+        + tweet_examples(data_dir, vader)
+    )
+    themes = theme_examples(fft, vader)
+    model = new_model(sentiment, themes)
+    log.info(
+        "vocabulary: %d features from %d texts",
+        len(model.vocabulary),
+        len(sentiment.targets) + len(fft.texts),
+    )
+    model.heads["sentiment"] = fit_sentiment(model, sentiment)
+    model.heads["themes"] = fit_themes(model, themes, fft.theme_ids)
+    model.meta = {
+        "sentiment_rows": int(len(sentiment.targets)),
+        "theme_rows": len(fft.texts),
+        "attribution": ATTRIBUTION,
+    }
+    return model
+
+
+def train_and_save(data_dir: Path, folder: Path = MODELS_DIR) -> tuple[TextModel, list[Path]]:
+    model = train_model(data_dir)
+    return model, list(model.save(folder))

@@ -1,0 +1,266 @@
+"""The NHS-aware scorer with its shipped model: health language, robust input, themes, flags, the pipeline."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from listener.cli import cli
+from listener.collectors.runner import collect
+from listener.config import load_config
+from listener.errors import ConfigError
+from listener.matching import Matcher
+from listener.scoring import SCORERS, load_scorer
+from listener.scoring.base import SENTIMENT_LABELS, PostText
+from listener.scoring.linear import MODELS_DIR
+from listener.scoring.nhs import NhsScorer
+from listener.scoring.runner import score_pending
+from listener.scoring.scorefile import OUTPUT_COLUMNS, score_csv
+from listener.scoring.text import MAX_CHARS, clean_text, question_type
+from listener.scoring.themes import NOT_ABOUT_CARE
+from listener.store.views import organisation_posts
+from tests.conftest import write_config
+
+TRIAGE = Path(__file__).parent / "data" / "triage_posts.csv"
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return NhsScorer()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Tested positive for covid today", "negative"),
+        ("The cancer nurses at the Royal were incredible", "positive"),
+        ("Mental health services are a joke", "negative"),
+        ("Waited nine hours in A&E on a trolley, nobody came", "negative"),
+        ("Thank you to the crisis team, they were brilliant", "positive"),
+    ],
+)
+def test_health_language_is_read_correctly(scorer, text, label):
+    assert scorer.sentiments([text])[0].label == label
+
+
+def test_the_question_changes_the_meaning_of_an_answer(scorer):
+    improve, why = scorer.sentiments(["Nothing", "Nothing"], ["What could we do better?", "FFT Why?"])
+    assert improve.label == "positive"
+    assert improve.positive > why.positive
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        float("nan"),
+        12,
+        3.5,
+        "",
+        "   ",
+        "word " * 10_000,
+        "😀" * 10_000,
+        "🤬😭" * 5_000,
+        "x" * 50_000,
+        "a\x00b",
+    ],
+    ids=repr,
+)
+def test_any_input_scores_in_bounded_form(scorer, value):
+    (result,) = scorer.analyse([value])
+    assert result.sentiment.label in SENTIMENT_LABELS
+    assert -1 <= result.sentiment.score <= 1 and not math.isnan(result.sentiment.score)
+
+
+def test_cleaning_bounds_text():
+    assert clean_text(None) == "" and clean_text(float("nan")) == "" and clean_text(7) == "7"
+    assert len(clean_text("word " * 20_000)) <= MAX_CHARS
+    assert clean_text("soooooo!!!!!!") == "sooo!!!"
+    assert clean_text("😀" * 10_000) == "😀😀😀"
+    assert len(clean_text("".join(chr(0x1F600 + i % 60) for i in range(5000)))) == 30
+
+
+def test_empty_text_is_neutral_and_unlabellable(scorer):
+    (result,) = scorer.analyse([""])
+    assert (result.sentiment.label, result.sentiment.score) == ("neutral", 0.0)
+    assert result.flags == {} and NOT_ABOUT_CARE not in result.themes
+
+
+def test_question_types():
+    assert question_type("How could we improve?") == "could_improve"
+    assert question_type("What was good?") == "what_good"
+    assert question_type("FFT Why?") == question_type(None) == "nonspecific"
+
+
+def test_themes_from_model_and_rules(scorer):
+    parking, recruiting, ward = scorer.analyse(
+        [
+            "Parking at the hospital costs a fortune and there are never any spaces",
+            "We are recruiting! Band 5 staff nurses wanted, apply by Friday",
+            "The staff on the ward were so kind and caring to my dad",
+        ]
+    )
+    assert "parking" in parking.themes
+    assert {"recruitment_jobs", NOT_ABOUT_CARE} <= set(recruiting.themes)
+    assert "staff_manner_personal_attributes" in ward.themes and NOT_ABOUT_CARE not in ward.themes
+
+
+def test_config_keywords_add_themes_and_change_the_version(tmp_path):
+    config = load_config(
+        write_config(
+            tmp_path,
+            """
+            scoring:
+              themes:
+                keywords:
+                  parking_charges: ["parking charge*", "pay and display"]
+                  industrial_action: ["work to rule"]
+                names:
+                  parking_charges: Parking charges
+            """,
+        )
+    )
+    custom = load_scorer("sentiment", config.scoring)
+    assert custom.version != NhsScorer.version
+    (result,) = custom.analyse(["Parking charges went up again, and staff are on a work to rule"])
+    assert {"parking_charges", "industrial_action"} <= set(result.themes)
+
+
+def test_unknown_theme_in_config_names_the_key(tmp_path):
+    path = write_config(tmp_path, "scoring:\n  themes:\n    keywords:\n      no_such_theme: [x]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "scoring.themes" in str(caught.value) and "no_such_theme" in str(caught.value)
+
+
+def triage_measures(scorer):
+    posts = pd.read_csv(TRIAGE)
+    analyses = scorer.analyse(posts["text"].tolist())
+    measures = {}
+    for flag in ("safeguarding", "needs_response", "praise_to_share", "abuse_of_staff"):
+        truth = posts[flag].to_numpy() == 1
+        found = np.array([flag in a.flags for a in analyses])
+        measures[flag] = ((truth & found).sum() / max(found.sum(), 1), (truth & found).sum() / truth.sum())
+    return posts, analyses, measures
+
+
+def test_triage_set_is_big_enough_and_labelled():
+    posts = pd.read_csv(TRIAGE)
+    assert len(posts) >= 200 and posts["id"].is_unique
+    assert set(posts["sentiment"]) == set(SENTIMENT_LABELS)
+    for flag in ("safeguarding", "needs_response", "praise_to_share", "abuse_of_staff"):
+        assert posts[flag].sum() >= 20, flag
+
+
+def test_triage_flags_precision_and_recall(scorer):
+    _, analyses, measures = triage_measures(scorer)
+    precision, recall = measures["safeguarding"]
+    assert recall >= 0.9 and precision >= 0.6  # recall first
+    for flag in ("needs_response", "praise_to_share", "abuse_of_staff"):
+        assert min(measures[flag]) >= 0.6, (flag, measures[flag])
+    every_reason = [reason for a in analyses for reason in a.flags.values()]
+    assert every_reason and all(0 < len(reason) <= 200 for reason in every_reason)
+
+
+def test_artefacts_are_small_and_load_without_pickle():
+    files = sorted(MODELS_DIR.glob("nhs_text.*"))
+    assert [f.suffix for f in files] == [".json", ".npz"]
+    assert sum(f.stat().st_size for f in files) < 5_000_000
+    arrays = np.load(MODELS_DIR / "nhs_text.npz", allow_pickle=False)
+    assert all(arrays[name].dtype != object for name in arrays.files)
+    assert "NHS England" in json.loads((MODELS_DIR / "nhs_text.json").read_text())["meta"]["attribution"]
+
+
+@pytest.mark.parametrize("name", list(SCORERS))
+def test_every_scorer_returns_one_result_per_post_in_order(name):
+    posts = [PostText(10, "Brilliant nurses"), PostText(11, ""), PostText(12, "Rude and slow")]
+    results = load_scorer(name).score(posts)
+    assert [r.post_id for r in results] == [10, 11, 12]
+
+
+def test_pipeline_stores_sentiment_themes_and_flags(store, make_config, tmp_path):
+    texts = [
+        "Huge thanks to the nurses on Ward 24 at Leeds General Infirmary, you are stars",
+        "Leeds General Infirmary: I can't go on like this, I want to end it all",
+    ]
+    lines = [
+        json.dumps({"id": str(i), "text": t, "created_at": "2026-11-17T10:00:00Z"})
+        for i, t in enumerate(texts)
+    ]
+    (tmp_path / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = make_config("sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
+    collect(store, config)
+    from listener.matching.runner import match_pending
+
+    match_pending(store, config)
+    assert score_pending(store, config) == {"vader": 2, "sentiment": 2}
+    with store.transaction() as session:
+        rows = session.execute(
+            sa.select(organisation_posts.c.sentiment_scorer, organisation_posts.c.flags).order_by(
+                organisation_posts.c.post_id
+            )
+        ).all()
+    assert [r.sentiment_scorer for r in rows] == ["sentiment", "sentiment"]
+    assert "praise_to_share" in rows[0].flags and "safeguarding" in rows[1].flags
+
+
+def test_score_file_keeps_columns_and_adds_scores(tmp_path):
+    config = write_config(tmp_path)
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "FFT question": ["What could we do better?", "FFT Why?", "", ""],
+            "FFT answer": ["Nothing", "Rude staff at Leeds General Infirmary", "", "😀" * 5000],
+            "site": ["x", "y", "z", "w"],
+        }
+    ).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    args = ["--config", str(config), "score-file", str(source), "--text-column", "FFT answer"]
+    result = CliRunner().invoke(cli, [*args, "--question-column", "FFT question", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(scored.columns) == ["id", "FFT question", "FFT answer", "site", *OUTPUT_COLUMNS]
+    assert scored["id"].tolist() == ["a", "b", "c", "d"] and scored["site"].tolist() == ["x", "y", "z", "w"]
+    assert scored["sentiment_label"].tolist()[:3] == ["positive", "negative", "neutral"]
+    assert scored["organisations"].tolist() == ["", "RR8", "", ""]
+    assert "staff_manner_personal_attributes" in scored.loc[1, "themes"].split(";")
+
+
+def test_score_file_in_chunks_matches_one_pass(tmp_path):
+    posts = pd.read_csv(TRIAGE)
+    source = tmp_path / "triage.csv"
+    posts.to_csv(source, index=False)
+    scorer = NhsScorer()
+    matcher = Matcher(load_config(write_config(tmp_path)).organisations)
+    score_csv(source, tmp_path / "one.csv", "text", scorer, matcher)
+    score_csv(source, tmp_path / "many.csv", "text", scorer, matcher, chunk_rows=7)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "many.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("", "no rows"), ("id,text\n1,hello\n", "'body' is not a column (columns: id, text)")],
+)
+def test_score_file_explains_bad_input(tmp_path, content, message):
+    source = tmp_path / "in.csv"
+    source.write_text(content, encoding="utf-8")
+    config = write_config(tmp_path)
+    args = [
+        "--config",
+        str(config),
+        "score-file",
+        str(source),
+        "--text-column",
+        "body",
+        "-o",
+        str(tmp_path / "o.csv"),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0
+    assert message in str(result.exception)

@@ -1,0 +1,93 @@
+"""Training and evaluation against the shared labelled data (skipped when it is absent, except under CI)."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sklearn = pytest.importorskip("sklearn")
+
+from click.testing import CliRunner  # noqa: E402
+
+from listener.cli import cli  # noqa: E402
+from listener.scoring.health_vader import HealthVader  # noqa: E402
+from listener.scoring.linear import TextModel  # noqa: E402
+from listener.scoring.nhs import NhsScorer  # noqa: E402
+from listener.scoring.training import data  # noqa: E402
+from listener.scoring.training.fit import design_matrix, fit_sentiment, fit_themes, new_model  # noqa: E402
+from listener.scoring.training.train import sentiment_examples, theme_examples  # noqa: E402
+
+SHARED = Path(os.environ.get(data.DATA_ENV) or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+
+
+@pytest.fixture(scope="module")
+def shared_data() -> Path:
+    if not (SHARED / "nhs_fft_feedback" / "train.csv").exists():
+        reason = f"the shared labelled data is not at {SHARED} (set {data.DATA_ENV})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; under CI it must be there")
+        pytest.skip(reason)
+    return SHARED
+
+
+@pytest.fixture(scope="module")
+def small_model(shared_data, tmp_path_factory):
+    """A model fitted on 600 FFT rows, saved and loaded back."""
+    fft = data.load_fft(shared_data)
+    vader = HealthVader()
+    sentiment, themes = sentiment_examples(fft, vader), theme_examples(fft, vader)
+    sentiment, themes = sentiment.take(range(600)), themes.take(range(600))
+    model = new_model(sentiment, themes)
+    model.heads["sentiment"] = fit_sentiment(model, sentiment, tune=False)
+    model.heads["themes"] = fit_themes(model, themes, fft.theme_ids)
+    folder = tmp_path_factory.mktemp("model")
+    model.save(folder)
+    return model, TextModel.load(folder), sentiment
+
+
+def test_v6_labels_map_onto_v7(shared_data):
+    fft = data.load_fft(shared_data)
+    assert len(fft.theme_ids) == 32 and fft.themes.shape == (len(fft.texts), 32)
+    counts = dict(zip(fft.theme_ids, fft.themes.sum(axis=0), strict=True))
+    frame = pd.read_csv(shared_data / "nhs_fft_feedback" / "train.csv")
+    # four v6 labels merge into continuity of care, two into staffing levels: a comment counts once
+    continuity = ["Staff continuity", "Diagnosis & triage", "Referals & continuity of care", "Care plans"]
+    staffing = ["Number & deployment of staff", "Staff responsiveness"]
+    assert counts["continuity_of_care"] == frame[continuity].fillna(0).max(axis=1).sum()
+    assert counts["staffing_levels_responsiveness"] == frame[staffing].fillna(0).max(axis=1).sum()
+    assert counts["parking"] == 1 and counts["labelling_not_possible"] > 1000
+    assert set(np.unique(fft.sentiment)) == {-1, 0, 1, 2}
+
+
+def test_numpy_scoring_matches_scikit_learn(small_model):
+    fitted, loaded, examples = small_model
+    X = design_matrix(fitted, examples.batch)
+    expected = X @ fitted.heads["sentiment"].coef + fitted.heads["sentiment"].intercept
+    rows = loaded.vectorise(examples.batch.features)
+    got = loaded.decision("sentiment", rows, examples.batch.dense)
+    # the shipped weights are float16, so agreement is to about three decimals
+    assert np.allclose(got, expected, atol=0.02)
+    assert (got.argmax(axis=1) == expected.argmax(axis=1)).mean() > 0.99
+
+
+def test_a_small_model_scores_posts(small_model):
+    _, loaded, _ = small_model
+    scorer = NhsScorer(model=loaded)
+    (result,) = scorer.analyse(["The nurses were lovely and kind"], ["What was good?"])
+    assert result.sentiment.label == "positive"
+
+
+def test_evaluate_without_cross_validation_prints_figures(shared_data):
+    result = CliRunner().invoke(cli, ["evaluate", "--data", str(shared_data), "--no-cv"])
+    assert result.exit_code == 0, result.output
+    figures = dict(line.split()[:2] for line in result.output.splitlines())
+    assert float(figures["tweeteval.macro_recall.sentiment"]) >= 0.58
+    assert float(figures["triage.safeguarding.recall"]) >= 0.9
+
+
+def test_missing_data_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path), "--no-cv"])
+    assert result.exit_code != 0
+    assert "cannot read" in str(result.exception)

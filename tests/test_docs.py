@@ -42,3 +42,15 @@ def test_ci_runs_the_readme_commands():
     commands = re.findall(r"```sh\n(pip install .*?)\n```", readme)
     assert commands[:2] == ["pip install . && listener demo", "pip install '.[test]' && pytest"]
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme():
+    from listener.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in cli.commands
+        if f"`listener {name}" not in readme and f"/ `listener {name}" not in readme
+    ]
+    assert not missing, f"commands missing from the README's table: {missing}"

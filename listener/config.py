@@ -174,6 +174,7 @@ class SourceConfig(Section):
     kind: str
     enabled: bool = True
     schedule: ScheduleConfig = ScheduleConfig(every=timedelta(hours=1))
+    alert_after_failures: int | None = Field(None, ge=1, le=1000)
     options: Any = None
 
     @model_validator(mode="before")

@@ -1,5 +1,5 @@
 """What ``listener status`` shows: per source its last run, next run, cursors, last error and budget used, and
-whether a stream has failed ``status.alert_after_failures`` runs in a row (then the command exits non-zero).
+whether a stream has failed ``alert_after_failures`` runs in a row (the source's own, else ``status.``'s) (then the command exits non-zero).
 """
 
 from __future__ import annotations
@@ -67,13 +67,12 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 next_fire_time(source_trigger(source, config), now) if source.enabled else None,
                 _budget(session, source),
             )
-            status.streams = _streams(session, source.name, cursors, config.status.alert_after_failures)
+            alert_after = source.alert_after_failures or config.status.alert_after_failures
+            status.streams = _streams(session, source.name, cursors, alert_after)
             for stream in status.streams:
                 lease = leases.get(f"collect:{source.name}:{stream.stream}")
                 stream.held_by = lease.owner if lease else None
-            status.alert = any(
-                s.failures_in_a_row >= config.status.alert_after_failures for s in status.streams
-            )
+            status.alert = any(s.failures_in_a_row >= alert_after for s in status.streams)
             statuses.append(status)
         for job in ("weekly-reports", "daily-jobs"):
             streams = _streams(session, job, {}, config.status.alert_after_failures)

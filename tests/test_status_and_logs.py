@@ -39,6 +39,20 @@ status: {alert_after_failures: 2}
     assert "ALERT: broken failed 2 or more runs in a row" in second.output
 
 
+def test_a_source_may_set_its_own_threshold(store, make_config):
+    config = make_config("""
+sources:
+  - {name: critical, kind: file, path: nothing/*.jsonl, alert_after_failures: 1}
+  - {name: tolerant, kind: file, path: none/*.jsonl}
+status: {alert_after_failures: 5}
+""")
+    collect(store, config)
+    result = status(config.path)
+    assert result.exit_code == 1
+    assert "ALERT: critical failed 1 or more runs in a row" in result.output
+    assert "tolerant failed" not in result.output
+
+
 def test_a_success_resets_the_count(store, make_config, tmp_path):
     config = make_config("""
 sources:

@@ -86,12 +86,12 @@ def status(ctx: Context) -> None:
     for status in statuses:
         for line in _status_lines(status):
             click.echo(line)
-    alerts = [s.name for s in statuses if s.alert]
+    alerts = [s for s in statuses if s.alert]
+    for alert in alerts:
+        source = next((s for s in config.sources if s.name == alert.name), None)
+        threshold = (source and source.alert_after_failures) or config.status.alert_after_failures
+        click.echo(f"ALERT: {alert.name} failed {threshold} or more runs in a row", err=True)
     if alerts:
-        click.echo(
-            f"ALERT: {', '.join(alerts)} failed {config.status.alert_after_failures} or more runs in a row",
-            err=True,
-        )
         sys.exit(EXIT_FAILED)
 
 

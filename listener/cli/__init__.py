@@ -20,7 +20,7 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Entry point: turn listener's errors into one-line messages and exit codes."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, prog_name="listener")
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -11,14 +11,15 @@ positive ("joke" is +1.2) and every "care" as warm (+2.2). Here:
 - "is a joke" and "a shambles" are complaints.
 
 Only posts that contain one of these words or phrases are scored twice: for the rest the health score is VADER's
-own, so the extra cost is small and general text keeps VADER's behaviour exactly.
+own, so the extra cost is small and general text keeps VADER's behaviour exactly. Both run on FastVader
+(fast_vader.py): vaderSentiment's rules and results, faster.
 """
 
 from __future__ import annotations
 
 import re
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from listener.scoring.fast_vader import FastVader
 
 # word -> valence on VADER's -4..+4 scale (0 = no sentiment of its own).
 HEALTH_LEXICON: dict[str, float] = {
@@ -103,8 +104,8 @@ class HealthVader:
     """Plain VADER and the health-aware variant, computed together so VADER runs once for most posts."""
 
     def __init__(self) -> None:
-        self.plain = SentimentIntensityAnalyzer()
-        self.health = SentimentIntensityAnalyzer()
+        self.plain = FastVader()
+        self.health = FastVader()
         self.health.lexicon = {**self.health.lexicon, **HEALTH_LEXICON}
 
     def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:

@@ -1,0 +1,116 @@
+"""FastVader must give exactly vaderSentiment's scores: on its own examples, on posts built to hit every rule
+(negation, "no", boosters in capitals, idioms, "least", "but", "kind of", emoji) and with the health lexicon."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from listener.scoring.fast_vader import FastVader
+from listener.scoring.health_vader import HEALTH_LEXICON
+
+EXAMPLES = [
+    "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+    "VADER is not smart, handsome, nor funny.",
+    "At least it isn't a horrible book.",
+    "The book was only kind of good.",
+    "Today only kinda sux! But I'll get by, lol",
+    "Make sure you :) or :D today!",
+    "Catch utf-8 emoji such as 💘 and 💋 and 😁",
+    "Sentiment analysis has never been this good!",
+    "With VADER, sentiment analysis is the shit!",
+    "On the other hand, VADER is quite bad ass",
+    "Without a doubt, excellent idea.",
+    "Roger Dodger is one of the least compelling variations on this theme.",
+    "no good, no no bad, not bad nor great",
+    "no fun nor good, no time or great",
+    "",
+    "   ",
+    "😀😡🤬😭 x😀y 😀 😀",
+]
+# words that trigger each of VADER's rules, mixed at random below
+VOCABULARY = [
+    "good",
+    "bad",
+    "great",
+    "awful",
+    "no",
+    "not",
+    "never",
+    "so",
+    "this",
+    "without",
+    "doubt",
+    "least",
+    "at",
+    "very",
+    "kind",
+    "of",
+    "sort",
+    "but",
+    "BUT",
+    "GOOD",
+    "VERY",
+    "extremely",
+    "barely",
+    "isn't",
+    "don't",
+    "nor",
+    "or",
+    "the",
+    "shit",
+    "bomb",
+    "yeah",
+    "right",
+    "kiss",
+    "death",
+    "to",
+    "die",
+    "for",
+    "cut",
+    "mustard",
+    "care",
+    "cancer",
+    "positive",
+    "incredible",
+    "joke",
+    "LOL",
+    ":)",
+    ":(",
+    "!!!",
+    "??",
+    "?",
+    ".",
+    ",",
+    "😀",
+    "😡",
+    "💘",
+    "nurse",
+    "ward",
+    "waited",
+    "hours",
+    "kinda",
+    "really",
+]
+
+
+def _random_posts(count: int, seed: int = 6) -> list[str]:
+    rng = random.Random(seed)
+    posts = []
+    for _ in range(count):
+        words = rng.choices(VOCABULARY, k=rng.randint(1, 25))
+        separators = rng.choices([" ", " ", " ", "", "  ", "\n"], k=len(words))
+        posts.append("".join(w + s for w, s in zip(words, separators, strict=True)))
+    return posts
+
+
+@pytest.mark.parametrize("health", [False, True])
+def test_fast_vader_scores_exactly_as_vader(health):
+    original, fast = SentimentIntensityAnalyzer(), FastVader()
+    if health:
+        original.lexicon = {**original.lexicon, **HEALTH_LEXICON}
+        fast.lexicon = {**fast.lexicon, **HEALTH_LEXICON}
+    for text in EXAMPLES + _random_posts(3000):
+        assert fast.polarity_scores(text) == original.polarity_scores(text), text

@@ -77,7 +77,7 @@ def dump(out: Path, data_dir: Path) -> None:
         posts = [PostText(i, t if isinstance(t, str) else "") for i, t in enumerate(chunk)]
         for r in scorer.score(posts):
             rows.append([vars(r.sentiment), r.themes, r.flags])
-    out.write_text("\n".join(json.dumps(row, sort_keys=True) for row in rows) + "\n", encoding="utf-8")
+    out.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
 
 
 def compare(old: Path, new: Path) -> int:

@@ -36,9 +36,24 @@ class PhraseIndex:
                 else:
                     self._by_first.setdefault(tokens[0], []).append((tuple(tokens), prefix, label))
         self._stem_tuple = tuple(self._stems)
+        # Most posts contain no phrase: these answer that in C, so only the rest are walked word by word. Every
+        # phrase needs its longest exact word (longer words are rarer), and every stem starts some word.
+        self._key_words = frozenset(
+            _key_word(phrase, prefix) for entries in self._by_first.values() for phrase, prefix, _ in entries
+        )
+        stems = "|".join(re.escape(stem) for stem in self._stems)
+        self._stem_start = re.compile(f" (?:{stems})") if stems else None
+
+    def could_match(self, tokens: list[str]) -> bool:
+        """False when no word starts a phrase or a stem, so ``find`` would find nothing."""
+        if not self._key_words.isdisjoint(tokens):
+            return True
+        return self._stem_start is not None and self._stem_start.search(" " + " ".join(tokens)) is not None
 
     def find(self, tokens: list[str], first_only: bool = False) -> dict[str, str]:
         found: dict[str, str] = {}
+        if not self.could_match(tokens):
+            return found
         for i, word in enumerate(tokens):
             for phrase, prefix, label in self._by_first.get(word, ()):
                 if label not in found and _matches_at(tokens, i, phrase, prefix):
@@ -71,3 +86,9 @@ def _matches_at(tokens: list[str], i: int, phrase: tuple[str, ...], prefix: bool
     if expected == ANY_WORD:
         return True
     return last.startswith(expected) if prefix else last == expected
+
+
+def _key_word(phrase: tuple[str, ...], prefix: bool) -> str:
+    """The longest word a match of ``phrase`` must contain as it is (not "_", not a stem)."""
+    exact = [word for word in (phrase[:-1] if prefix else phrase) if word != ANY_WORD]
+    return max(exact, key=len)

@@ -305,7 +305,8 @@ def _praise(text: str, sentiment: Sentiment) -> str | None:
         return None
     if sentiment.label == "neutral" and sentiment.score < 0.1:
         return None
-    praise, specific = _PRAISE.search(text), _SPECIFIC.search(text)
+    praise = _PRAISE.search(text)
+    specific = _SPECIFIC.search(text) if praise else None
     if praise and specific:
         return f'praises "{specific.group(0)}" ("{praise.group(0)}")'
     return None

@@ -39,16 +39,17 @@ class FastVader(SentimentIntensityAnalyzer):
         if not self._emoji_chars.isdisjoint(text):
             text = self._describe_emoji(text)
         text = text.strip()
-        words = [_strip_punctuation(token) for token in text.split()]
+        # a token loses its punctuation, unless that leaves two characters or fewer (an emoticon such as ":)")
+        words = [word if len(word := token.strip(_PUNCTUATION)) > 2 else token for token in text.split()]
         lower = [word.lower() for word in words]
-        allcaps = sum(1 for word in words if word.isupper())
+        allcaps = sum(map(str.isupper, words))
         is_cap_diff = 0 < len(words) - allcaps < len(words)
         lexicon, last = self.lexicon, len(words) - 1
         sentiments = []
         for i, item in enumerate(lower):
             if (
-                item in BOOSTER_DICT
-                or item not in lexicon
+                item not in lexicon
+                or item in BOOSTER_DICT
                 or (i < last and item == "kind" and lower[i + 1] == "of")
             ):
                 sentiments.append(0)
@@ -112,11 +113,6 @@ class FastVader(SentimentIntensityAnalyzer):
         elif i > 0 and lower[i - 1] not in self.lexicon and lower[i - 1] == "least":
             valence = valence * N_SCALAR
         return valence
-
-
-def _strip_punctuation(token: str) -> str:
-    stripped = token.strip(_PUNCTUATION)
-    return token if len(stripped) <= 2 else stripped
 
 
 def _negated(word: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +70,14 @@ class TextModel:
         ids: list[int] = []
         lengths = []
         for features in feature_lists:
-            found = [index for feature in features if (index := get(feature)) is not None]
             ids.append(0)  # the guard
-            ids.extend(found)
-            lengths.append(len(found) + 1)
+            ids.extend(map(get, features, repeat(-1, len(features))))  # -1: not in the vocabulary
+            lengths.append(len(features) + 1)
         n_rows, n_columns = len(lengths), len(self.idf)
         rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-        keys, counts = np.unique(rows * n_columns + np.asarray(ids, dtype=np.int64), return_counts=True)
+        columns = np.asarray(ids, dtype=np.int64)
+        known = columns >= 0
+        keys, counts = np.unique(rows[known] * n_columns + columns[known], return_counts=True)
         key_rows, indices = np.divmod(keys, n_columns)
         weights = (1.0 + np.log(counts)) * self.idf[indices]
         weights[indices == 0] = 0.0

@@ -107,9 +107,12 @@ def question_type(question: object) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; a word within three words after a negator (and before a clause ends) gets ``not_``."""
+    found = _TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt"))
+    if _NEGATORS.isdisjoint(found):  # nothing to negate: drop the clause ends but "!" and "?"
+        return [token for token in found if token not in _CLAUSE_END or token in "!?"]
     out = []
     negated = 0
-    for token in _TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt")):
+    for token in found:
         if token in _CLAUSE_END:
             negated = 0
             if token in "!?":
@@ -130,5 +133,5 @@ def text_features(text: str, qtype: str) -> list[str]:
     words = tokens(text)
     marker = "q=" + qtype
     grams = [marker, *words]
-    grams.extend(f"{a} {b}" for a, b in zip(grams, grams[1:], strict=False))
+    grams.extend(map(" ".join, zip(grams, grams[1:], strict=False)))
     return grams

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from listener.scoring.gates import letter_runs
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.text import QUESTION_TYPES, text_features
 
@@ -22,19 +23,21 @@ DENSE_NAMES = [
 
 @dataclass
 class Batch:
-    """A batch's sparse features (one list per post), dense features and VADER scores."""
+    """A batch's sparse features (one list per post), dense features, VADER scores and runs of letters."""
 
     features: list[list[str]]
     dense: np.ndarray
     vader: list[dict[str, float]]
     health: list[dict[str, float]]
+    runs: list[list[str]]
 
 
 def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -> Batch:
     """Features of already-cleaned texts (text.clean_text) with their question types (text.question_type)."""
     plain_scores, health_scores, rows = [], [], []
-    for text in texts:
-        plain, health = vader.scores(text)
+    runs = [letter_runs(text) for text in texts]
+    for text, text_runs in zip(texts, runs, strict=True):
+        plain, health = vader.scores(text, text_runs)
         plain_scores.append(plain)
         health_scores.append(health)
         rows.append(
@@ -55,4 +58,4 @@ def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -
     interactions = [base[:, : len(_BASE)] * questions[:, [i]] for i in range(len(QUESTION_TYPES))]
     dense = np.concatenate([base, questions, *interactions], axis=1)
     features = [text_features(text, q) for text, q in zip(texts, qtypes, strict=True)]
-    return Batch(features, dense, plain_scores, health_scores)
+    return Batch(features, dense, plain_scores, health_scores, runs)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 
 from listener.scoring.base import Sentiment
+from listener.scoring.gates import GatedPattern, letter_runs, trusted
 from listener.scoring.phrases import words
 from listener.scoring.themes import NOT_ABOUT_CARE, SOCIAL_THEMES
 
@@ -186,6 +187,10 @@ def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str]
 
 _SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
 _ABUSE_ANY, _ABUSE_REASONS = _first_of(_ABUSE)
+# Each searched only in posts that have one of the words it needs (gates.py): same matches, a fraction of the time.
+_SAFEGUARDING_GATED, _ABUSE_GATED, _COMPLAINT_GATED, _PRAISE_GATED, _SPECIFIC_GATED = map(
+    GatedPattern, (_SAFEGUARDING_ANY, _ABUSE_ANY, _COMPLAINT, _PRAISE, _SPECIFIC)
+)
 # A word at least one of which every abuse rule needs: most posts skip the abuse rules after one set lookup.
 _ABUSE_WORDS = frozenset(
     [
@@ -250,41 +255,48 @@ class TriageFlagger:
     """``flags(text, sentiment, themes)`` -> {flag: reason}."""
 
     def flags(
-        self, text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str] | None = None
+        self,
+        text: str,
+        sentiment: Sentiment,
+        themes: Mapping[str, float],
+        tokens: list[str] | None = None,
+        runs: list[str] | None = None,
     ) -> dict[str, str]:
-        """Flags and their reasons; ``tokens`` are phrases.words(text), computed once by the caller."""
+        """Flags and their reasons; ``tokens`` are phrases.words(text) and ``runs`` gates.letter_runs(text), both
+        computed once by the caller."""
         tokens = words(text) if tokens is None else tokens
         if not tokens:
             return {}
+        runs = trusted(text, letter_runs(text) if runs is None else runs)
         found: dict[str, str] = {}
-        match = _SAFEGUARDING_ANY.search(text)
+        match = _SAFEGUARDING_GATED.search(text, runs)
         if match:
             found["safeguarding"] = f'{_SAFEGUARDING_REASONS[match.lastgroup]}: "{match.group(0)}"'
-        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text)
+        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text, runs)
         if abuse:
             found["abuse_of_staff"] = abuse
         about_care = NOT_ABOUT_CARE not in themes
         if "safeguarding" in found and about_care:
             found["needs_response"] = "a safeguarding concern about care"
         else:
-            response = _needs_response(text, sentiment, themes, tokens)
+            response = _needs_response(text, sentiment, themes, tokens, runs)
             if response:
                 found["needs_response"] = response
-        praise = _praise(text, sentiment) if about_care else None
+        praise = _praise(text, sentiment, runs) if about_care else None
         if praise:
             found["praise_to_share"] = praise
         return found
 
 
-def _abuse(text: str) -> str | None:
-    match = _ABUSE_ANY.search(text)
+def _abuse(text: str, runs: list[str] | None) -> str | None:
+    match = _ABUSE_GATED.search(text, runs)
     if match is None or not _ABUSE_TARGET.search(text):
         return None
     return f'{_ABUSE_REASONS[match.lastgroup]}: "{match.group(0)}"'
 
 
 def _needs_response(
-    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str]
+    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str], runs: list[str] | None
 ) -> str | None:
     """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
     asks = "?" in text or not _REQUEST_WORDS.isdisjoint(tokens)
@@ -293,20 +305,20 @@ def _needs_response(
     if question and (not only_social or _ADDRESSED.search(text)):
         return f'asks a question or makes a request: "{question.group(0)}"'
     if NOT_ABOUT_CARE not in themes and (sentiment.label == "negative" or sentiment.score <= -0.3):
-        complaint = _COMPLAINT.search(text)
+        complaint = _COMPLAINT_GATED.search(text, runs)
         if complaint:
             return f'complaint about care: "{complaint.group(0)}"'
     return None
 
 
-def _praise(text: str, sentiment: Sentiment) -> str | None:
+def _praise(text: str, sentiment: Sentiment, runs: list[str] | None) -> str | None:
     """Praise words and a specific person, team or place, in a post that is not negative overall."""
     if sentiment.label == "negative" and sentiment.score < 0.2:
         return None
     if sentiment.label == "neutral" and sentiment.score < 0.1:
         return None
-    praise = _PRAISE.search(text)
-    specific = _SPECIFIC.search(text) if praise else None
+    praise = _PRAISE_GATED.search(text, runs)
+    specific = _SPECIFIC_GATED.search(text, runs) if praise else None
     if praise and specific:
         return f'praises "{specific.group(0)}" ("{praise.group(0)}")'
     return None

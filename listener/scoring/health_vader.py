@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from listener.scoring.fast_vader import FastVader
+from listener.scoring.gates import letter_runs
 
 # word -> valence on VADER's -4..+4 scale (0 = no sentiment of its own).
 HEALTH_LEXICON: dict[str, float] = {
@@ -97,7 +98,6 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 _TRIGGER_WORDS = frozenset(
     [w for w in HEALTH_LEXICON if "_" not in w] + ["joke", "clear", "incredible", "thank", "thanks"]
 )
-_WORD = re.compile(r"[a-z]+")
 
 
 class HealthVader:
@@ -108,10 +108,11 @@ class HealthVader:
         self.health = FastVader()
         self.health.lexicon = {**self.health.lexicon, **HEALTH_LEXICON}
 
-    def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
-        """VADER's scores and the health-aware scores for one (already cleaned) text."""
+    def scores(self, text: str, runs: list[str] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+        """VADER's scores and the health-aware scores for one (already cleaned) text; ``runs`` are
+        gates.letter_runs(text) if the caller has them."""
         plain = self.plain.polarity_scores(text)
-        if _TRIGGER_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        if _TRIGGER_WORDS.isdisjoint(letter_runs(text) if runs is None else runs):
             return plain, plain
         return plain, self.health.polarity_scores(rewrite(text))
 

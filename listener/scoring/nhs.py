@@ -98,7 +98,7 @@ class NhsScorer(Scorer):
             themes = self.tagger.tag(
                 text, theme_probabilities[i], head.thresholds, head.labels, tokens[i], care[i]
             )
-            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i])
+            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
 

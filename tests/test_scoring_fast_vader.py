@@ -26,6 +26,8 @@ EXAMPLES = [
     "Roger Dodger is one of the least compelling variations on this theme.",
     "no good, no no bad, not bad nor great",
     "no fun nor good, no time or great",
+    "it was sort of really good, then the bus stop so bad",
+    "oh well a kiss of death for us",
     "",
     "   ",
     "😀😡🤬😭 x😀y 😀 😀",

@@ -10,7 +10,9 @@ tests/test_scoring_fast_vader.py and scripts/scoring_equivalence.py).
 
 from __future__ import annotations
 
+import math
 import string
+from itertools import compress, count
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -19,9 +21,15 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
+    normalize,
 )
 
 _NEGATE = frozenset(NEGATE)
+# The idioms check only changes a valence when the words around it form one of its phrases ("kiss of death"),
+# so only when one of them has its longest word ("death") nearby.
+_IDIOM_WORDS = frozenset(
+    max(phrase.split(" "), key=len) for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase
+)
 _PUNCTUATION = string.punctuation
 
 
@@ -41,23 +49,19 @@ class FastVader(SentimentIntensityAnalyzer):
         text = text.strip()
         # a token loses its punctuation, unless that leaves two characters or fewer (an emoticon such as ":)")
         words = [word if len(word := token.strip(_PUNCTUATION)) > 2 else token for token in text.split()]
-        lower = [word.lower() for word in words]
+        lower = list(map(str.lower, words))
         allcaps = sum(map(str.isupper, words))
         is_cap_diff = 0 < len(words) - allcaps < len(words)
         lexicon, last = self.lexicon, len(words) - 1
-        sentiments = []
-        for i, item in enumerate(lower):
-            if (
-                item not in lexicon
-                or item in BOOSTER_DICT
-                or (i < last and item == "kind" and lower[i + 1] == "of")
-            ):
-                sentiments.append(0)
-            else:
-                sentiments.append(self._valence(words, lower, i, is_cap_diff))
+        sentiments: list[float] = [0] * len(words)
+        # only words in the lexicon can score (a booster, or "kind" in "kind of", scores 0 like any other word)
+        for i in compress(count(), map(lexicon.__contains__, lower)):
+            item = lower[i]
+            if item not in BOOSTER_DICT and not (i < last and item == "kind" and lower[i + 1] == "of"):
+                sentiments[i] = self._valence(words, lower, i, is_cap_diff)
         if "but" in lower:
             sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)
+        return _score_valence(sentiments, text)
 
     def _describe_emoji(self, text: str) -> str:
         """vaderSentiment's emoji step: each emoji becomes its description, after a space unless one precedes it."""
@@ -102,7 +106,7 @@ class FastVader(SentimentIntensityAnalyzer):
                     s = s * 0.9
                 valence = valence + s
                 valence = _negation_check(valence, lower, start_i, i)
-                if start_i == 2:
+                if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
                     valence = _special_idioms_check(valence, lower, i)
         return self._least(valence, lower, i)
 
@@ -177,3 +181,33 @@ def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
         if n_gram in BOOSTER_DICT:
             valence = valence + BOOSTER_DICT[n_gram]
     return valence
+
+
+def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
+    """vaderSentiment's score_valence, its helpers inlined: the same arithmetic in the same order."""
+    if not sentiments:
+        return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+    sum_s = float(sum(sentiments))
+    qm_count = text.count("?")
+    qm_amplifier = 0.0 if qm_count <= 1 else qm_count * 0.18 if qm_count <= 3 else 0.96
+    punct_emph_amplifier = min(text.count("!"), 4) * 0.292 + qm_amplifier
+    if sum_s > 0:
+        sum_s += punct_emph_amplifier
+    elif sum_s < 0:
+        sum_s -= punct_emph_amplifier
+    compound = normalize(sum_s)
+    pos_sum, neg_sum, neu_count = 0.0, 0.0, 0
+    for sentiment_score in sentiments:
+        if sentiment_score > 0:
+            pos_sum += float(sentiment_score) + 1
+        if sentiment_score < 0:
+            neg_sum += float(sentiment_score) - 1
+        if sentiment_score == 0:
+            neu_count += 1
+    if pos_sum > math.fabs(neg_sum):
+        pos_sum += punct_emph_amplifier
+    elif pos_sum < math.fabs(neg_sum):
+        neg_sum -= punct_emph_amplifier
+    total = pos_sum + math.fabs(neg_sum) + neu_count
+    pos, neg, neu = math.fabs(pos_sum / total), math.fabs(neg_sum / total), math.fabs(neu_count / total)
+    return {"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)}

@@ -79,7 +79,8 @@ class NhsScorer(Scorer):
         """Score a batch of raw values (anything: None, numbers and huge strings are fine)."""
         cleaned = [clean_text(t) for t in texts]
         asked = [clean_text(q).strip() for q in questions] if questions is not None else [""] * len(cleaned)
-        qtypes = [question_type(q) for q in asked]
+        types = {q: question_type(q) for q in set(asked)}  # a batch asks few different questions
+        qtypes = [types[q] for q in asked]
         batch = featurise(cleaned, qtypes, self.vader)
         rows = self.model.vectorise(batch.features)
         sentiment_logits = self.model.decision("sentiment", rows, batch.dense)

@@ -27,7 +27,7 @@ from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
 from listener.scoring.phrases import words
 from listener.scoring.text import clean_text, question_type
-from listener.scoring.themes import ThemeTagger, care_signals
+from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
 MODEL_VERSION = "nhs-1"
 _LABELS = ("negative", "neutral", "positive")
@@ -94,11 +94,10 @@ class NhsScorer(Scorer):
             in_domain=[bool(q) or c.any for q, c in zip(asked, care, strict=True)],
             empty=[not text.strip() for text in cleaned],
         )
+        by_model = model_themes(theme_probabilities, head.thresholds, head.labels)
         analyses = []
         for i, text in enumerate(cleaned):
-            themes = self.tagger.tag(
-                text, theme_probabilities[i], head.thresholds, head.labels, tokens[i], care[i]
-            )
+            themes = self.tagger.add_rules(text, by_model[i], tokens[i], care[i])
             flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses

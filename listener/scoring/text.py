@@ -71,7 +71,7 @@ def clean_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text[:_MAX_RAW_CHARS]
     text = _REPEATS.sub(r"\1\1\1", text)
-    if len(_EMOJI.findall(text)) > MAX_EMOJI:
+    if not text.isascii() and len(_EMOJI.findall(text)) > MAX_EMOJI:  # every emoji is outside ASCII
         text = _drop_emoji_after(text, MAX_EMOJI)
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", MAX_CHARS // 2, MAX_CHARS)

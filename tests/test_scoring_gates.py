@@ -15,6 +15,7 @@ PATTERNS = [
     flags._COMPLAINT,
     flags._PRAISE,
     flags._SPECIFIC,
+    flags._QUESTION_WORDS,
     re.compile(
         r"(?<!\w)(?:cancel+ed|don'?t want|5k|self[- ]?harm\w*|(?:a )?burden to every\w*|(?:ha)+)(?!\w)", re.I
     ),
@@ -34,6 +35,7 @@ TEXTS = [
     "Thank you Sarah and the team on Ward 4, amazing",
     "These idiots at reception, fuck them",
     "Waited 9 hours, nobody rang",
+    "Please can someone ring me back",
     "",
     "nothing to see here",
     "hahaha",

@@ -115,12 +115,13 @@ _SAFEGUARDING = [
     ),
 ]
 
-_QUESTION = re.compile(
-    r"\?|(?<!\w)(?:can (?:someone|anyone|you)|could (?:someone|you)|please (?:can|could|help|call|ring|confirm|tell|sort)|"
+_QUESTION_WORDS = re.compile(
+    r"(?<!\w)(?:can (?:someone|anyone|you)|could (?:someone|you)|please (?:can|could|help|call|ring|confirm|tell|sort)|"
     r"who (?:do|can|should) i|how do i|where (?:can|do) i|is (?:it|this|that|the) (?:open|real|allowed)|"
     r"ring me|call me back|get back to me|dm me|sort it out|we want answers)(?!\w)",
     re.IGNORECASE,
 )
+_QUESTION = re.compile(r"\?|" + _QUESTION_WORDS.pattern, re.IGNORECASE)
 _ADDRESSED = re.compile(r"@\w+|(?<!\w)(?:you|your|dear)(?!\w)", re.IGNORECASE)
 _COMPLAINT = re.compile(
     r"(?<!\w)(?:complain\w*|waited|waiting|cancel+ed|lost my|nobody (?:rang|replies|answers|called)|no one (?:rang|called)|"
@@ -188,9 +189,10 @@ def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str]
 _SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
 _ABUSE_ANY, _ABUSE_REASONS = _first_of(_ABUSE)
 # Each searched only in posts that have one of the words it needs (gates.py): same matches, a fraction of the time.
-_SAFEGUARDING_GATED, _ABUSE_GATED, _COMPLAINT_GATED, _PRAISE_GATED, _SPECIFIC_GATED = map(
-    GatedPattern, (_SAFEGUARDING_ANY, _ABUSE_ANY, _COMPLAINT, _PRAISE, _SPECIFIC)
+_SAFEGUARDING_GATED, _ABUSE_GATED, _QUESTION_WORDS_GATED = map(
+    GatedPattern, (_SAFEGUARDING_ANY, _ABUSE_ANY, _QUESTION_WORDS)
 )
+_COMPLAINT_GATED, _PRAISE_GATED, _SPECIFIC_GATED = map(GatedPattern, (_COMPLAINT, _PRAISE, _SPECIFIC))
 # A word at least one of which every abuse rule needs: most posts skip the abuse rules after one set lookup.
 _ABUSE_WORDS = frozenset(
     [
@@ -299,8 +301,11 @@ def _needs_response(
     text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str], runs: list[str] | None
 ) -> str | None:
     """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
-    asks = "?" in text or not _REQUEST_WORDS.isdisjoint(tokens)
-    question = _QUESTION.search(text) if asks else None
+    if "?" in text:
+        question = _QUESTION.search(text)
+    else:  # only the words can match, and they are gated
+        asks = not _REQUEST_WORDS.isdisjoint(tokens)
+        question = _QUESTION_WORDS_GATED.search(text, runs) if asks else None
     only_social = NOT_ABOUT_CARE in themes and any(t in SOCIAL_THEMES for t in themes)
     if question and (not only_social or _ADDRESSED.search(text)):
         return f'asks a question or makes a request: "{question.group(0)}"'

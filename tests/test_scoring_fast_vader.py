@@ -9,7 +9,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from listener.scoring.fast_vader import FastVader
-from listener.scoring.health_vader import HEALTH_LEXICON
+from listener.scoring.health_vader import HEALTH_LEXICON, HealthVader, rewrite
 
 EXAMPLES = [
     "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
@@ -116,3 +116,15 @@ def test_fast_vader_scores_exactly_as_vader(health):
         fast.lexicon = {**fast.lexicon, **HEALTH_LEXICON}
     for text in EXAMPLES + _random_posts(3000):
         assert fast.polarity_scores(text) == original.polarity_scores(text), text
+
+
+def test_health_vader_scores_exactly_as_vader_with_the_health_lexicon():
+    """HealthVader skips the second pass when it cannot change anything; the scores must not show it."""
+    plain, health = SentimentIntensityAnalyzer(), SentimentIntensityAnalyzer()
+    health.lexicon = {**health.lexicon, **HEALTH_LEXICON}
+    scorer = HealthVader()
+    texts = ["thank you 👼", "thanks all_clear", "Thanks, CARE was great", "no joke, thanks", "all clear!"]
+    for text in texts + _random_posts(2000, seed=7):
+        assert scorer.scores(text) == (plain.polarity_scores(text), health.polarity_scores(rewrite(text))), (
+            text
+        )

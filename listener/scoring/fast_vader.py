@@ -44,7 +44,7 @@ class FastVader(SentimentIntensityAnalyzer):
     def polarity_scores(self, text):
         if not isinstance(text, str):
             return super().polarity_scores(text)
-        if not self._emoji_chars.isdisjoint(text):
+        if not text.isascii() and not self._emoji_chars.isdisjoint(text):  # no emoji is ASCII
             text = self._describe_emoji(text)
         text = text.strip()
         # a token loses its punctuation, unless that leaves two characters or fewer (an emoticon such as ":)")
@@ -196,14 +196,13 @@ def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
     elif sum_s < 0:
         sum_s -= punct_emph_amplifier
     compound = normalize(sum_s)
-    pos_sum, neg_sum, neu_count = 0.0, 0.0, 0
-    for sentiment_score in sentiments:
+    scored = list(filter(None, sentiments))  # the rest are 0: neutral
+    pos_sum, neg_sum, neu_count = 0.0, 0.0, len(sentiments) - len(scored)
+    for sentiment_score in scored:
         if sentiment_score > 0:
             pos_sum += float(sentiment_score) + 1
-        if sentiment_score < 0:
+        else:
             neg_sum += float(sentiment_score) - 1
-        if sentiment_score == 0:
-            neu_count += 1
     if pos_sum > math.fabs(neg_sum):
         pos_sum += punct_emph_amplifier
     elif pos_sum < math.fabs(neg_sum):

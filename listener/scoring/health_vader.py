@@ -95,6 +95,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 # A post is scored a second time only if one of its words is one of these.
+_HEALTH_WORDS = frozenset(HEALTH_LEXICON)
 _TRIGGER_WORDS = frozenset(
     [w for w in HEALTH_LEXICON if "_" not in w] + ["joke", "clear", "incredible", "thank", "thanks"]
 )
@@ -112,9 +113,15 @@ class HealthVader:
         """VADER's scores and the health-aware scores for one (already cleaned) text; ``runs`` are
         gates.letter_runs(text) if the caller has them."""
         plain = self.plain.polarity_scores(text)
-        if _TRIGGER_WORDS.isdisjoint(letter_runs(text) if runs is None else runs):
+        runs = letter_runs(text) if runs is None else runs
+        if _TRIGGER_WORDS.isdisjoint(runs):
             return plain, plain
-        return plain, self.health.polarity_scores(rewrite(text))
+        rewritten = rewrite(text)
+        # nothing rewritten, and no word the health lexicon scores differently (VADER reads emoji as words, and
+        # a word with "_" is not a run of letters, so only plain ASCII text without "_" can be sure)
+        if rewritten == text and text.isascii() and "_" not in text and _HEALTH_WORDS.isdisjoint(runs):
+            return plain, plain
+        return plain, self.health.polarity_scores(rewritten)
 
 
 def rewrite(text: str) -> str:

@@ -64,3 +64,12 @@ def test_a_pattern_without_known_words_is_always_searched():
     gated = GatedPattern(re.compile(r"\?|[A-Z]\w+"))
     assert not gated.usable
     assert gated.search("Why?", []) is not None
+
+
+def test_one_tokenisation_gives_every_stage_what_it_would_have_read():
+    from listener.scoring.phrases import words
+    from listener.scoring.text import read_words, tokens
+
+    for text in [*TEXTS, "don't, won’t; x'y'z 9am A&E naïve 😀 it's 5k... Not bad!", "can't", "ok?"]:
+        assert read_words(text) == (tokens(text), words(text))
+        assert letter_runs(text, words(text)) == letter_runs(text)

@@ -36,9 +36,10 @@ _COMMON = frozenset(_COMMON_WORDS.split())
 Key = tuple[bool, str]  # (whole word?, letters)
 
 
-def letter_runs(text: str) -> list[str]:
-    """The runs of letters a-z in the lower-cased text."""
-    return _LETTER_RUNS.findall(text.lower())
+def letter_runs(text: str, words: list[str] | None = None) -> list[str]:
+    """The runs of letters a-z in the lower-cased text; read from its ``words`` (phrases.words(text)) if given,
+    which have the same runs: every letter is in a word, and no word ends next to a letter."""
+    return _LETTER_RUNS.findall(text.lower() if words is None else " ".join(words))
 
 
 def trusted(text: str, runs: list[str]) -> list[str] | None:

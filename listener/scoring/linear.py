@@ -90,7 +90,8 @@ class TextModel:
         """Raw scores (logits) of one head for a batch: shape (rows, labels)."""
         head = self.heads[head_name]
         n_vocab = len(self.idf)
-        contributions = head.coef[rows.indices] * rows.data[:, None]
+        contributions = head.coef[rows.indices]  # a copy, weighted in place
+        contributions *= rows.data[:, None]
         scores = (
             np.add.reduceat(contributions, rows.indptr[:-1], axis=0) if rows.n_rows else contributions[:0]
         )

@@ -25,7 +25,6 @@ from listener.scoring.features import featurise
 from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
-from listener.scoring.phrases import words
 from listener.scoring.text import clean_text, question_type
 from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
@@ -86,7 +85,7 @@ class NhsScorer(Scorer):
         sentiment_logits = self.model.decision("sentiment", rows, batch.dense)
         head = self.model.heads["themes"]
         theme_probabilities = _sigmoid(self.model.decision("themes", rows, batch.dense))
-        tokens = [words(text) for text in cleaned]
+        tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
         sentiments = sentiments_from_logits(
             sentiment_logits,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import re
 
+from listener.scoring.phrases import words
+
 MAX_CHARS = 2000
 MAX_EMOJI = 30
 # Longer input is sliced before any regular expression reads it, so the cleaning itself is bounded too.
@@ -107,7 +109,19 @@ def question_type(question: object) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; a word within three words after a negator (and before a clause ends) gets ``not_``."""
-    found = _TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt"))
+    return _negate(_TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt")))
+
+
+def read_words(text: str) -> tuple[list[str], list[str]]:
+    """``(tokens(text), phrases.words(text))``, from one pass over the text when it has no "n't" to rewrite."""
+    lower = text.lower()
+    if "n't" in lower or "n’t" in lower:
+        return tokens(text), words(text)
+    found = _TOKEN.findall(lower)  # phrases.words' pattern, or one punctuation mark
+    return _negate(found), [token for token in found if token not in _CLAUSE_END]
+
+
+def _negate(found: list[str]) -> list[str]:
     if _NEGATORS.isdisjoint(found):  # nothing to negate: drop the clause ends but "!" and "?"
         return [token for token in found if token not in _CLAUSE_END or token in "!?"]
     out = []
@@ -128,10 +142,10 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def text_features(text: str, qtype: str) -> list[str]:
-    """Word unigrams and bigrams, plus the question type as a token that also pairs with the first word."""
-    words = tokens(text)
+def text_features(text: str, qtype: str, text_tokens: list[str] | None = None) -> list[str]:
+    """Word unigrams and bigrams, plus the question type as a token that also pairs with the first word.
+    ``text_tokens`` are tokens(text) if the caller has them."""
     marker = "q=" + qtype
-    grams = [marker, *words]
+    grams = [marker, *(tokens(text) if text_tokens is None else text_tokens)]
     grams.extend(map(" ".join, zip(grams, grams[1:], strict=False)))
     return grams

@@ -98,13 +98,17 @@ class FastVader(SentimentIntensityAnalyzer):
             else:
                 valence -= C_INCR
         for start_i in range(0, 3):
-            if i > start_i and lower[i - (start_i + 1)] not in lexicon:
-                s = _scalar_inc_dec(words[i - (start_i + 1)], lower[i - (start_i + 1)], valence, is_cap_diff)
-                if start_i == 1 and s != 0:
-                    s = s * 0.95
-                if start_i == 2 and s != 0:
-                    s = s * 0.9
-                valence = valence + s
+            before = i - (start_i + 1)
+            if i > start_i and lower[before] not in lexicon:
+                if lower[before] in BOOSTER_DICT:
+                    s = _scalar_inc_dec(words[before], lower[before], valence, is_cap_diff)
+                    if start_i == 1 and s != 0:
+                        s = s * 0.95
+                    if start_i == 2 and s != 0:
+                        s = s * 0.9
+                    valence = valence + s
+                else:
+                    valence = valence + 0.0  # what a word that is no booster adds (it turns -0.0 into 0.0)
                 valence = _negation_check(valence, lower, start_i, i)
                 if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
                     valence = _special_idioms_check(valence, lower, i)

@@ -171,7 +171,12 @@ class CareSignals:
 def care_signals(tokens: list[str]) -> CareSignals:
     """Care signals of a text, from its word tokens (phrases.words)."""
     strong = CARE_CUES.search(tokens) is not None
-    return CareSignals(strong, strong or SERVICE_CUES.search(tokens) is not None)
+    return _CARE_SIGNALS[strong, strong or SERVICE_CUES.search(tokens) is not None]
+
+
+_CARE_SIGNALS = {
+    (strong, service): CareSignals(strong, service) for strong in (False, True) for service in (False, True)
+}
 
 
 class ThemeTagger:

@@ -112,7 +112,8 @@ class FastVader(SentimentIntensityAnalyzer):
                 valence = _negation_check(valence, lower, start_i, i)
                 if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
                     valence = _special_idioms_check(valence, lower, i)
-        return self._least(valence, lower, i)
+        # the 'least' check only changes a valence right after "least"
+        return self._least(valence, lower, i) if i > 0 and lower[i - 1] == "least" else valence
 
     def _least(self, valence: float, lower: list[str], i: int) -> float:
         if i > 1 and lower[i - 1] not in self.lexicon and lower[i - 1] == "least":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -66,18 +66,16 @@ class TextModel:
 
         Python only looks features up; counting, weighting and normalising are done for the whole batch in numpy.
         """
-        get = self.vocabulary.get
-        ids: list[int] = []
-        lengths = []
-        for features in feature_lists:
-            ids.append(0)  # the guard
-            ids.extend(map(get, features, repeat(-1, len(features))))  # -1: not in the vocabulary
-            lengths.append(len(features) + 1)
+        lengths = list(map(len, feature_lists))
         n_rows, n_columns = len(lengths), len(self.idf)
+        looked_up = map(self.vocabulary.get, chain.from_iterable(feature_lists), repeat(-1))  # -1: unknown
+        columns = np.fromiter(looked_up, dtype=np.int64, count=sum(lengths))
         rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-        columns = np.asarray(ids, dtype=np.int64)
         known = columns >= 0
-        keys, counts = np.unique(rows[known] * n_columns + columns[known], return_counts=True)
+        guards = np.arange(n_rows, dtype=np.int64) * n_columns  # (row, column 0) for every row
+        keys, counts = np.unique(
+            np.concatenate([rows[known] * n_columns + columns[known], guards]), return_counts=True
+        )
         key_rows, indices = np.divmod(keys, n_columns)
         weights = (1.0 + np.log(counts)) * self.idf[indices]
         weights[indices == 0] = 0.0

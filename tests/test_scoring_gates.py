@@ -16,6 +16,7 @@ PATTERNS = [
     flags._PRAISE,
     flags._SPECIFIC,
     flags._QUESTION_WORDS,
+    re.compile(r"(?<!\w)(?:(?:re)?open now|f\*+k off)(?!\w)", re.I),
     re.compile(
         r"(?<!\w)(?:cancel+ed|don'?t want|5k|self[- ]?harm\w*|(?:a )?burden to every\w*|(?:ha)+)(?!\w)", re.I
     ),
@@ -39,6 +40,8 @@ TEXTS = [
     "",
     "nothing to see here",
     "hahaha",
+    "We reopen now",
+    "f**k off",
 ]
 
 

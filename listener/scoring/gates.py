@@ -75,19 +75,18 @@ def _keys(items: list, left: bool, right: bool) -> set[Key] | None:
     starts after a non-letter is a key set of its own, and so is what a part that must match needs; the set whose
     weakest key is strongest (see _strength) is kept.
     """
-    bounds = [left, *(_ends_word(op, av) for op, av in items), right]
+    before, after = _gaps(items, left, right)
     options: list[set[Key]] = []
     run, run_left = "", False
     for k, (op, av) in enumerate(items):
-        letter = op is sre.LITERAL and "a" <= chr(av).lower() <= "z"
-        if letter:
-            run, run_left = (run + chr(av).lower(), run_left) if run else (chr(av).lower(), bounds[k])
+        if _is_letter((op, av)):
+            run, run_left = (run + chr(av).lower(), run_left) if run else (chr(av).lower(), before[k])
             if not (k + 1 < len(items) and _is_letter(items[k + 1])):
                 if run_left:
-                    options.append({(bounds[k + 2], run)})
+                    options.append({(after[k], run)})
                 run = ""
             continue
-        inner = _part_keys(op, av, bounds[k], bounds[k + 2])
+        inner = _part_keys(op, av, before[k], after[k])
         if inner:
             options.append(inner)
     return max(options, key=_strength) if options else None
@@ -104,20 +103,55 @@ def _part_keys(op, av, left: bool, right: bool) -> set[Key] | None:
     return None
 
 
+def _gaps(items: list, left: bool, right: bool) -> tuple[list[bool], list[bool]]:
+    """For each item: is a non-letter (or the start or end of the text) sure to come right before it, and after?
+
+    An optional part ("(?:a )?") that ends (starts) with a non-letter passes on what comes before (after) it.
+    """
+    before, after = [left] * len(items), [right] * len(items)
+    for k in range(1, len(items)):
+        previous = items[k - 1]
+        before[k] = _gap_at(previous, -1) or (
+            _optional(previous) and _gap_at(previous, -1, True) and before[k - 1]
+        )
+    for k in range(len(items) - 2, -1, -1):
+        following = items[k + 1]
+        after[k] = _gap_at(following, 0) or (
+            _optional(following) and _gap_at(following, 0, True) and after[k + 1]
+        )
+    return before, after
+
+
+def _gap_at(item, end: int, inside_optional: bool = False) -> bool:
+    """Whether the first (``end`` 0) or last (-1) character of what ``item`` matches is sure to be a non-letter
+    (an assertion that no word character is there counts too)."""
+    op, av = item
+    if op is sre.LITERAL:
+        return not _is_letter(item)
+    if op is sre.ASSERT_NOT:
+        return list(av[1]) == _NOT_WORD
+    if op is sre.SUBPATTERN or (op in _REPEATS and (av[0] >= 1 or inside_optional)):
+        inner = list(av[-1])
+        return bool(inner) and _gap_at(inner[end], end)
+    return False
+
+
+def _optional(item) -> bool:
+    op, av = item
+    return op in _REPEATS and av[0] == 0
+
+
 def _is_letter(item) -> bool:
     op, av = item
     return op is sre.LITERAL and "a" <= chr(av).lower() <= "z"
 
 
-def _ends_word(op, av) -> bool:
-    """Whether this item is sure to be a non-letter (or the start or end of the text) where it stands."""
-    if op is sre.LITERAL:
-        return not ("a" <= chr(av).lower() <= "z")
-    return op is sre.ASSERT_NOT and list(av[1]) == _NOT_WORD
-
-
 def _strength(keys: set[Key]) -> float:
-    """Longer letters are rarer in posts, common words are not; a whole word is rarer than the same start."""
+    """Longer letters are rarer in posts, common words and short starts ("go...") are not; a whole word is rarer
+    than the same start."""
     return min(
-        len(letters) + (0.5 if whole else 0) - (10 if letters in _COMMON else 0) for whole, letters in keys
+        len(letters)
+        + (0.5 if whole else 0)
+        - (10 if letters in _COMMON or (not whole and len(letters) < 3) else 0)
+        for whole, letters in keys
     )

@@ -90,6 +90,9 @@ VOCABULARY = [
     "😡",
     "💘",
     "nurse",
+    "lifeline",  # health words that plain VADER's lexicon lacks
+    "shambles",
+    "fobbed",
     "ward",
     "waited",
     "hours",
@@ -124,6 +127,7 @@ def test_health_vader_scores_exactly_as_vader_with_the_health_lexicon():
     health.lexicon = {**health.lexicon, **HEALTH_LEXICON}
     scorer = HealthVader()
     texts = ["thank you 👼", "thanks all_clear", "Thanks, CARE was great", "no joke, thanks", "all clear!"]
+    texts += ["thanks, no lifeline", "thanks: a shambles really so good", "thanks. care is not so bad"]
     for text in texts + _random_posts(2000, seed=7):
         assert scorer.scores(text) == (plain.polarity_scores(text), health.polarity_scores(rewrite(text))), (
             text

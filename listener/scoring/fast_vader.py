@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import string
+from dataclasses import dataclass
 from itertools import compress, count
 
 from vaderSentiment.vaderSentiment import (
@@ -33,6 +34,17 @@ _IDIOM_WORDS = frozenset(
 _PUNCTUATION = string.punctuation
 
 
+@dataclass
+class Reading:
+    """A post as VADER reads it: its text (emoji described), words, lower-cased words and their valences."""
+
+    text: str
+    words: list[str]
+    lower: list[str]
+    is_cap_diff: bool
+    valences: list[float]
+
+
 class FastVader(SentimentIntensityAnalyzer):
     """A drop-in SentimentIntensityAnalyzer; ``lexicon`` can be replaced on the instance as with the original."""
 
@@ -44,6 +56,10 @@ class FastVader(SentimentIntensityAnalyzer):
     def polarity_scores(self, text):
         if not isinstance(text, str):
             return super().polarity_scores(text)
+        return self.scores_of(self.read(text))
+
+    def read(self, text: str) -> Reading:
+        """The post's words and the valence of each, before the "but" rule."""
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):  # no emoji is ASCII
             text = self._describe_emoji(text)
         text = text.strip()
@@ -51,17 +67,38 @@ class FastVader(SentimentIntensityAnalyzer):
         words = [word if len(word := token.strip(_PUNCTUATION)) > 2 else token for token in text.split()]
         lower = list(map(str.lower, words))
         allcaps = sum(map(str.isupper, words))
-        is_cap_diff = 0 < len(words) - allcaps < len(words)
-        lexicon, last = self.lexicon, len(words) - 1
-        sentiments: list[float] = [0] * len(words)
-        # only words in the lexicon can score (a booster, or "kind" in "kind of", scores 0 like any other word)
-        for i in compress(count(), map(lexicon.__contains__, lower)):
-            item = lower[i]
-            if item not in BOOSTER_DICT and not (i < last and item == "kind" and lower[i + 1] == "of"):
-                sentiments[i] = self._valence(words, lower, i, is_cap_diff)
-        if "but" in lower:
-            sentiments = self._but_check(words, sentiments)
-        return _score_valence(sentiments, text)
+        reading = Reading(text, words, lower, 0 < len(words) - allcaps < len(words), [0] * len(words))
+        # only words in the lexicon can score
+        for i in compress(count(), map(self.lexicon.__contains__, lower)):
+            reading.valences[i] = self._lexicon_valence(reading, i)
+        return reading
+
+    def reread(self, reading: Reading, changed: frozenset[str]) -> Reading:
+        """``reading`` (of another FastVader whose lexicon differs from this one's only in the ``changed`` words)
+        as this one reads it. A word's valence depends on the lexicon only for itself, the three words before it
+        and the one after, so only the valences near a changed word are computed again."""
+        lower = reading.lower
+        hits = compress(count(), map(changed.__contains__, lower))
+        near = {i for j in hits for i in range(max(j - 1, 0), min(j + 4, len(lower)))}
+        valences = list(reading.valences)
+        for i in near:
+            valences[i] = self._lexicon_valence(reading, i) if lower[i] in self.lexicon else 0
+        return Reading(reading.text, reading.words, lower, reading.is_cap_diff, valences)
+
+    def scores_of(self, reading: Reading) -> dict[str, float]:
+        """vaderSentiment's scores from a reading: the "but" rule, then the sums."""
+        valences = reading.valences
+        if "but" in reading.lower:
+            valences = self._but_check(reading.words, list(valences))
+        return _score_valence(valences, reading.text)
+
+    def _lexicon_valence(self, reading: Reading, i: int) -> float:
+        """The valence of word ``i``, a lexicon word: 0 for a booster, or "kind" in "kind of"."""
+        lower = reading.lower
+        item = lower[i]
+        if item in BOOSTER_DICT or (i < len(lower) - 1 and item == "kind" and lower[i + 1] == "of"):
+            return 0
+        return self._valence(reading.words, lower, i, reading.is_cap_diff)
 
     def _describe_emoji(self, text: str) -> str:
         """vaderSentiment's emoji step: each emoji becomes its description, after a space unless one precedes it."""

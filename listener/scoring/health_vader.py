@@ -112,16 +112,20 @@ class HealthVader:
     def scores(self, text: str, runs: list[str] | None = None) -> tuple[dict[str, float], dict[str, float]]:
         """VADER's scores and the health-aware scores for one (already cleaned) text; ``runs`` are
         gates.letter_runs(text) if the caller has them."""
-        plain = self.plain.polarity_scores(text)
+        reading = self.plain.read(text)
+        plain = self.plain.scores_of(reading)
         runs = letter_runs(text) if runs is None else runs
         if _TRIGGER_WORDS.isdisjoint(runs):
             return plain, plain
         rewritten = rewrite(text)
-        # nothing rewritten, and no word the health lexicon scores differently (VADER reads emoji as words, and
-        # a word with "_" is not a run of letters, so only plain ASCII text without "_" can be sure)
-        if rewritten == text and text.isascii() and "_" not in text and _HEALTH_WORDS.isdisjoint(runs):
+        if rewritten != text:
+            return plain, self.health.polarity_scores(rewritten)
+        # the same words: no word the health lexicon scores differently (VADER reads emoji as words, and a word
+        # with "_" is not a run of letters, so only plain ASCII text without "_" can be sure of that), or only the
+        # valences near such words change
+        if text.isascii() and "_" not in text and _HEALTH_WORDS.isdisjoint(runs):
             return plain, plain
-        return plain, self.health.polarity_scores(rewritten)
+        return plain, self.health.scores_of(self.health.reread(reading, _HEALTH_WORDS))
 
 
 def rewrite(text: str) -> str:

@@ -44,7 +44,7 @@ def letter_runs(text: str, words: list[str] | None = None) -> list[str]:
 
 def trusted(text: str, runs: list[str]) -> list[str] | None:
     """``runs`` if the pre-checks may rely on them for ``text``, else None (see the module docstring)."""
-    return runs if _CASE_TRAPS.isdisjoint(text) else None
+    return runs if text.isascii() or _CASE_TRAPS.isdisjoint(text) else None
 
 
 class GatedPattern:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from listener.scoring.gates import letter_runs
 from listener.scoring.health_vader import HealthVader
-from listener.scoring.text import QUESTION_TYPES, text_features
+from listener.scoring.text import QUESTION_TYPES, read_words, text_features
 
 _BASE = ["health_compound", "health_pos", "health_neg", "vader_compound", "mixed", "length"]
 DENSE_NAMES = [
@@ -22,19 +23,24 @@ DENSE_NAMES = [
 
 @dataclass
 class Batch:
-    """A batch's sparse features (one list per post), dense features and VADER scores."""
+    """A batch's sparse features (one list per post), dense features, VADER scores, runs of letters
+    (gates.letter_runs) and words (phrases.words)."""
 
     features: list[list[str]]
     dense: np.ndarray
     vader: list[dict[str, float]]
     health: list[dict[str, float]]
+    runs: list[list[str]]
+    words: list[list[str]]
 
 
 def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -> Batch:
     """Features of already-cleaned texts (text.clean_text) with their question types (text.question_type)."""
     plain_scores, health_scores, rows = [], [], []
-    for text in texts:
-        plain, health = vader.scores(text)
+    token_lists, word_lists = zip(*map(read_words, texts), strict=True) if texts else ((), ())
+    runs = [letter_runs(text, text_words) for text, text_words in zip(texts, word_lists, strict=True)]
+    for text, text_runs in zip(texts, runs, strict=True):
+        plain, health = vader.scores(text, text_runs)
         plain_scores.append(plain)
         health_scores.append(health)
         rows.append(
@@ -54,5 +60,5 @@ def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -
     ).reshape(len(texts), len(QUESTION_TYPES))
     interactions = [base[:, : len(_BASE)] * questions[:, [i]] for i in range(len(QUESTION_TYPES))]
     dense = np.concatenate([base, questions, *interactions], axis=1)
-    features = [text_features(text, q) for text, q in zip(texts, qtypes, strict=True)]
-    return Batch(features, dense, plain_scores, health_scores)
+    features = [text_features(t, q, toks) for t, q, toks in zip(texts, qtypes, token_lists, strict=True)]
+    return Batch(features, dense, plain_scores, health_scores, runs, list(word_lists))

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 
 from listener.scoring.base import Sentiment
+from listener.scoring.gates import GatedPattern, letter_runs, trusted
 from listener.scoring.phrases import words
 from listener.scoring.themes import NOT_ABOUT_CARE, SOCIAL_THEMES
 
@@ -114,12 +115,13 @@ _SAFEGUARDING = [
     ),
 ]
 
-_QUESTION = re.compile(
-    r"\?|(?<!\w)(?:can (?:someone|anyone|you)|could (?:someone|you)|please (?:can|could|help|call|ring|confirm|tell|sort)|"
+_QUESTION_WORDS = re.compile(
+    r"(?<!\w)(?:can (?:someone|anyone|you)|could (?:someone|you)|please (?:can|could|help|call|ring|confirm|tell|sort)|"
     r"who (?:do|can|should) i|how do i|where (?:can|do) i|is (?:it|this|that|the) (?:open|real|allowed)|"
     r"ring me|call me back|get back to me|dm me|sort it out|we want answers)(?!\w)",
     re.IGNORECASE,
 )
+_QUESTION = re.compile(r"\?|" + _QUESTION_WORDS.pattern, re.IGNORECASE)
 _ADDRESSED = re.compile(r"@\w+|(?<!\w)(?:you|your|dear)(?!\w)", re.IGNORECASE)
 _COMPLAINT = re.compile(
     r"(?<!\w)(?:complain\w*|waited|waiting|cancel+ed|lost my|nobody (?:rang|replies|answers|called)|no one (?:rang|called)|"
@@ -172,14 +174,25 @@ _ABUSE_TARGET = re.compile(_STAFF, re.IGNORECASE)
 
 
 def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regular expression for a list of (reason, pattern): one search per post instead of one per rule."""
+    """One regular expression for a list of (reason, pattern): one search per post instead of one per rule.
+
+    The rules all start with the same "no word character before" check; it is tested once per position, before
+    the alternatives, instead of once per rule (same matches, a third less time).
+    """
     groups = {f"r{i}": reason for i, (reason, _) in enumerate(rules)}
-    joined = "|".join(f"(?P<r{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(rules))
-    return re.compile(joined, re.IGNORECASE), groups
+    patterns = [pattern.pattern for _, pattern in rules]
+    start = next(s for s in (r"(?<![\w])", r"(?<!\w)") if all(p.startswith(s) for p in patterns))
+    joined = "|".join(f"(?P<r{i}>{pattern[len(start) :]})" for i, pattern in enumerate(patterns))
+    return re.compile(f"{start}(?:{joined})", re.IGNORECASE), groups
 
 
 _SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
 _ABUSE_ANY, _ABUSE_REASONS = _first_of(_ABUSE)
+# Each searched only in posts that have one of the words it needs (gates.py): same matches, a fraction of the time.
+_SAFEGUARDING_GATED, _ABUSE_GATED, _QUESTION_WORDS_GATED = map(
+    GatedPattern, (_SAFEGUARDING_ANY, _ABUSE_ANY, _QUESTION_WORDS)
+)
+_COMPLAINT_GATED, _PRAISE_GATED, _SPECIFIC_GATED = map(GatedPattern, (_COMPLAINT, _PRAISE, _SPECIFIC))
 # A word at least one of which every abuse rule needs: most posts skip the abuse rules after one set lookup.
 _ABUSE_WORDS = frozenset(
     [
@@ -244,62 +257,73 @@ class TriageFlagger:
     """``flags(text, sentiment, themes)`` -> {flag: reason}."""
 
     def flags(
-        self, text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str] | None = None
+        self,
+        text: str,
+        sentiment: Sentiment,
+        themes: Mapping[str, float],
+        tokens: list[str] | None = None,
+        runs: list[str] | None = None,
     ) -> dict[str, str]:
-        """Flags and their reasons; ``tokens`` are phrases.words(text), computed once by the caller."""
+        """Flags and their reasons; ``tokens`` are phrases.words(text) and ``runs`` gates.letter_runs(text), both
+        computed once by the caller."""
         tokens = words(text) if tokens is None else tokens
         if not tokens:
             return {}
+        runs = trusted(text, letter_runs(text) if runs is None else runs)
         found: dict[str, str] = {}
-        match = _SAFEGUARDING_ANY.search(text)
+        match = _SAFEGUARDING_GATED.search(text, runs)
         if match:
             found["safeguarding"] = f'{_SAFEGUARDING_REASONS[match.lastgroup]}: "{match.group(0)}"'
-        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text)
+        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text, runs)
         if abuse:
             found["abuse_of_staff"] = abuse
         about_care = NOT_ABOUT_CARE not in themes
         if "safeguarding" in found and about_care:
             found["needs_response"] = "a safeguarding concern about care"
         else:
-            response = _needs_response(text, sentiment, themes, tokens)
+            response = _needs_response(text, sentiment, themes, tokens, runs)
             if response:
                 found["needs_response"] = response
-        praise = _praise(text, sentiment) if about_care else None
+        praise = _praise(text, sentiment, runs) if about_care else None
         if praise:
             found["praise_to_share"] = praise
         return found
 
 
-def _abuse(text: str) -> str | None:
-    match = _ABUSE_ANY.search(text)
+def _abuse(text: str, runs: list[str] | None) -> str | None:
+    match = _ABUSE_GATED.search(text, runs)
     if match is None or not _ABUSE_TARGET.search(text):
         return None
     return f'{_ABUSE_REASONS[match.lastgroup]}: "{match.group(0)}"'
 
 
 def _needs_response(
-    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str]
+    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str], runs: list[str] | None
 ) -> str | None:
     """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
-    asks = "?" in text or not _REQUEST_WORDS.isdisjoint(tokens)
-    question = _QUESTION.search(text) if asks else None
+    if "?" in text:
+        question = _QUESTION.search(text)
+    else:  # only the words can match, and they are gated
+        asks = not _REQUEST_WORDS.isdisjoint(tokens)
+        question = _QUESTION_WORDS_GATED.search(text, runs) if asks else None
     only_social = NOT_ABOUT_CARE in themes and any(t in SOCIAL_THEMES for t in themes)
     if question and (not only_social or _ADDRESSED.search(text)):
         return f'asks a question or makes a request: "{question.group(0)}"'
     if NOT_ABOUT_CARE not in themes and (sentiment.label == "negative" or sentiment.score <= -0.3):
-        complaint = _COMPLAINT.search(text)
+        complaint = _COMPLAINT_GATED.search(text, runs)
         if complaint:
             return f'complaint about care: "{complaint.group(0)}"'
     return None
 
 
-def _praise(text: str, sentiment: Sentiment) -> str | None:
+def _praise(text: str, sentiment: Sentiment, runs: list[str] | None) -> str | None:
     """Praise words and a specific person, team or place, in a post that is not negative overall."""
     if sentiment.label == "negative" and sentiment.score < 0.2:
         return None
     if sentiment.label == "neutral" and sentiment.score < 0.1:
         return None
-    praise, specific = _PRAISE.search(text), _SPECIFIC.search(text)
+    praise = _PRAISE_GATED.search(text, runs)
+    specific = _SPECIFIC_GATED.search(text, runs) if praise else None
     if praise and specific:
         return f'praises "{specific.group(0)}" ("{praise.group(0)}")'
     return None

@@ -11,14 +11,16 @@ positive ("joke" is +1.2) and every "care" as warm (+2.2). Here:
 - "is a joke" and "a shambles" are complaints.
 
 Only posts that contain one of these words or phrases are scored twice: for the rest the health score is VADER's
-own, so the extra cost is small and general text keeps VADER's behaviour exactly.
+own, so the extra cost is small and general text keeps VADER's behaviour exactly. Both run on FastVader
+(fast_vader.py): vaderSentiment's rules and results, faster.
 """
 
 from __future__ import annotations
 
 import re
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from listener.scoring.fast_vader import FastVader
+from listener.scoring.gates import letter_runs
 
 # word -> valence on VADER's -4..+4 scale (0 = no sentiment of its own).
 HEALTH_LEXICON: dict[str, float] = {
@@ -93,26 +95,37 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 # A post is scored a second time only if one of its words is one of these.
+_HEALTH_WORDS = frozenset(HEALTH_LEXICON)
 _TRIGGER_WORDS = frozenset(
     [w for w in HEALTH_LEXICON if "_" not in w] + ["joke", "clear", "incredible", "thank", "thanks"]
 )
-_WORD = re.compile(r"[a-z]+")
 
 
 class HealthVader:
     """Plain VADER and the health-aware variant, computed together so VADER runs once for most posts."""
 
     def __init__(self) -> None:
-        self.plain = SentimentIntensityAnalyzer()
-        self.health = SentimentIntensityAnalyzer()
+        self.plain = FastVader()
+        self.health = FastVader()
         self.health.lexicon = {**self.health.lexicon, **HEALTH_LEXICON}
 
-    def scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
-        """VADER's scores and the health-aware scores for one (already cleaned) text."""
-        plain = self.plain.polarity_scores(text)
-        if _TRIGGER_WORDS.isdisjoint(_WORD.findall(text.lower())):
+    def scores(self, text: str, runs: list[str] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+        """VADER's scores and the health-aware scores for one (already cleaned) text; ``runs`` are
+        gates.letter_runs(text) if the caller has them."""
+        reading = self.plain.read(text)
+        plain = self.plain.scores_of(reading)
+        runs = letter_runs(text) if runs is None else runs
+        if _TRIGGER_WORDS.isdisjoint(runs):
             return plain, plain
-        return plain, self.health.polarity_scores(rewrite(text))
+        rewritten = rewrite(text)
+        if rewritten != text:
+            return plain, self.health.polarity_scores(rewritten)
+        # the same words: no word the health lexicon scores differently (VADER reads emoji as words, and a word
+        # with "_" is not a run of letters, so only plain ASCII text without "_" can be sure of that), or only the
+        # valences near such words change
+        if text.isascii() and "_" not in text and _HEALTH_WORDS.isdisjoint(runs):
+            return plain, plain
+        return plain, self.health.scores_of(self.health.reread(reading, _HEALTH_WORDS))
 
 
 def rewrite(text: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -65,17 +66,16 @@ class TextModel:
 
         Python only looks features up; counting, weighting and normalising are done for the whole batch in numpy.
         """
-        get = self.vocabulary.get
-        ids: list[int] = []
-        lengths = []
-        for features in feature_lists:
-            found = [index for feature in features if (index := get(feature)) is not None]
-            ids.append(0)  # the guard
-            ids.extend(found)
-            lengths.append(len(found) + 1)
+        lengths = list(map(len, feature_lists))
         n_rows, n_columns = len(lengths), len(self.idf)
+        looked_up = map(self.vocabulary.get, chain.from_iterable(feature_lists), repeat(-1))  # -1: unknown
+        columns = np.fromiter(looked_up, dtype=np.int64, count=sum(lengths))
         rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-        keys, counts = np.unique(rows * n_columns + np.asarray(ids, dtype=np.int64), return_counts=True)
+        known = columns >= 0
+        guards = np.arange(n_rows, dtype=np.int64) * n_columns  # (row, column 0) for every row
+        keys, counts = np.unique(
+            np.concatenate([rows[known] * n_columns + columns[known], guards]), return_counts=True
+        )
         key_rows, indices = np.divmod(keys, n_columns)
         weights = (1.0 + np.log(counts)) * self.idf[indices]
         weights[indices == 0] = 0.0
@@ -88,7 +88,8 @@ class TextModel:
         """Raw scores (logits) of one head for a batch: shape (rows, labels)."""
         head = self.heads[head_name]
         n_vocab = len(self.idf)
-        contributions = head.coef[rows.indices] * rows.data[:, None]
+        contributions = head.coef[rows.indices]  # a copy, weighted in place
+        contributions *= rows.data[:, None]
         scores = (
             np.add.reduceat(contributions, rows.indptr[:-1], axis=0) if rows.n_rows else contributions[:0]
         )

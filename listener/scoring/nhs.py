@@ -25,9 +25,8 @@ from listener.scoring.features import featurise
 from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
-from listener.scoring.phrases import words
 from listener.scoring.text import clean_text, question_type
-from listener.scoring.themes import ThemeTagger, care_signals
+from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
 MODEL_VERSION = "nhs-1"
 _LABELS = ("negative", "neutral", "positive")
@@ -79,25 +78,27 @@ class NhsScorer(Scorer):
         """Score a batch of raw values (anything: None, numbers and huge strings are fine)."""
         cleaned = [clean_text(t) for t in texts]
         asked = [clean_text(q).strip() for q in questions] if questions is not None else [""] * len(cleaned)
-        qtypes = [question_type(q) for q in asked]
+        types = {q: question_type(q) for q in set(asked)}  # a batch asks few different questions
+        qtypes = [types[q] for q in asked]
         batch = featurise(cleaned, qtypes, self.vader)
         rows = self.model.vectorise(batch.features)
         sentiment_logits = self.model.decision("sentiment", rows, batch.dense)
         head = self.model.heads["themes"]
         theme_probabilities = _sigmoid(self.model.decision("themes", rows, batch.dense))
+        tokens = batch.words  # phrases.words of each text
+        care = [care_signals(post_tokens) for post_tokens in tokens]
+        sentiments = sentiments_from_logits(
+            sentiment_logits,
+            [health["compound"] for health in batch.health],
+            in_domain=[bool(q) or c.any for q, c in zip(asked, care, strict=True)],
+            empty=[not text.strip() for text in cleaned],
+        )
+        by_model = model_themes(theme_probabilities, head.thresholds, head.labels)
         analyses = []
         for i, text in enumerate(cleaned):
-            tokens = words(text)
-            care = care_signals(tokens)
-            sentiment = sentiment_from_logits(
-                sentiment_logits[i],
-                batch.health[i]["compound"],
-                in_domain=bool(asked[i]) or care.any,
-                empty=not text.strip(),
-            )
-            themes = self.tagger.tag(text, theme_probabilities[i], head.thresholds, head.labels, tokens, care)
-            flags = self.flagger.flags(text, sentiment, themes, tokens)
-            analyses.append(Analysis(sentiment, batch.vader[i]["compound"], themes, flags))
+            themes = self.tagger.add_rules(text, by_model[i], tokens[i], care[i])
+            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
+            analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
 
     def sentiments(
@@ -109,19 +110,37 @@ class NhsScorer(Scorer):
 def sentiment_from_logits(
     logits: np.ndarray, health_compound: float, *, in_domain: bool = False, empty: bool = False
 ) -> Sentiment:
+    """The sentiment of one post from its logits; see sentiments_from_logits."""
+    return sentiments_from_logits(logits[None, :], [health_compound], in_domain=[in_domain], empty=[empty])[0]
+
+
+def sentiments_from_logits(
+    logits: np.ndarray, health_compounds: Sequence[float], *, in_domain: Sequence[bool], empty: Sequence[bool]
+) -> list[Sentiment]:
     """The score blends the model with health-aware VADER; the label depends on what the text is.
 
     Text in the model's own domain (an answer to a feedback question, or a post that talks about someone's care)
     takes the model's most likely class, whose neutral class was tuned on FFT. Any other post is labelled from its
-    score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero. Empty text is neutral, score 0.
+    score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero. Empty text is neutral, score 0. The probabilities are
+    computed for the whole batch at once (one row of ``logits`` per post).
     """
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities = (shifted / shifted.sum(axis=1, keepdims=True)).tolist()
+    best = logits.argmax(axis=1).tolist()
+    return [
+        _sentiment(*row) for row in zip(probabilities, best, health_compounds, in_domain, empty, strict=True)
+    ]
+
+
+def _sentiment(
+    probabilities: list[float], best: int, health_compound: float, in_domain: bool, empty: bool
+) -> Sentiment:
     if empty:
         return Sentiment(0.0, "neutral", positive=0.0, neutral=1.0, negative=0.0)
-    shifted = np.exp(logits - logits.max())
-    negative, neutral, positive = (shifted / shifted.sum()).tolist()
+    negative, neutral, positive = probabilities
     score = round(0.5 * (positive - negative) + 0.5 * health_compound, 4)
     if in_domain:
-        label = _LABELS[int(np.argmax(logits))]
+        label = _LABELS[best]
     else:
         label = (
             "positive"

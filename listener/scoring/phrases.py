@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import compress, count
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 ANY_WORD = "_"
@@ -19,12 +20,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+Entry = tuple[int, tuple[str, ...], bool, str]  # (order added, words, last word is a stem, label)
+
+
 class PhraseIndex:
-    """Built from {label: phrases}; ``find(words)`` returns {label: the words that matched} for each label found."""
+    """Built from {label: phrases}; ``find(words)`` returns {label: the words that matched} for each label found.
+
+    Phrases are indexed by their first word and, when it is a plain word, their second, so a post's word is only
+    compared with the phrases that can start there.
+    """
 
     def __init__(self, phrases: Mapping[str, Iterable[str]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        # first word -> ({second word: phrases}, phrases whose second word is "_", a stem or missing)
+        self._by_first: dict[str, tuple[dict[str, list[Entry]], list[Entry]]] = {}
         self._stems: dict[str, list[str]] = {}
+        added = 0
         for label, label_phrases in phrases.items():
             for phrase in label_phrases:
                 tokens = words(phrase)
@@ -33,19 +43,45 @@ class PhraseIndex:
                 prefix = phrase.strip().endswith("*")
                 if prefix and len(tokens) == 1:
                     self._stems.setdefault(tokens[0], []).append(label)
+                    continue
+                by_second, others = self._by_first.setdefault(tokens[0], ({}, []))
+                entry = (added, tuple(tokens), prefix, label)
+                added += 1
+                if len(tokens) > 1 and tokens[1] != ANY_WORD and not (prefix and len(tokens) == 2):
+                    by_second.setdefault(tokens[1], []).append(entry)
                 else:
-                    self._by_first.setdefault(tokens[0], []).append((tuple(tokens), prefix, label))
+                    others.append(entry)
         self._stem_tuple = tuple(self._stems)
+        # Most posts contain no phrase: these answer that in C, so only the rest are walked word by word. Every
+        # phrase needs its longest exact word (longer words are rarer), and every stem starts some word.
+        self._first_words = frozenset(self._by_first)
+        self._key_words = frozenset(
+            _key_word(entry[1], entry[2])
+            for by_second, others in self._by_first.values()
+            for entry in (*others, *(e for entries in by_second.values() for e in entries))
+        )
+        stems = "|".join(re.escape(stem) for stem in self._stems)
+        self._stem_start = re.compile(f" (?:{stems})") if stems else None
+
+    def could_match(self, tokens: list[str]) -> bool:
+        """False when no word starts a phrase or a stem, so ``find`` would find nothing."""
+        return not self._key_words.isdisjoint(tokens) or self._stems_possible(tokens)
 
     def find(self, tokens: list[str], first_only: bool = False) -> dict[str, str]:
         found: dict[str, str] = {}
-        for i, word in enumerate(tokens):
-            for phrase, prefix, label in self._by_first.get(word, ()):
+        stems = self._stems_possible(tokens)
+        if not stems and self._key_words.isdisjoint(tokens):
+            return found
+        # with no stem to look for, only the words that start a phrase need a look
+        starts = map(self._first_words.__contains__, tokens)
+        for i in range(len(tokens)) if stems else compress(count(), starts):
+            word = tokens[i]
+            for _, phrase, prefix, label in self._candidates(tokens, i):
                 if label not in found and _matches_at(tokens, i, phrase, prefix):
                     found[label] = " ".join(tokens[i : i + len(phrase)])
                     if first_only:
                         return found
-            if self._stem_tuple and word.startswith(self._stem_tuple):
+            if stems and word.startswith(self._stem_tuple):
                 for stem, labels in self._stems.items():
                     if word.startswith(stem):
                         for label in labels:
@@ -59,6 +95,20 @@ class PhraseIndex:
         found = self.find(tokens, first_only=True)
         return next(iter(found.values()), None)
 
+    def _candidates(self, tokens: list[str], i: int) -> list[Entry]:
+        """The phrases that may start at word ``i``, in the order they were added."""
+        by_second, others = self._by_first.get(tokens[i], _NOTHING)
+        paired = by_second.get(tokens[i + 1], ()) if by_second and i + 1 < len(tokens) else ()
+        if not paired:
+            return others
+        return sorted([*paired, *others]) if others else paired
+
+    def _stems_possible(self, tokens: list[str]) -> bool:
+        return self._stem_start is not None and self._stem_start.search(" " + " ".join(tokens)) is not None
+
+
+_NOTHING: tuple[dict[str, list[Entry]], list[Entry]] = ({}, [])
+
 
 def _matches_at(tokens: list[str], i: int, phrase: tuple[str, ...], prefix: bool) -> bool:
     end = i + len(phrase)
@@ -71,3 +121,9 @@ def _matches_at(tokens: list[str], i: int, phrase: tuple[str, ...], prefix: bool
     if expected == ANY_WORD:
         return True
     return last.startswith(expected) if prefix else last == expected
+
+
+def _key_word(phrase: tuple[str, ...], prefix: bool) -> str:
+    """The longest word a match of ``phrase`` must contain as it is (not "_", not a stem)."""
+    exact = [word for word in (phrase[:-1] if prefix else phrase) if word != ANY_WORD]
+    return max(exact, key=len)

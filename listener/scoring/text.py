@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import re
 
+from listener.scoring.phrases import words
+
 MAX_CHARS = 2000
 MAX_EMOJI = 30
 # Longer input is sliced before any regular expression reads it, so the cleaning itself is bounded too.
@@ -71,7 +73,7 @@ def clean_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text[:_MAX_RAW_CHARS]
     text = _REPEATS.sub(r"\1\1\1", text)
-    if len(_EMOJI.findall(text)) > MAX_EMOJI:
+    if not text.isascii() and len(_EMOJI.findall(text)) > MAX_EMOJI:  # every emoji is outside ASCII
         text = _drop_emoji_after(text, MAX_EMOJI)
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", MAX_CHARS // 2, MAX_CHARS)
@@ -107,9 +109,24 @@ def question_type(question: object) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; a word within three words after a negator (and before a clause ends) gets ``not_``."""
+    return _negate(_TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt")))
+
+
+def read_words(text: str) -> tuple[list[str], list[str]]:
+    """``(tokens(text), phrases.words(text))``, from one pass over the text when it has no "n't" to rewrite."""
+    lower = text.lower()
+    if "n't" in lower or "n’t" in lower:
+        return tokens(text), words(text)
+    found = _TOKEN.findall(lower)  # phrases.words' pattern, or one punctuation mark
+    return _negate(found), [token for token in found if token not in _CLAUSE_END]
+
+
+def _negate(found: list[str]) -> list[str]:
+    if _NEGATORS.isdisjoint(found):  # nothing to negate: drop the clause ends but "!" and "?"
+        return [token for token in found if token not in _CLAUSE_END or token in "!?"]
     out = []
     negated = 0
-    for token in _TOKEN.findall(text.lower().replace("n't", "nt").replace("n’t", "nt")):
+    for token in found:
         if token in _CLAUSE_END:
             negated = 0
             if token in "!?":
@@ -125,10 +142,10 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def text_features(text: str, qtype: str) -> list[str]:
-    """Word unigrams and bigrams, plus the question type as a token that also pairs with the first word."""
-    words = tokens(text)
+def text_features(text: str, qtype: str, text_tokens: list[str] | None = None) -> list[str]:
+    """Word unigrams and bigrams, plus the question type as a token that also pairs with the first word.
+    ``text_tokens`` are tokens(text) if the caller has them."""
     marker = "q=" + qtype
-    grams = [marker, *words]
-    grams.extend(f"{a} {b}" for a, b in zip(grams, grams[1:], strict=False))
+    grams = [marker, *(tokens(text) if text_tokens is None else text_tokens)]
+    grams.extend(map(" ".join, zip(grams, grams[1:], strict=False)))
     return grams

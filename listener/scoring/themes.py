@@ -171,7 +171,12 @@ class CareSignals:
 def care_signals(tokens: list[str]) -> CareSignals:
     """Care signals of a text, from its word tokens (phrases.words)."""
     strong = CARE_CUES.search(tokens) is not None
-    return CareSignals(strong, strong or SERVICE_CUES.search(tokens) is not None)
+    return _CARE_SIGNALS[strong, strong or SERVICE_CUES.search(tokens) is not None]
+
+
+_CARE_SIGNALS = {
+    (strong, service): CareSignals(strong, service) for strong in (False, True) for service in (False, True)
+}
 
 
 class ThemeTagger:
@@ -207,11 +212,14 @@ class ThemeTagger:
         care: CareSignals | None = None,
     ) -> dict:
         """Theme id -> confidence for one post, relevance included. ``tokens`` are phrases.words(text)."""
+        themes = model_themes(probabilities[None, :], thresholds, model_ids)[0]
+        return self.add_rules(text, themes, tokens, care)
+
+    def add_rules(
+        self, text: str, themes: dict, tokens: list[str] | None = None, care: CareSignals | None = None
+    ) -> dict:
+        """The model's ``themes`` of a post (model_themes) with keyword themes and relevance added."""
         tokens = words(text) if tokens is None else tokens
-        themes = {
-            model_ids[j]: round(float(probabilities[j]), 4)
-            for j in np.flatnonzero(probabilities >= thresholds)
-        }
         for theme_id in self.keyword_themes(text, tokens):
             themes[theme_id] = 1.0
         if tokens and not self.about_care(tokens, themes, care or care_signals(tokens)):
@@ -226,3 +234,13 @@ class ThemeTagger:
             return False
         care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
         return bool(care_themes) or care.service
+
+
+def model_themes(probabilities: np.ndarray, thresholds: np.ndarray, model_ids: Sequence[str]) -> list[dict]:
+    """For each row of a batch's probabilities: theme id -> probability (rounded) where it reaches the threshold."""
+    rows, columns = np.nonzero(probabilities >= thresholds)
+    found: list[dict] = [{} for _ in range(len(probabilities))]
+    values = probabilities[rows, columns].tolist()
+    for row, column, value in zip(rows.tolist(), columns.tolist(), values, strict=True):
+        found[row][model_ids[column]] = round(value, 4)
+    return found

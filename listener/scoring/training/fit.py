@@ -52,6 +52,8 @@ class Examples:
             self.batch.dense[rows],
             [self.batch.vader[i] for i in rows],
             [self.batch.health[i] for i in rows],
+            [self.batch.runs[i] for i in rows],
+            [self.batch.words[i] for i in rows],
         )
         weights = None if self.weights is None else self.weights[rows]
         return Examples(subset, self.targets[rows], weights)
@@ -62,6 +64,8 @@ class Examples:
             np.vstack([self.batch.dense, other.batch.dense]),
             self.batch.vader + other.batch.vader,
             self.batch.health + other.batch.health,
+            self.batch.runs + other.batch.runs,
+            self.batch.words + other.batch.words,
         )
         weights = np.concatenate([_weights(self), _weights(other)])
         return Examples(batch, np.concatenate([self.targets, other.targets]), weights)

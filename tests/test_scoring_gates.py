@@ -1,0 +1,78 @@
+"""A gated pattern finds exactly what its pattern finds: the pre-check may only skip posts it cannot match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from listener.scoring import flags
+from listener.scoring.gates import GatedPattern, letter_runs, trusted
+
+PATTERNS = [
+    flags._SAFEGUARDING_ANY,
+    flags._ABUSE_ANY,
+    flags._COMPLAINT,
+    flags._PRAISE,
+    flags._SPECIFIC,
+    flags._QUESTION_WORDS,
+    re.compile(r"(?<!\w)(?:(?:re)?open now|f\*+k off)(?!\w)", re.I),
+    re.compile(
+        r"(?<!\w)(?:cancel+ed|don'?t want|5k|self[- ]?harm\w*|(?:a )?burden to every\w*|(?:ha)+)(?!\w)", re.I
+    ),
+]
+TEXTS = [
+    "My appointment was cancelled again",
+    "CANCELLED. Again.",
+    "I dont want to be here any more",
+    "i don't want to live",
+    "ran the 5k for the ward",
+    "SELF-HARM and selfharming",
+    "I feel like a burden to everyone",
+    "x'suicide is not a word",
+    "SUİCİDAL thoughts",  # dotted capital I: matches "i" under IGNORECASE, lower-cases to two characters
+    "ſuicidal",  # long s matches "s" under IGNORECASE
+    "thought about kılling myself",
+    "Thank you Sarah and the team on Ward 4, amazing",
+    "These idiots at reception, fuck them",
+    "Waited 9 hours, nobody rang",
+    "Please can someone ring me back",
+    "",
+    "nothing to see here",
+    "hahaha",
+    "We reopen now",
+    "f**k off",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=range(len(PATTERNS)))
+def test_gated_search_finds_what_the_pattern_finds(pattern):
+    gated = GatedPattern(pattern)
+    assert gated.usable
+    for text in TEXTS:
+        expected = pattern.search(text)
+        found = gated.search(text, trusted(text, letter_runs(text)))
+        assert (found and (found.span(), found.lastgroup)) == (
+            expected and (expected.span(), expected.lastgroup)
+        )
+
+
+def test_gates_skip_posts_without_the_words_a_pattern_needs():
+    gated = GatedPattern(flags._SAFEGUARDING_ANY)
+    assert not gated.may_match(letter_runs("Lovely staff, quick appointment, thank you"))
+    assert gated.may_match(letter_runs("I have been self harming"))
+
+
+def test_a_pattern_without_known_words_is_always_searched():
+    gated = GatedPattern(re.compile(r"\?|[A-Z]\w+"))
+    assert not gated.usable
+    assert gated.search("Why?", []) is not None
+
+
+def test_one_tokenisation_gives_every_stage_what_it_would_have_read():
+    from listener.scoring.phrases import words
+    from listener.scoring.text import read_words, tokens
+
+    for text in [*TEXTS, "don't, won’t; x'y'z 9am A&E naïve 😀 it's 5k... Not bad!", "can't", "ok?"]:
+        assert read_words(text) == (tokens(text), words(text))
+        assert letter_runs(text, words(text)) == letter_runs(text)

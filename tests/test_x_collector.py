@@ -262,6 +262,19 @@ def test_usage_cap_and_depleted_credits_stop_the_source(store, make_config, fake
     assert_next_run_adds_nothing(store, config, fake)
 
 
+def test_cron_mode_exits_1_when_credits_run_out(store, make_config, fake, error_bodies):
+    from click.testing import CliRunner
+
+    from listener.cli import cli
+
+    config = x_config(make_config, fake)
+    seed(fake, 5, text="Seen at Heartlands Hospital")
+    fake.script("credits_depleted")
+    done = CliRunner().invoke(cli, ["--config", str(config.path), "collect"])
+    assert done.exit_code == 1, done.output  # the operator must buy credits: cron must say so
+    assert "budget_exhausted" in done.output and "no credits left" in done.output
+
+
 @pytest.mark.parametrize(
     ("fault", "says"),
     [

@@ -54,7 +54,9 @@ class StreamResult:
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        """Did this stream need the operator? A rate limit resumes by itself next run; an error or an exhausted
+        budget (X credits or cap, or monthly_post_budget) stops collection until someone acts or the month turns."""
+        return self.status in ("failed", "budget_exhausted")
 
 
 @dataclass

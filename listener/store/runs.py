@@ -54,21 +54,6 @@ def finish_run(
     run.error = error
 
 
-def latest_runs(session: Session) -> list[CollectionRun]:
-    """The most recent run of every (source, stream)."""
-    newest = (
-        select(CollectionRun.source, CollectionRun.stream, func.max(CollectionRun.id).label("id"))
-        .group_by(CollectionRun.source, CollectionRun.stream)
-        .subquery()
-    )
-    query = (
-        select(CollectionRun)
-        .join(newest, CollectionRun.id == newest.c.id)
-        .order_by(CollectionRun.source, CollectionRun.stream)
-    )
-    return list(session.scalars(query))
-
-
 def month_start(now: datetime | None = None) -> datetime:
     """Midnight UTC on the first day of the month of ``now`` (default: this month)."""
     return (now or utcnow()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 sklearn = pytest.importorskip("sklearn")
+pytest.importorskip("sklearn.linear_model")
 
 from click.testing import CliRunner  # noqa: E402
 
@@ -16,8 +17,9 @@ from listener.scoring.health_vader import HealthVader  # noqa: E402
 from listener.scoring.linear import TextModel  # noqa: E402
 from listener.scoring.nhs import NhsScorer  # noqa: E402
 from listener.scoring.training import data  # noqa: E402
-from listener.scoring.training.fit import design_matrix, fit_sentiment, fit_themes, new_model  # noqa: E402
+from listener.scoring.training.fit import fit_sentiment, fit_themes, new_design  # noqa: E402
 from listener.scoring.training.train import sentiment_examples, theme_examples  # noqa: E402
+from listener.scoring.training.word_vectors import WordVectors  # noqa: E402
 
 SHARED = Path(os.environ.get(data.DATA_ENV) or Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
@@ -34,17 +36,20 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="module")
 def small_model(shared_data, tmp_path_factory):
-    """A model fitted on 600 FFT rows, saved and loaded back."""
+    """A model fitted on 600 FFT rows with the shipped word vectors, saved and loaded back."""
     fft = data.load_fft(shared_data)
     vader = HealthVader()
     sentiment, themes = sentiment_examples(fft, vader), theme_examples(fft, vader)
     sentiment, themes = sentiment.take(range(600)), themes.take(range(600))
-    model = new_model(sentiment, themes)
-    model.heads["sentiment"] = fit_sentiment(model, sentiment, tune=False)
-    model.heads["themes"] = fit_themes(model, themes, fft.theme_ids)
+    vectors = WordVectors.load()
+    assert vectors is not None, "listener/scoring/models/word_vectors.npz is missing"
+    design = new_design(sentiment, themes, vectors)
+    model = design.model
+    model.heads["sentiment"] = fit_sentiment(design, sentiment, tune=False)
+    model.heads["themes"] = fit_themes(design, themes, fft.theme_ids)
     folder = tmp_path_factory.mktemp("model")
     model.save(folder)
-    return model, TextModel.load(folder), sentiment
+    return design, TextModel.load(folder), sentiment
 
 
 def test_v6_labels_map_onto_v7(shared_data):
@@ -62,11 +67,16 @@ def test_v6_labels_map_onto_v7(shared_data):
 
 
 def test_numpy_scoring_matches_scikit_learn(small_model):
-    fitted, loaded, examples = small_model
-    X = design_matrix(fitted, examples.batch)
-    expected = X @ fitted.heads["sentiment"].coef + fitted.heads["sentiment"].intercept
+    """scikit-learn's scores over TF-IDF, word-vector and dense columns equal the shipped model's over TF-IDF and
+    dense columns alone: the word vectors' weights fold exactly into the words' weights."""
+    design, loaded, examples = small_model
+    X = design.matrix(examples.batch)
+    assert X.shape[1] == len(design.model.idf) + design.embedding.shape[1] + len(design.model.dense_names)
+    clf = sklearn.linear_model.LogisticRegression(C=3.0, max_iter=3000)
+    expected = clf.fit(X, examples.targets, sample_weight=examples.weights).decision_function(X)
     rows = loaded.vectorise(examples.batch.features)
     got = loaded.decision("sentiment", rows, examples.batch.dense)
+    assert np.abs(design.embedding).sum() > 0  # the word vectors took part
     # the shipped weights are float16, so agreement is to about three decimals
     assert np.allclose(got, expected, atol=0.02)
     assert (got.argmax(axis=1) == expected.argmax(axis=1)).mean() > 0.99

@@ -10,7 +10,7 @@ import numpy as np
 
 from listener.scoring.gates import letter_runs
 from listener.scoring.health_vader import HealthVader
-from listener.scoring.text import QUESTION_TYPES, read_words, text_features
+from listener.scoring.text import QUESTION_TYPES, question_key, question_type, read_words, text_features
 
 _BASE = ["health_compound", "health_pos", "health_neg", "vader_compound", "mixed", "length"]
 DENSE_NAMES = [
@@ -34,8 +34,11 @@ class Batch:
     words: list[list[str]]
 
 
-def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -> Batch:
-    """Features of already-cleaned texts (text.clean_text) with their question types (text.question_type)."""
+def featurise(texts: Sequence[str], questions: Sequence[str], vader: HealthVader) -> Batch:
+    """Features of already-cleaned texts (text.clean_text) and the questions they answer ("" for none)."""
+    asked = {q: (question_type(q), question_key(q)) for q in set(questions)}  # a batch asks few questions
+    qtypes = [asked[q][0] for q in questions]
+    qkeys = [asked[q][1] for q in questions]
     plain_scores, health_scores, rows = [], [], []
     token_lists, word_lists = zip(*map(read_words, texts), strict=True) if texts else ((), ())
     runs = [letter_runs(text, text_words) for text, text_words in zip(texts, word_lists, strict=True)]
@@ -60,5 +63,8 @@ def featurise(texts: Sequence[str], qtypes: Sequence[str], vader: HealthVader) -
     ).reshape(len(texts), len(QUESTION_TYPES))
     interactions = [base[:, : len(_BASE)] * questions[:, [i]] for i in range(len(QUESTION_TYPES))]
     dense = np.concatenate([base, questions, *interactions], axis=1)
-    features = [text_features(t, q, toks) for t, q, toks in zip(texts, qtypes, token_lists, strict=True)]
+    features = [
+        text_features(t, q, toks, key)
+        for t, q, toks, key in zip(texts, qtypes, token_lists, qkeys, strict=True)
+    ]
     return Batch(features, dense, plain_scores, health_scores, runs, list(word_lists))

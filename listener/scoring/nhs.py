@@ -4,8 +4,10 @@ For each post: the text is bounded (text.clean_text), VADER and its health-aware
 (health_vader.py), the shipped linear model (linear.py, trained on NHS feedback) reads its words and those scores,
 and then:
 
-- sentiment: the model's three-way probabilities give the label; the score (-1..1) is the mean of the model's
-  (P(positive) - P(negative)) and the health-aware VADER compound, so it keeps VADER's reading of general text;
+- sentiment: the model's three-way probabilities give the label (feedback and posts about someone's care are
+  read by the head trained on NHS feedback, other posts by the head that also learned from general tweets); the
+  score (-1..1) is the mean of the model's (P(positive) - P(negative)) and the health-aware VADER compound, so it
+  keeps VADER's reading of general text;
 - themes: model themes above their tuned thresholds, keyword rules, and relevance (themes.py);
 - flags: triage rules with a short reason each (flags.py).
 """
@@ -25,7 +27,7 @@ from listener.scoring.features import featurise
 from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import TextModel
-from listener.scoring.text import clean_text, question_type
+from listener.scoring.text import clean_text
 from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
 MODEL_VERSION = "nhs-1"
@@ -78,19 +80,17 @@ class NhsScorer(Scorer):
         """Score a batch of raw values (anything: None, numbers and huge strings are fine)."""
         cleaned = [clean_text(t) for t in texts]
         asked = [clean_text(q).strip() for q in questions] if questions is not None else [""] * len(cleaned)
-        types = {q: question_type(q) for q in set(asked)}  # a batch asks few different questions
-        qtypes = [types[q] for q in asked]
-        batch = featurise(cleaned, qtypes, self.vader)
+        batch = featurise(cleaned, asked, self.vader)
         rows = self.model.vectorise(batch.features)
-        sentiment_logits = self.model.decision("sentiment", rows, batch.dense)
         head = self.model.heads["themes"]
         theme_probabilities = _sigmoid(self.model.decision("themes", rows, batch.dense))
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
+        in_domain = [bool(q) or c.any for q, c in zip(asked, care, strict=True)]
         sentiments = sentiments_from_logits(
-            sentiment_logits,
+            self._sentiment_logits(rows, batch.dense, in_domain),
             [health["compound"] for health in batch.health],
-            in_domain=[bool(q) or c.any for q, c in zip(asked, care, strict=True)],
+            in_domain=in_domain,
             empty=[not text.strip() for text in cleaned],
         )
         by_model = model_themes(theme_probabilities, head.thresholds, head.labels)
@@ -100,6 +100,15 @@ class NhsScorer(Scorer):
             flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
+
+    def _sentiment_logits(self, rows, dense: np.ndarray, in_domain: Sequence[bool]) -> np.ndarray:
+        """Feedback and posts about someone's care take the ``sentiment`` head (trained on NHS feedback); any
+        other post takes the ``social`` head (trained on that feedback and on general tweets)."""
+        feedback = self.model.decision("sentiment", rows, dense)
+        if "social" not in self.model.heads or all(in_domain):
+            return feedback
+        social = self.model.decision("social", rows, dense)
+        return np.where(np.asarray(in_domain)[:, None], feedback, social)
 
     def sentiments(
         self, texts: Sequence[object], questions: Sequence[object] | None = None

@@ -15,6 +15,7 @@ so a shipped model always sees what it was trained on.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 
@@ -58,6 +59,8 @@ _NEGATORS = frozenset(
         "aint",
     ]
 )
+_WORD = re.compile(r"[a-z0-9]+")
+_STEM = 5
 _CLAUSE_END = frozenset(".;:,!?")
 _NEGATION_SCOPE = 3
 
@@ -142,10 +145,33 @@ def _negate(found: list[str]) -> list[str]:
     return out
 
 
-def text_features(text: str, qtype: str, text_tokens: list[str] | None = None) -> list[str]:
-    """Word unigrams and bigrams, plus the question type as a token that also pairs with the first word.
-    ``text_tokens`` are tokens(text) if the caller has them."""
+def question_key(question: str) -> str:
+    """A short stable key for a question's wording ("" for no question): the question's lower-case words, hashed.
+
+    The model learns which answers mean what under each question it was trained with ("Nothing" answers "How could we
+    improve?" with praise); a question it never saw still gets its question type (question_type).
+    """
+    found = _WORD.findall(question.lower())
+    return hashlib.sha1(" ".join(found).encode()).hexdigest()[:8] if found else ""
+
+
+def text_features(text: str, qtype: str, text_tokens: list[str] | None = None, qkey: str = "") -> list[str]:
+    """The sparse features of one answer or post. ``text_tokens`` are tokens(text) if the caller has them.
+
+    - word unigrams and bigrams, and the question type as a token that also pairs with the first word;
+    - the first ``_STEM`` letters of each longer word ("p:appoi" for appointment, appointments...), a cheap stem;
+    - with a question (``qkey``, from question_key): the question itself and each word paired with it.
+    """
     marker = "q=" + qtype
-    grams = [marker, *(tokens(text) if text_tokens is None else text_tokens)]
+    words_ = tokens(text) if text_tokens is None else text_tokens
+    grams = [marker, *words_]
     grams.extend(map(" ".join, zip(grams, grams[1:], strict=False)))
+    grams.extend([_stem(word) for word in words_ if len(word) > _STEM and not word.startswith("not_")])
+    if qkey:
+        grams.append("Q=" + qkey)
+        grams.extend([f"Q{qkey}:{word}" for word in words_])
     return grams
+
+
+def _stem(word: str) -> str:
+    return "p:" + word[:_STEM]

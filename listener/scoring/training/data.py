@@ -11,7 +11,7 @@ import pandas as pd
 
 from listener.errors import ListenerError
 from listener.scoring.catalogue import V7_THEMES, theme_id
-from listener.scoring.text import clean_text, question_type
+from listener.scoring.text import clean_text
 
 DATA_ENV = "LISTENER_SHARED_DATA"
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -37,10 +37,10 @@ def _read_csv(path: Path, **options) -> pd.DataFrame:
 
 @dataclass
 class FeedbackSet:
-    """FFT comments: cleaned text, question type, 3-class sentiment (-1 = unlabelled), v7 theme matrix."""
+    """FFT comments: cleaned text, the question it answers, 3-class sentiment (-1 = unlabelled), v7 theme matrix."""
 
     texts: list[str]
-    qtypes: list[str]
+    questions: list[str]
     sentiment: np.ndarray
     themes: np.ndarray
     theme_ids: list[str]
@@ -60,7 +60,7 @@ def load_fft(data_dir: Path) -> FeedbackSet:
     sentiment = np.select([score <= 2, score == 3, score >= 4], [2, 1, 0], default=-1)
     return FeedbackSet(
         texts=[clean_text(t) for t in frame["FFT answer"]],
-        qtypes=[question_type(q) for q in frame["FFT question"]],
+        questions=[clean_text(q).strip() for q in frame["FFT question"]],
         sentiment=sentiment.astype(np.int64),
         themes=themes,
         theme_ids=ids,

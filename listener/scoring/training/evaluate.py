@@ -25,13 +25,14 @@ from listener.scoring.health_vader import HealthVader
 from listener.scoring.nhs import NhsScorer, sentiment_from_logits
 from listener.scoring.themes import NOT_ABOUT_CARE, ThemeTagger
 from listener.scoring.training import data
-from listener.scoring.training.fit import fit_sentiment, fit_themes, new_model
+from listener.scoring.training.fit import fit_sentiment, fit_themes, new_design
 from listener.scoring.training.train import (
     phase1_examples,
     sentiment_examples,
     theme_examples,
     tweet_examples,
 )
+from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
 MIN_SUPPORT = 30
@@ -74,19 +75,23 @@ def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures
     fft = data.load_fft(data_dir)
     labelled = np.flatnonzero(fft.sentiment >= 0)
     sentiment_all, themes_all = sentiment_examples(fft, vader), theme_examples(fft, vader)
-    extra = phase1_examples(data_dir, vader, fft.texts) + tweet_examples(data_dir, vader)
+    phase1, tweets = phase1_examples(data_dir, vader, fft.texts), tweet_examples(data_dir, vader)
+    vectors = WordVectors.load()
     tagger = ThemeTagger()
     predicted_sentiment = np.full(len(fft.texts), -1)
     predicted_themes = np.zeros_like(fft.themes)
     for number, (train, test) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(fft.texts), 1):
         log.info("FFT fold %d of %d", number, folds)
         sentiment_train = (
-            sentiment_all.take(np.searchsorted(labelled, np.intersect1d(train, labelled))) + extra
+            sentiment_all.take(np.searchsorted(labelled, np.intersect1d(train, labelled))) + phase1
         )
         theme_train = themes_all.take(train)
-        model = new_model(sentiment_train, theme_train)
-        model.heads["sentiment"] = fit_sentiment(model, sentiment_train)
-        model.heads["themes"] = head = fit_themes(model, theme_train, fft.theme_ids)
+        design = new_design(
+            sentiment_train + tweets, theme_train, vectors
+        )  # the shipped vocabulary's sources
+        model = design.model
+        model.heads["sentiment"] = fit_sentiment(design, sentiment_train)
+        model.heads["themes"] = head = fit_themes(design, theme_train, fft.theme_ids)
         batch = themes_all.take(test).batch
         rows = model.vectorise(batch.features)
         predicted_sentiment[test] = model.decision("sentiment", rows, batch.dense).argmax(axis=1)
@@ -124,13 +129,15 @@ def cross_validate_vader_tweets(data_dir: Path, folds: int = 5, seed: int = 0) -
     tweets = tweet_examples(data_dir, vader)
     _, rating = data.load_vader_tweets(data_dir)
     scores = np.zeros(len(rating))
+    vectors = WordVectors.load()
     for number, (train, test) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(rating), 1):
         log.info("tweet fold %d of %d", number, folds)
         examples = base + tweets.take(train)
-        model = new_model(examples, examples)
-        model.heads["sentiment"] = fit_sentiment(model, examples, tune=False)
+        design = new_design(examples, examples, vectors)
+        model = design.model
+        model.heads["social"] = fit_sentiment(design, examples, tune=False)
         batch = tweets.take(test).batch
-        logits = model.decision("sentiment", model.vectorise(batch.features), batch.dense)
+        logits = model.decision("social", model.vectorise(batch.features), batch.dense)
         scores[test] = [
             sentiment_from_logits(x, h["compound"]).score for x, h in zip(logits, batch.health, strict=True)
         ]

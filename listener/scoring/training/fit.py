@@ -21,6 +21,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from listener.scoring.features import DENSE_NAMES, Batch
 from listener.scoring.linear import LinearHead, TextModel
 from listener.scoring.text import QUESTION_TYPES
+from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
 
@@ -89,44 +90,64 @@ def build_vocabulary(feature_lists: Sequence[Sequence[str]], min_df: int = MIN_D
     return vocabulary, idf
 
 
-def design_matrix(model: TextModel, batch: Batch) -> sparse.csr_matrix:
-    """The exact matrix the shipped model multiplies at scoring time: TF-IDF columns, then dense columns."""
-    rows = model.vectorise(batch.features)
-    tfidf = sparse.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(rows.n_rows, len(model.idf)))
-    return sparse.hstack([tfidf, sparse.csr_matrix(batch.dense)], format="csr")
+@dataclass
+class Design:
+    """A model being fitted and the columns it is fitted on: TF-IDF, then (with word vectors) the TF-IDF-weighted
+    sum of the words' vectors, then the dense features. ``fold`` turns weights over those columns into the shipped
+    model's weights over TF-IDF and dense columns alone (word_vectors.py explains why that is exact)."""
+
+    model: TextModel
+    embedding: np.ndarray | None = None  # (TF-IDF columns, vector dimensions)
+
+    def matrix(self, batch: Batch) -> sparse.csr_matrix:
+        rows = self.model.vectorise(batch.features)
+        tfidf = sparse.csr_matrix(
+            (rows.data, rows.indices, rows.indptr), shape=(rows.n_rows, len(self.model.idf))
+        )
+        blocks = [tfidf, sparse.csr_matrix(batch.dense)]
+        if self.embedding is not None:
+            blocks.insert(1, sparse.csr_matrix(tfidf @ self.embedding))
+        return sparse.hstack(blocks, format="csr")
+
+    def fold(self, coef: np.ndarray) -> np.ndarray:
+        """Weights over this design's columns (rows of ``coef``) -> weights over TF-IDF and dense columns."""
+        if self.embedding is None:
+            return coef.astype(np.float32)
+        n_vocab, dimensions = self.embedding.shape
+        words = coef[:n_vocab] + self.embedding @ coef[n_vocab : n_vocab + dimensions]
+        return np.vstack([words, coef[n_vocab + dimensions :]]).astype(np.float32)
 
 
-def new_model(sentiment: Examples, themes: Examples) -> TextModel:
+def new_design(sentiment: Examples, themes: Examples, vectors: WordVectors | None) -> Design:
     """A model with a vocabulary from every training text (sentiment's and themes') and no heads yet."""
     vocabulary, idf = build_vocabulary(sentiment.batch.features + themes.batch.features)
-    return TextModel(vocabulary, idf, list(DENSE_NAMES), heads={})
+    model = TextModel(vocabulary, idf, list(DENSE_NAMES), heads={})
+    return Design(model, None if vectors is None else vectors.matrix(vocabulary, len(idf)))
 
 
-def fit_sentiment(model: TextModel, examples: Examples, tune: bool = True) -> LinearHead:
+def fit_sentiment(design: Design, examples: Examples, tune: bool = True) -> LinearHead:
     """Multinomial logistic regression; the neutral class's bias is tuned on inner folds for macro-F1."""
-    X = design_matrix(model, examples.batch)
-    head = _sentiment_head(X, examples.targets, examples.weights)
+    X = design.matrix(examples.batch)
+    head = _sentiment_head(design, X, examples.targets, examples.weights)
     if tune:
-        head.intercept[1] += _neutral_bias(model, examples)
+        head.intercept[1] += _neutral_bias(design, X, examples)
     return head
 
 
-def _sentiment_head(X, y, weights) -> LinearHead:
+def _sentiment_head(design: Design, X, y, weights) -> LinearHead:
     clf = LogisticRegression(C=SENTIMENT_C, max_iter=3000)
     clf.fit(X, y, sample_weight=weights)
-    return LinearHead(
-        list(SENTIMENT_LABELS), clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
-    )
+    return LinearHead(list(SENTIMENT_LABELS), design.fold(clf.coef_.T), clf.intercept_.astype(np.float32))
 
 
-def _neutral_bias(model: TextModel, examples: Examples) -> float:
+def _neutral_bias(design: Design, X, examples: Examples) -> float:
     """The bias added to the neutral logit that maximises the mean of accuracy and macro-F1 on inner folds."""
-    X = design_matrix(model, examples.batch)
     y, weights = examples.targets, examples.weights
     logits = np.zeros((len(y), 3))
     for train, test in StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=1).split(X, y):
-        head = _sentiment_head(X[train], y[train], None if weights is None else weights[train])
-        logits[test] = X[test] @ head.coef + head.intercept
+        clf = LogisticRegression(C=SENTIMENT_C, max_iter=3000)
+        clf.fit(X[train], y[train], sample_weight=None if weights is None else weights[train])
+        logits[test] = clf.decision_function(X[test])
     # tune on FFT rows only (weight exactly FFT_WEIGHT), not on the extra phase-1 rows or tweets
     scored = np.ones(len(y), dtype=bool) if weights is None else weights == FFT_WEIGHT
     best, best_value = 0.0, -1.0
@@ -140,9 +161,9 @@ def _neutral_bias(model: TextModel, examples: Examples) -> float:
     return best
 
 
-def fit_themes(model: TextModel, examples: Examples, theme_ids: list[str]) -> LinearHead:
+def fit_themes(design: Design, examples: Examples, theme_ids: list[str]) -> LinearHead:
     """One logistic regression per theme; each threshold maximises that theme's F1 on inner folds."""
-    X = design_matrix(model, examples.batch)
+    X = design.matrix(examples.batch)
     Y = examples.targets
     coef, intercept = _theme_weights(X, Y)
     probabilities = np.zeros(Y.shape)
@@ -151,7 +172,7 @@ def fit_themes(model: TextModel, examples: Examples, theme_ids: list[str]) -> Li
         probabilities[test] = _sigmoid(X[test] @ inner_coef + inner_intercept)
     thresholds = np.array([_best_threshold(Y[:, j], probabilities[:, j]) for j in range(Y.shape[1])])
     thresholds[Y.sum(axis=0) < MIN_THEME_EXAMPLES] = np.inf
-    return LinearHead(list(theme_ids), coef, intercept, thresholds.astype(np.float32))
+    return LinearHead(list(theme_ids), design.fold(coef), intercept, thresholds.astype(np.float32))
 
 
 def _theme_weights(X, Y) -> tuple[np.ndarray, np.ndarray]:

@@ -18,8 +18,9 @@ from listener.scoring.training.fit import (
     Examples,
     fit_sentiment,
     fit_themes,
-    new_model,
+    new_design,
 )
+from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ ATTRIBUTION = (
 def sentiment_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
     """The FFT rows that have a sentiment label, weight 1."""
     rows = np.flatnonzero(fft.sentiment >= 0)
-    batch = featurise([fft.texts[i] for i in rows], [fft.qtypes[i] for i in rows], vader)
+    batch = featurise([fft.texts[i] for i in rows], [fft.questions[i] for i in rows], vader)
     return Examples(batch, fft.sentiment[rows], np.full(len(rows), FFT_WEIGHT))
 
 
@@ -41,7 +42,7 @@ def phase1_examples(data_dir: Path, vader: HealthVader, fft_texts: list[str]) ->
     """Phase-1 comments (positive or negative only) at a lower weight; their question is unknown."""
     exclude = {t.strip().lower() for t in fft_texts}
     texts, labels = data.load_phase1(data_dir, exclude)
-    batch = featurise(texts, ["nonspecific"] * len(texts), vader)
+    batch = featurise(texts, [""] * len(texts), vader)
     return Examples(batch, labels, np.full(len(texts), PHASE1_WEIGHT))
 
 
@@ -49,37 +50,34 @@ def tweet_examples(data_dir: Path, vader: HealthVader) -> Examples:
     """The VADER paper's tweets, so general text keeps its reading: rating >= 0.5 positive, <= -0.5 negative."""
     texts, rating = data.load_vader_tweets(data_dir)
     labels = np.where(rating >= 0.5, 2, np.where(rating <= -0.5, 0, 1))
-    return Examples(
-        featurise(texts, ["nonspecific"] * len(texts), vader), labels, np.full(len(texts), TWEET_WEIGHT)
-    )
+    return Examples(featurise(texts, [""] * len(texts), vader), labels, np.full(len(texts), TWEET_WEIGHT))
 
 
 def theme_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
     """Every FFT row, with its v7 theme matrix as targets."""
-    return Examples(featurise(fft.texts, fft.qtypes, vader), fft.themes)
+    return Examples(featurise(fft.texts, fft.questions, vader), fft.themes)
 
 
-def train_model(data_dir: Path) -> TextModel:
-    """Fit the vocabulary, the sentiment head and the theme head on all of train.csv (plus phase 1)."""
+def train_model(data_dir: Path, vectors: WordVectors | None = None) -> TextModel:
+    """Fit the vocabulary and the three heads on all of train.csv (plus phase 1, and the tweets for ``social``)."""
     vader = HealthVader()
     fft = data.load_fft(data_dir)
-    sentiment = (
-        sentiment_examples(fft, vader)
-        + phase1_examples(data_dir, vader, fft.texts)
-        + tweet_examples(data_dir, vader)
-    )
+    feedback = sentiment_examples(fft, vader) + phase1_examples(data_dir, vader, fft.texts)
+    social = feedback + tweet_examples(data_dir, vader)
     themes = theme_examples(fft, vader)
-    model = new_model(sentiment, themes)
+    design = new_design(social, themes, vectors if vectors is not None else WordVectors.load())
+    model = design.model
     log.info(
-        "vocabulary: %d features from %d texts",
-        len(model.vocabulary),
-        len(sentiment.targets) + len(fft.texts),
+        "vocabulary: %d features from %d texts", len(model.vocabulary), len(social.targets) + len(fft.texts)
     )
-    model.heads["sentiment"] = fit_sentiment(model, sentiment)
-    model.heads["themes"] = fit_themes(model, themes, fft.theme_ids)
+    model.heads["sentiment"] = fit_sentiment(design, feedback)
+    model.heads["social"] = fit_sentiment(design, social, tune=False)
+    model.heads["themes"] = fit_themes(design, themes, fft.theme_ids)
     model.meta = {
-        "sentiment_rows": int(len(sentiment.targets)),
+        "sentiment_rows": int(len(feedback.targets)),
+        "social_rows": int(len(social.targets)),
         "theme_rows": len(fft.texts),
+        "word_vectors": design.embedding is not None,
         "attribution": ATTRIBUTION,
     }
     return model

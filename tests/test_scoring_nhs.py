@@ -17,7 +17,7 @@ from listener.errors import ConfigError
 from listener.matching import Matcher
 from listener.scoring import SCORERS, load_scorer
 from listener.scoring.base import SENTIMENT_LABELS, PostText
-from listener.scoring.linear import MODELS_DIR
+from listener.scoring.linear import MODELS_DIR, ModelError, TextModel
 from listener.scoring.nhs import NhsScorer
 from listener.scoring.runner import score_pending
 from listener.scoring.scorefile import OUTPUT_COLUMNS, score_csv
@@ -174,6 +174,13 @@ def test_artefacts_are_small_and_load_without_pickle():
     arrays = np.load(MODELS_DIR / "nhs_text.npz", allow_pickle=False)
     assert all(arrays[name].dtype != object for name in arrays.files)
     assert "NHS England" in json.loads((MODELS_DIR / "nhs_text.json").read_text())["meta"]["attribution"]
+
+
+def test_a_model_built_for_other_features_is_a_clear_error():
+    shipped = TextModel.load()
+    older = TextModel(shipped.vocabulary, shipped.idf, shipped.dense_names[:-1], shipped.heads)
+    with pytest.raises(ModelError, match="listener train"):
+        NhsScorer(model=older)
 
 
 @pytest.mark.parametrize("name", list(SCORERS))

@@ -113,9 +113,10 @@ def evaluate(data_dir: Path | None, folds: int, no_cv: bool) -> None:
     from listener.scoring.training.data import default_data_dir
     from listener.scoring.training.evaluate import evaluate_all
 
-    for name, value, target in evaluate_all(data_dir or default_data_dir(), folds=folds, cv=not no_cv).rows:
-        shown = f"{value:.4f}" if value != int(value) or abs(value) <= 1 else f"{int(value)}"
-        click.echo(f"{name:<60} {shown:>8}  {target}".rstrip())
+    for section in evaluate_all(data_dir or default_data_dir(), folds=folds, cv=not no_cv):
+        for name, value, target in section.rows:
+            shown = f"{value:.4f}" if value != int(value) or abs(value) <= 1 else f"{int(value)}"
+            click.echo(f"{name:<60} {shown:>8}  {target}".rstrip())
 
 
 def _require_training_tools() -> None:

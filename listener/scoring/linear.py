@@ -59,6 +59,8 @@ class TextModel:
     dense_names: list[str]
     heads: dict[str, LinearHead]
     meta: dict = field(default_factory=dict)
+    # heads' weights put side by side by ``decisions``, for each combination asked for
+    _side_by_side: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- features -> matrices ----------------------------------------------------------------------------
     def vectorise(self, feature_lists: Sequence[Sequence[str]]) -> SparseRows:
@@ -86,14 +88,28 @@ class TextModel:
 
     def decision(self, head_name: str, rows: SparseRows, dense: np.ndarray) -> np.ndarray:
         """Raw scores (logits) of one head for a batch: shape (rows, labels)."""
-        head = self.heads[head_name]
+        (scores,) = self.decisions([head_name], rows, dense)
+        return scores
+
+    def decisions(self, head_names: Sequence[str], rows: SparseRows, dense: np.ndarray) -> list[np.ndarray]:
+        """Raw scores of several heads for a batch, from one pass over the rows (the heads' weights side by side)."""
+        key = tuple(head_names)
+        if key not in self._side_by_side:
+            heads = [self.heads[name] for name in head_names]
+            self._side_by_side[key] = (
+                np.hstack([head.coef for head in heads]),
+                np.concatenate([head.intercept for head in heads]),
+            )
+        coef, intercept = self._side_by_side[key]
         n_vocab = len(self.idf)
-        contributions = head.coef[rows.indices]  # a copy, weighted in place
+        contributions = coef[rows.indices]  # a copy, weighted in place
         contributions *= rows.data[:, None]
         scores = (
             np.add.reduceat(contributions, rows.indptr[:-1], axis=0) if rows.n_rows else contributions[:0]
         )
-        return scores + dense @ head.coef[n_vocab:] + head.intercept
+        scores = scores + dense @ coef[n_vocab:] + intercept
+        ends = np.cumsum([len(self.heads[name].labels) for name in head_names])
+        return np.split(scores, ends[:-1], axis=1)
 
     # ---- files -------------------------------------------------------------------------------------------
     def save(self, folder: Path = MODELS_DIR, name: str = MODEL_NAME) -> tuple[Path, Path]:

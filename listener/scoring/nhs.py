@@ -23,10 +23,10 @@ from functools import lru_cache
 import numpy as np
 
 from listener.scoring.base import PostText, Scorer, ScoreResult, Sentiment
-from listener.scoring.features import featurise
+from listener.scoring.features import DENSE_NAMES, featurise
 from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
-from listener.scoring.linear import TextModel
+from listener.scoring.linear import ModelError, TextModel
 from listener.scoring.text import clean_text
 from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
@@ -62,6 +62,14 @@ class NhsScorer(Scorer):
         keywords = dict(themes.keywords) if themes else {}
         names = dict(themes.names) if themes else {}
         self.model = model or shipped_model()
+        # a model without a social head (an older or a test model) reads every post with its sentiment head
+        social = "social" if "social" in self.model.heads else "sentiment"
+        self._heads = ("sentiment", social, "themes")
+        if self.model.dense_names != DENSE_NAMES:
+            raise ModelError(
+                "the scoring model was built for other features than this version of listener reads. "
+                "Hint: rebuild it with `listener train`"
+            )
         self.vader = HealthVader()
         self.tagger = ThemeTagger(keywords, names)
         self.flagger = TriageFlagger()
@@ -83,12 +91,16 @@ class NhsScorer(Scorer):
         batch = featurise(cleaned, asked, self.vader)
         rows = self.model.vectorise(batch.features)
         head = self.model.heads["themes"]
-        theme_probabilities = _sigmoid(self.model.decision("themes", rows, batch.dense))
+        feedback, social, themes = self.model.decisions(self._heads, rows, batch.dense)
+        theme_probabilities = _sigmoid(themes)
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
         in_domain = [bool(q) or c.any for q, c in zip(asked, care, strict=True)]
+        # feedback and posts about someone's care take the ``sentiment`` head (trained on NHS feedback); any
+        # other post takes the ``social`` head (trained on that feedback and on general tweets)
+        sentiment_logits = np.where(np.asarray(in_domain, dtype=bool)[:, None], feedback, social)
         sentiments = sentiments_from_logits(
-            self._sentiment_logits(rows, batch.dense, in_domain),
+            sentiment_logits,
             [health["compound"] for health in batch.health],
             in_domain=in_domain,
             empty=[not text.strip() for text in cleaned],
@@ -100,15 +112,6 @@ class NhsScorer(Scorer):
             flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
-
-    def _sentiment_logits(self, rows, dense: np.ndarray, in_domain: Sequence[bool]) -> np.ndarray:
-        """Feedback and posts about someone's care take the ``sentiment`` head (trained on NHS feedback); any
-        other post takes the ``social`` head (trained on that feedback and on general tweets)."""
-        feedback = self.model.decision("sentiment", rows, dense)
-        if "social" not in self.model.heads or all(in_domain):
-            return feedback
-        social = self.model.decision("social", rows, dense)
-        return np.where(np.asarray(in_domain)[:, None], feedback, social)
 
     def sentiments(
         self, texts: Sequence[object], questions: Sequence[object] | None = None

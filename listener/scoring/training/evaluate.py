@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,23 +51,17 @@ class Figures:
     def add(self, name: str, value: float, target: str = "") -> None:
         self.rows.append((name, float(value), target))
 
-    def extend(self, other: Figures) -> None:
-        self.rows.extend(other.rows)
 
-    def as_dict(self) -> dict[str, float]:
-        return {name: value for name, value, _ in self.rows}
-
-
-def evaluate_all(data_dir: Path, folds: int = 5, cv: bool = True) -> Figures:
-    figures = Figures()
-    if cv:
-        figures.extend(cross_validate_fft(data_dir, folds))
-        figures.extend(cross_validate_vader_tweets(data_dir, folds))
+def evaluate_all(data_dir: Path, folds: int = 5, cv: bool = True) -> Iterator[Figures]:
+    """Every figure, one section at a time (cross-validation takes minutes, so callers can show each as it comes).
+    The shipped model is loaded first, so a model that does not fit this version fails at once."""
     scorer = NhsScorer()
-    figures.extend(evaluate_tweeteval(data_dir, scorer))
+    if cv:
+        yield cross_validate_fft(data_dir, folds)
+        yield cross_validate_vader_tweets(data_dir, folds)
+    yield evaluate_tweeteval(data_dir, scorer)
     if TRIAGE_POSTS.exists():
-        figures.extend(evaluate_triage(TRIAGE_POSTS, scorer))
-    return figures
+        yield evaluate_triage(TRIAGE_POSTS, scorer)
 
 
 def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures:

@@ -1,10 +1,10 @@
 """Measure the NHS-aware scorer: FFT cross-validation, general tweets, and the labelled triage posts.
 
 - FFT ``train.csv``: k-fold cross-validation that refits everything inside each fold (vocabulary, IDF, weights,
-  the neutral bias, every theme threshold) from that fold's rows, plus the extra training sets (phase-1 comments,
-  none of whose texts is in train.csv, and the VADER tweets).
-- VADER tweets: the shipped model is trained on them, so they are measured by k-fold cross-validation too: each
-  fold's tweets are scored by a model trained on FFT, phase 1 and the other folds' tweets.
+  the neutral bias, every theme threshold) from that fold's rows, plus phase-1 comments (none of whose texts is in
+  train.csv); the vocabulary also takes the VADER tweets' words, as the shipped model's does.
+- VADER tweets: the shipped ``social`` head is trained on them, so they are measured by k-fold cross-validation
+  too: each fold's tweets are scored by a ``social`` head trained on FFT, phase 1 and the other folds' tweets.
 - TweetEval: never used for training or for any choice; scored by the shipped model.
 - Triage posts (tests/data/triage_posts.csv, written for the project): precision and recall of each flag and of
   relevance, and sentiment accuracy next to VADER's, with the shipped model.

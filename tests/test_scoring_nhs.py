@@ -271,3 +271,15 @@ def test_score_file_explains_bad_input(tmp_path, content, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0
     assert message in str(result.exception)
+
+
+def test_news_articles_never_need_a_response():
+    """An article is written about an organisation, not to it: the same words need a response only as a post."""
+    text = "Patients wait 9 hours in A&E at Leeds General Infirmary. Who is going to fix this?"
+    news, post = NhsScorer().score([PostText(1, text, "news"), PostText(2, text, "x")])
+    assert "needs_response" not in news.flags
+    assert "needs_response" in post.flags
+    (warning,) = NhsScorer().score(
+        [PostText(3, "Patient found with unexplained bruises on ward, family say", "news")]
+    )
+    assert "safeguarding" in warning.flags

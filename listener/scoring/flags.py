@@ -263,9 +263,11 @@ class TriageFlagger:
         themes: Mapping[str, float],
         tokens: list[str] | None = None,
         runs: list[str] | None = None,
+        article: bool = False,
     ) -> dict[str, str]:
         """Flags and their reasons; ``tokens`` are phrases.words(text) and ``runs`` gates.letter_runs(text), both
-        computed once by the caller."""
+        computed once by the caller. A news ``article`` is about an organisation, not addressed to it, so it never
+        gets ``needs_response``."""
         tokens = words(text) if tokens is None else tokens
         if not tokens:
             return {}
@@ -278,10 +280,12 @@ class TriageFlagger:
         if abuse:
             found["abuse_of_staff"] = abuse
         about_care = NOT_ABOUT_CARE not in themes
-        if "safeguarding" in found and about_care:
-            found["needs_response"] = "a safeguarding concern about care"
-        else:
-            response = _needs_response(text, sentiment, themes, tokens, runs)
+        if not article:
+            response = (
+                "a safeguarding concern about care"
+                if "safeguarding" in found and about_care
+                else _needs_response(text, sentiment, themes, tokens, runs)
+            )
             if response:
                 found["needs_response"] = response
         praise = _praise(text, sentiment, runs) if about_care else None

@@ -33,6 +33,9 @@ from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 # a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head)
 MODEL_VERSION = "nhs-2"
 _LABELS = ("negative", "neutral", "positive")
+# Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
+# organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).
+ARTICLE_PLATFORMS = frozenset(["news"])
 # Chosen on out-of-fold predictions of the social head for the VADER tweets (rating within 0.5 of zero = neutral):
 # three-way macro-recall 0.7311 at 0.35 and 0.7327 at 0.40, a tie; 0.35 keeps "Tested positive for covid today"
 # (score -0.40) negative, as the issue asks. TweetEval was not used for any choice.
@@ -80,14 +83,22 @@ class NhsScorer(Scorer):
             self.version = f"{MODEL_VERSION}+rules.{hashlib.sha256(rules.encode()).hexdigest()[:8]}"
 
     def score(self, posts: Sequence[PostText]) -> list[ScoreResult]:
-        analyses = self.analyse([post.text for post in posts])
+        analyses = self.analyse(
+            [post.text for post in posts], articles=[post.platform in ARTICLE_PLATFORMS for post in posts]
+        )
         return [
             ScoreResult(post.post_id, sentiment=a.sentiment, themes=a.themes, flags=a.flags)
             for post, a in zip(posts, analyses, strict=True)
         ]
 
-    def analyse(self, texts: Sequence[object], questions: Sequence[object] | None = None) -> list[Analysis]:
-        """Score a batch of raw values (anything: None, numbers and huge strings are fine)."""
+    def analyse(
+        self,
+        texts: Sequence[object],
+        questions: Sequence[object] | None = None,
+        articles: Sequence[bool] | None = None,
+    ) -> list[Analysis]:
+        """Score a batch of raw values (anything: None, numbers and huge strings are fine). ``articles`` says which
+        texts are news articles rather than posts (see ARTICLE_PLATFORMS)."""
         cleaned = [clean_text(t) for t in texts]
         asked = [clean_text(q).strip() for q in questions] if questions is not None else [""] * len(cleaned)
         batch = featurise(cleaned, asked, self.vader)
@@ -111,7 +122,8 @@ class NhsScorer(Scorer):
         analyses = []
         for i, text in enumerate(cleaned):
             themes = self.tagger.add_rules(text, by_model[i], tokens[i], care[i])
-            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i])
+            article = bool(articles[i]) if articles is not None else False
+            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i], article=article)
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
 

@@ -93,7 +93,7 @@ def test_evaluate_without_cross_validation_prints_figures(shared_data):
     result = CliRunner().invoke(cli, ["evaluate", "--data", str(shared_data), "--no-cv"])
     assert result.exit_code == 0, result.output
     figures = dict(line.split()[:2] for line in result.output.splitlines())
-    assert float(figures["tweeteval.macro_recall.sentiment"]) >= 0.58
+    assert float(figures["tweeteval.macro_recall.sentiment"]) >= 0.60
     assert float(figures["triage.safeguarding.recall"]) >= 0.9
 
 

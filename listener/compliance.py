@@ -2,11 +2,13 @@
 
 X's developer policy requires stored posts that were deleted, made protected, suspended or withheld on X to be
 deleted "as soon as reasonably possible"; Bluesky's developer guidelines and Reddit's Data API terms require
-deleted content to be removed too. ``listener compliance PLATFORM`` reads the stored posts of the platform in
-batches, asks the collector of one of its sources which of them the platform no longer serves (``Collector.gone``:
-X looks up 100 ids a request, Bluesky 25 through ``app.bsky.feed.getPosts``, Reddit 100 through ``/api/info``)
-and removes those, with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps
-them from being stored again. Each batch is committed as it is checked, so an interrupted check keeps what it
+deleted content to be removed too, and Mastodon users expect it. ``listener compliance PLATFORM`` reads the
+stored posts of the platform in batches, asks the collector of one of its sources which of them the platform no
+longer serves (``Collector.gone``: X looks up 100 ids a request, Bluesky 25 through ``app.bsky.feed.getPosts``,
+Reddit 100 through ``/api/info``, Mastodon one status a request on the instance it is from) and removes those,
+with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps them from being
+stored again. Posts the collector cannot ask about (Mastodon posts from servers the source does not read) stay,
+counted as unchecked. Each batch is committed as it is checked, so an interrupted check keeps what it
 did. X lookups are billed like search reads, so they count against the source's ``monthly_post_budget``. Each
 check is recorded in the ``compliance_checks`` table.
 
@@ -41,11 +43,12 @@ class ComplianceResult:
     read: int = 0
     deleted: int = 0
     requests: int = 0
+    unchecked: int = 0
     error: str | None = None
 
     @property
     def label(self) -> str:
-        """The platform's name as people write it: X, Bluesky, Reddit."""
+        """The platform's name as people write it: X, Bluesky, Reddit, Mastodon."""
         return platform_label(self.platform)
 
 
@@ -131,13 +134,14 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
                 error=result.error,
             )
     log.info(
-        "%s compliance: status=%s checked=%d still on %s=%d deleted=%d requests=%d",
+        "%s compliance: status=%s checked=%d still on %s=%d deleted=%d unchecked=%d requests=%d",
         source.name,
         result.status,
         result.checked,
         result.label,
         result.read,
         result.deleted,
+        result.unchecked,
         result.requests,
     )
     return result
@@ -158,4 +162,5 @@ def _check_batches(store: Store, collector: Collector, result: ComplianceResult)
             result.deleted += remove_by_platform_ids(
                 session, result.platform, check.gone, reason=f"deleted on {result.platform}"
             )
-        result.checked += len(batch)
+        result.checked += len(batch) - check.unchecked
+        result.unchecked += check.unchecked

@@ -1,4 +1,4 @@
-"""`listener compliance bluesky|reddit` against the fakes: posts deleted on the platform leave the store for good."""
+"""`listener compliance bluesky|reddit|mastodon` against the fakes: posts deleted on the platform leave the store for good."""
 
 # ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from fakes import bluesky_api, reddit_api
+from fakes import bluesky_api, mastodon_api, reddit_api
 from fakes.social_fixtures import lite, sleeps, source_yaml  # noqa: F401
 
 from listener.cli import cli
@@ -35,14 +35,20 @@ class Platform:
     ids: list[str]
 
     def source(self, name: str | None = None) -> dict:
-        options = (bluesky_options if self.kind == "bluesky" else reddit_options)(self.fake.url)
-        return {"name": name or self.kind, "kind": self.kind, **options, "page_size": 100}
+        options = OPTIONS[self.kind](self.fake.url)
+        page_size = 40 if self.kind == "mastodon" else 100  # the most each API allows
+        return {"name": name or self.kind, "kind": self.kind, **options, "page_size": page_size}
 
     def undelete(self) -> None:
         """Serve the deleted posts in search again, as a search index that lags behind deletions does."""
         if self.kind == "bluesky":
             self.fake.deleted.clear()
             self.fake.deactivated.clear()
+        elif self.kind == "mastodon":
+            self.fake.deleted.clear()
+            for status in self.fake.statuses:
+                status["visibility"] = "public"
+                status["account"]["noindex"] = False
         else:
             self.fake.purged.clear()
             for post in self.fake.posts:
@@ -53,6 +59,9 @@ class Platform:
         """The ids each deletion check request asked about, in order."""
         if self.kind == "bluesky":
             return [r.query["uris"] for r in self.fake.log if r.path.endswith("getPosts")]
+        if self.kind == "mastodon":
+            uris = {s["id"]: s["uri"] for s in self.fake.statuses}
+            return [[uris[r.path.rsplit("/", 1)[1]]] for r in self.fake.log if r.path.startswith(STATUS_PATH)]
         return [r.arg("id").split(",") for r in self.fake.log if r.path.startswith("/api/info")]
 
 
@@ -64,6 +73,14 @@ def reddit_options(url: str) -> dict:
     return reddit_api.scenario().options(url)
 
 
+def mastodon_options(url: str) -> dict:
+    return {**mastodon_api.scenario().options(url), "lookback": "7d"}
+
+
+OPTIONS = {"bluesky": bluesky_options, "reddit": reddit_options, "mastodon": mastodon_options}
+STATUS_PATH = "/api/v1/statuses/"
+
+
 def seeded(kind: str, posts: int) -> Platform:
     times = [NOW - timedelta(minutes=5 * (n + 1)) for n in range(posts)]
     if kind == "bluesky":
@@ -72,6 +89,14 @@ def seeded(kind: str, posts: int) -> Platform:
             for n, t in enumerate(times)
         ]
         return Platform(kind, bluesky_api.FakeBluesky(items), [p["uri"] for p in items])
+    if kind == "mastodon":
+        fake = mastodon_api.FakeMastodon().start()  # a status's URI names its instance: known once it listens
+        items = [
+            fake.local_status(t, f"Waited ages at St Thomas' Hospital ({n})", ["GSTT"], sequence=n)
+            for n, t in enumerate(times)
+        ]
+        fake.add(*items)
+        return Platform(kind, fake, [s["uri"] for s in items])
     items = [
         reddit_api.make_submission(t, f"A&E at St Thomas' Hospital ({n})", n, selftext="Long wait.")
         for n, t in enumerate(times)
@@ -80,12 +105,12 @@ def seeded(kind: str, posts: int) -> Platform:
 
 
 def credentials(monkeypatch) -> None:
-    for case in (bluesky_api.scenario(), reddit_api.scenario()):
+    for case in (bluesky_api.scenario(), reddit_api.scenario(), mastodon_api.scenario()):
         for name, value in case.env.items():
             monkeypatch.setenv(name, value)
 
 
-@pytest.fixture(params=["bluesky", "reddit"])
+@pytest.fixture(params=["bluesky", "reddit", "mastodon"])
 def platform(request, monkeypatch, sleeps):
     credentials(monkeypatch)
     built = seeded(request.param, 30)
@@ -100,6 +125,12 @@ def delete_some(platform: Platform) -> set[str]:
         fake.delete(ids[0])
         fake.deactivate(f"did:plc:author{7:020d}")  # the author of post 7 left Bluesky
         return {ids[0], ids[7]}
+    if platform.kind == "mastodon":
+        statuses = {s["uri"]: s for s in fake.statuses}
+        fake.delete(statuses[ids[0]]["id"])  # deleted by its author: 404
+        statuses[ids[7]]["visibility"] = "private"  # followers only now: 404 to whoever does not follow
+        statuses[ids[20]]["account"]["noindex"] = True  # still served, but its author opted out since
+        return {ids[0], ids[7], ids[20]}
     fake.delete(ids[0], by="author")
     fake.delete(ids[7], by="moderator")
     fake.delete(ids[20], by="purge")
@@ -174,7 +205,11 @@ def test_posts_deleted_on_the_platform_vanish_and_never_return(store, make_confi
 def test_the_platform_is_asked_in_its_own_batch_sizes(lite, monkeypatch, sleeps):
     credentials(monkeypatch)
     store, build = lite
-    for kind, posts, sizes in (("bluesky", 60, [25, 25, 10]), ("reddit", 150, [100, 50])):
+    for kind, posts, sizes in (
+        ("bluesky", 60, [25, 25, 10]),
+        ("reddit", 150, [100, 50]),
+        ("mastodon", 5, [1] * 5),
+    ):
         platform = seeded(kind, posts)
         with platform.fake:
             config = build(platform.source())
@@ -229,26 +264,34 @@ def test_what_was_checked_before_a_failure_stays_done(lite, monkeypatch, sleeps)
 def test_the_daily_job_checks_each_platform_once(make_config, store, monkeypatch, sleeps):
     credentials(monkeypatch)
     monkeypatch.setattr("listener.retention.purge", lambda store_, config_: None)
-    sky, rd = seeded("bluesky", 5), seeded("reddit", 5)
-    with sky.fake, rd.fake:
+    sky, rd, fedi = seeded("bluesky", 5), seeded("reddit", 5), seeded("mastodon", 5)
+    with sky.fake, rd.fake, fedi.fake:
         rss = {"name": "news", "kind": "rss", "feeds": [f"{sky.fake.url}/feed.xml"], "enabled": False}
-        config = make_config(source_yaml(sky.source(), sky.source("bluesky-2"), rd.source(), rss))
-        collect(store, config, ["bluesky", "reddit"])
+        config = make_config(
+            source_yaml(sky.source(), sky.source("bluesky-2"), rd.source(), fedi.source(), rss)
+        )
+        collect(store, config, ["bluesky", "reddit", "mastodon"])
         sky.fake.delete(sky.ids[1])
         rd.fake.delete(rd.ids[2], by="purge")
+        fedi.fake.delete(fedi.fake.statuses[3]["id"])
         jobs = Jobs(store, config, "test-worker", threading.Event())
         jobs.daily_jobs(build_scheduler(jobs).get_job("daily-jobs").trigger)
     with store.transaction() as session:
         checks = session.execute(sa.select(ComplianceCheck.source, ComplianceCheck.posts_deleted)).all()
-    assert sorted(checks) == [("bluesky", 1), ("reddit", 1)]  # each platform once, through its first source
-    assert stored_ids(store) == set(sky.ids + rd.ids) - {sky.ids[1], rd.ids[2]}
+    # each platform once, through its first source
+    assert sorted(checks) == [("bluesky", 1), ("mastodon", 1), ("reddit", 1)]
+    gone = {sky.ids[1], rd.ids[2], fedi.fake.statuses[3]["uri"]}
+    assert stored_ids(store) == set(sky.ids + rd.ids + fedi.ids) - gone
 
 
 def test_usage_errors_name_what_can_be_checked(make_config):
     config = make_config(source_yaml({"name": "f", "kind": "file", "path": "a.jsonl"}))
     for args, message in (
-        (["file"], "file posts cannot be checked for deletions; platforms that can: bluesky, reddit, x"),
-        (["--source", "f"], "platforms that can: bluesky, reddit, x"),
+        (
+            ["file"],
+            "file posts cannot be checked for deletions; platforms that can: bluesky, mastodon, reddit, x",
+        ),
+        (["--source", "f"], "platforms that can: bluesky, mastodon, reddit, x"),
         (["bluesky"], "name the Bluesky source to use with --source (Bluesky sources in config: none)"),
     ):
         done = compliance(config, *args)  # the entry point turns a UsageError into exit code 2

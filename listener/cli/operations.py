@@ -195,27 +195,33 @@ def db_current(ctx: Context) -> None:
 def compliance(ctx: Context, platform: str | None, source_name: str | None) -> None:
     """Delete stored posts that their platform no longer serves (deleted, removed, hidden).
 
-    Re-checks the stored posts of PLATFORM (x, bluesky or reddit) in batches, through one of its sources, and
-    deletes those the platform no longer returns, with their mentions and scores; a tombstone keeps them from
-    being stored again. X, Bluesky and Reddit all require deleted posts to be removed. Without PLATFORM or
-    --source, checks every platform that has an enabled source that can be checked, as the daily job does. X
-    lookups are billed like search reads and count against the source's monthly_post_budget. Each check is
-    recorded in the compliance_checks table. Exits 1 if a check could not finish.
+    Re-checks the stored posts of PLATFORM (x, bluesky, reddit or mastodon) in batches, through one of its
+    sources, and deletes those the platform no longer returns, with their mentions and scores; a tombstone keeps
+    them from being stored again. X, Bluesky and Reddit all require deleted posts to be removed. Mastodon posts
+    are asked about one by one on the instance they are from; posts from servers the source does not read
+    cannot be asked about and are reported as not checked. Without PLATFORM or --source, checks every platform
+    that has an enabled source that can be checked, as the daily job does. X lookups are billed like search
+    reads and count against the source's monthly_post_budget. Each check is recorded in the compliance_checks
+    table. Exits 1 if a check could not finish.
 
     \b
     Examples:
       listener compliance x --source x-search
       listener compliance bluesky
+      listener compliance mastodon --source fediverse
       listener compliance
     """
-    from listener.compliance import check_deletions, compliance_source, sources_to_check
+    from listener.compliance import check_deletions, checking_kinds, compliance_source, sources_to_check
 
     if platform or source_name:
         sources = [compliance_source(ctx.config, platform, source_name)]
     else:
         sources = sources_to_check(ctx.config)
         if not sources:
-            click.echo("no enabled source can be checked for deleted posts (x, bluesky and reddit can)")
+            kinds = ", ".join(checking_kinds())
+            click.echo(
+                f"no enabled source can be checked for deleted posts (sources of these kinds can: {kinds})"
+            )
     store = ctx.store()
     try:
         results = [check_deletions(store, ctx.config, source) for source in sources]
@@ -225,6 +231,7 @@ def compliance(ctx: Context, platform: str | None, source_name: str | None) -> N
         click.echo(
             f"{result.source}: {result.status}, {result.checked} stored {result.label} posts checked, "
             f"{result.read} still on {result.label}, {result.deleted} deleted, {result.requests} requests"
+            + (f", {result.unchecked} not checked (see the log)" if result.unchecked else "")
             + (f": {result.error}" if result.error else "")
         )
     if any(result.status != "ok" for result in results):

@@ -19,7 +19,9 @@ implements ``gone(native_ids)``: which of these stored posts (of the platform na
 no longer serves, deleted by their author, removed, or gone with their account. ``listener compliance`` and the
 daily job remove those for good (compliance.py). ``gone`` must be sure before it names a post: an answer it
 cannot read raises (``TransientError`` under ``Patience``, or a ``CollectorError``), so a failure never deletes.
-It splits the ids into as many requests as the platform needs and, like a page, says what asking cost.
+It splits the ids into as many requests as the platform needs and, like a page, says what asking cost. Ids it
+has no way to ask about (Mastodon posts from servers the source does not read) are neither gone nor read: it
+counts them in ``unchecked``, so the check says how many posts it could not vouch for.
 """
 
 from __future__ import annotations
@@ -89,11 +91,13 @@ class Page:
 @dataclass
 class DeletionCheck:
     """What ``Collector.gone`` found: the ids the platform no longer serves, and what asking cost
-    (``read`` is the posts it still serves, which billed APIs count against their budgets)."""
+    (``read`` is the posts it still serves, which billed APIs count against their budgets); ``unchecked`` is the
+    ids it could not ask about."""
 
     gone: set[str] = field(default_factory=set)
     requests: int = 0
     read: int = 0
+    unchecked: int = 0
 
 
 def check_in_chunks(

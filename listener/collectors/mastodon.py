@@ -8,30 +8,45 @@ loses nothing and a second run asks only for what is newer.
 
 Only public posts are kept, and posts of accounts that opted out of indexing or discovery (``noindex``,
 ``indexable: false``, ``discoverable: false``, or ``#nobot`` in the bio) are skipped and counted in the log.
+
+``gone`` (for ``listener compliance``) asks each stored status's instance ``GET /api/v1/statuses/:id``, one
+status a request. A post's native id is its ActivityPub URI, which names the server it was posted on and, in
+Mastodon's two URI shapes (``/users/NAME/statuses/ID``, ``/ap/users/ACCOUNT/statuses/ID``), its id there; so
+only posts of the instances this source reads can be asked about. A post that reached an instance from another
+server has another id there, which is not stored, and its own server is one the operator did not choose to call
+(mastodon.social forbids automated access): such posts are left as they are and counted as unchecked. A 404 with
+Mastodon's error body, or a 410, means deleted (or hidden: a status turned private answers 404 to those who may
+not see it); a status served but no longer public or unlisted, or whose account has opted out since, is gone
+too. Any other failure raises, so it never deletes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from pydantic import Field, field_validator
 
-from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
+from listener.collectors.mastodon_html import html_text
 from listener.config import parse_duration
 from listener.errors import AuthenticationError, CollectorError
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "mastodon"
+# Mastodon's status URIs: by username, or by account id (accounts created on 4.5 and later); ID is the local id.
+STATUS_URI = re.compile(r"/(?:ap/)?users/[^/]+/statuses/(\d+)")
+STILL_PUBLIC = ("public", "unlisted")
 
 
 class MastodonOptions(HttpOptions):
@@ -75,6 +90,7 @@ class MastodonOptions(HttpOptions):
 class MastodonCollector(Collector):
     kind = "mastodon"
     Options = MastodonOptions
+    checks_deletions = True
     options: MastodonOptions
 
     def __init__(self, source, config):
@@ -82,6 +98,7 @@ class MastodonCollector(Collector):
         self.patience = Patience(self.name, self.options)
         self.counter = RequestCounter()
         self._clients: dict[str, Any] = {}
+        self._instances = {urlsplit(instance).netloc.lower(): instance for instance in self.options.instances}
 
     def streams(self) -> list[str]:
         tags: dict[str, str] = {}
@@ -171,7 +188,7 @@ class MastodonCollector(Collector):
             return None, f"from accounts that opted out ({opt_out})"
         host = urlsplit(instance).netloc
         try:
-            text = _html_text(status.get("spoiler_text") or "", status.get("content") or "")
+            text = html_text(status.get("spoiler_text") or "", status.get("content") or "")
             acct = str(account.get("acct") or "")
             post = CollectedPost(
                 platform=PLATFORM,
@@ -192,6 +209,56 @@ class MastodonCollector(Collector):
             log.warning("%s: %s: status %s skipped: %s", self.name, host, status.get("id"), exc)
             return None, None
         return post, None
+
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Stored posts (status URIs) their instance no longer serves publicly, one request each; posts of
+        servers this source does not read cannot be asked about and are counted in ``unchecked``."""
+        routes = {native_id: route for native_id in native_ids if (route := self._route(native_id))}
+        check = check_in_chunks(
+            list(routes), 1, lambda ids: self._look_up(ids[0], *routes[ids[0]]), lambda: self.counter.total
+        )
+        check.unchecked = len(native_ids) - len(routes)
+        if check.unchecked:
+            servers = sorted({urlsplit(n).netloc or "?" for n in native_ids if n not in routes})
+            log.info(
+                "%s: %d stored posts not checked: from servers this source does not read (%s)",
+                self.name,
+                check.unchecked,
+                ", ".join(servers[:5]) + (", ..." if len(servers) > 5 else ""),
+            )
+        return check
+
+    def _route(self, native_id: str) -> tuple[str, str] | None:
+        """The instance this source reads that a status URI is from, and the status's id there."""
+        parts = urlsplit(native_id)
+        match = STATUS_URI.fullmatch(parts.path)
+        instance = self._instances.get(parts.netloc.lower())
+        return (instance, match.group(1)) if match and instance else None
+
+    def _look_up(self, native_id: str, instance: str, status_id: str) -> tuple[set[str], int]:
+        api = self._client(instance)
+        what = f"status {status_id} on {urlsplit(instance).netloc}"
+        status = self.patience.call(what, lambda: self._served_status(api, instance, status_id))
+        withdrawn = "deleted" if status is None else _withdrawn(status)
+        if withdrawn:
+            log.info("%s: %s is gone (%s)", self.name, what, withdrawn)
+            return {native_id}, 0
+        return set(), 1
+
+    def _served_status(self, api: Any, instance: str, status_id: str) -> Mapping[str, Any] | None:
+        """The status as its instance serves it now, or None when the instance says there is no such status."""
+        from mastodon import errors
+
+        with self._outcomes(instance, api):
+            try:
+                status = api.status(status_id)
+            except errors.MastodonAPIError as exc:
+                if _no_such_status(exc):
+                    return None
+                raise
+        if not isinstance(status, Mapping) or str(status.get("id")) != status_id:
+            raise TransientError(f"the answer is not status {status_id}")  # never read as "deleted"
+        return status
 
     def _client(self, instance: str) -> Any:
         if instance not in self._clients:
@@ -225,12 +292,18 @@ class MastodonCollector(Collector):
 
     def _api(self, instance: str, method: Any, *args: Any, **kwargs: Any) -> Any:
         """Call Mastodon.py, turning its errors into the retry policy's outcomes."""
+        with self._outcomes(instance, method.__self__):
+            return method(*args, **kwargs)
+
+    @contextmanager
+    def _outcomes(self, instance: str, api: Any) -> Iterator[None]:
+        """Mastodon.py's errors as the retry policy's outcomes; a 429 waits for the reset ``api`` last read."""
         from mastodon import errors
 
         try:
-            return method(*args, **kwargs)
+            yield
         except errors.MastodonRatelimitError as exc:
-            reset = getattr(method.__self__, "ratelimit_reset", None)
+            reset = getattr(api, "ratelimit_reset", None)
             wait = reset - datetime.now(UTC).timestamp() if reset else None
             raise RateLimitHit(wait, str(exc)) from None
         except (errors.MastodonServerError, errors.MastodonNetworkError) as exc:
@@ -256,6 +329,22 @@ class MastodonCollector(Collector):
 def _describe(exc: Exception) -> str:
     args = [a for a in exc.args[1:] if a not in (None, "")] if len(exc.args) > 1 else [exc]
     return " ".join(str(a) for a in args)
+
+
+def _no_such_status(exc: Exception) -> bool:
+    """A 404 with Mastodon's error body ("Record not found"), or a 410. A 404 without a JSON error (a proxy's page,
+    a server that is not Mastodon) proves nothing: Mastodon.py then puts "Endpoint not found." in its place."""
+    status = exc.args[1] if len(exc.args) > 1 else None
+    detail = exc.args[3] if len(exc.args) > 3 else None
+    return status == 410 or (status == 404 and detail not in (None, "", "Endpoint not found."))
+
+
+def _withdrawn(status: Mapping[str, Any]) -> str | None:
+    """Why a status its instance still serves is no longer ours to keep, if it is not."""
+    if status.get("visibility") not in STILL_PUBLIC:
+        return f"now {status.get('visibility') or 'without a visibility'}"
+    opt_out = _opt_out(status.get("account") or {})
+    return f"its account opted out ({opt_out})" if opt_out else None
 
 
 def _opt_out(account: Mapping[str, Any]) -> str | None:
@@ -308,30 +397,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
-
-
-class _TextOfHtml(HTMLParser):
-    """Mastodon sends post content as HTML: keep the text, with a line break per paragraph or <br>."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p":
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(spoiler: str, content: str) -> str:
-    parser = _TextOfHtml()
-    parser.feed(content)
-    parser.close()
-    text = "".join(parser.parts).strip()
-    return f"{spoiler.strip()}\n\n{text}" if spoiler.strip() else text

@@ -1,4 +1,5 @@
-"""A fake Mastodon instance: ``/api/v2/instance`` and ``/api/v1/timelines/tag/:tag`` as Mastodon 4.6 serves them.
+"""A fake Mastodon instance: ``/api/v2/instance``, ``/api/v1/timelines/tag/:tag`` and ``/api/v1/statuses/:id`` as
+Mastodon 4.6 serves them.
 
 Statuses and accounts have the fields of the status recorded by Mastodon.py's own test suite
 (``../shared/data/api_payloads/mastodon_timeline_tag_mastodonpy_cassette.json``; tests/test_mastodon.py checks
@@ -6,12 +7,18 @@ the shapes match). Paging follows the Mastodon docs (api/guidelines.md#paginatio
 from an id, ``since_id`` returns the newest page above one, ``max_id`` pages back; ``limit`` defaults to 20, at
 most 40; ``Link`` carries ``rel="next"`` (max_id) and ``rel="prev"`` (min_id). Every answer carries
 ``X-RateLimit-*`` headers with an ISO 8601 reset; a 429 answers ``{"error": "Too many requests"}``.
+
+``GET /api/v1/statuses/:id`` (methods/statuses.md) answers the status, or 404 ``{"error": "Record not found"}``
+when it was deleted, never existed, or may not be seen by the caller: a private (followers-only) status is shown
+only to a token of an account that follows its author (``followed``), a direct one to nobody here. Statuses
+deleted with ``delete`` leave the timelines too, as on Mastodon.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -165,21 +172,42 @@ class FakeMastodon(FakeAPI):
         self.statuses = sorted(statuses, key=lambda s: int(s["id"]))
         self.hashtag_feeds = hashtag_feeds
         self.remaining = 300
+        self.deleted: set[str] = set()  # ids of statuses deleted by their authors
+        self.followed: set[str] = set()  # ids of accounts the token's account follows
+        self.delays: list[float] = []  # seconds the next content requests take to answer
+
+    @property
+    def host(self) -> str:
+        return self.url.split("//", 1)[1]
+
+    def local_status(self, created_at: datetime, text: str, tags: list[str], **kwargs: Any) -> dict[str, Any]:
+        """A status posted on this instance: its URI and URL name this server (start it first)."""
+        return make_status(created_at, text, tags, host=self.host, **kwargs)
 
     def add(self, *statuses: dict[str, Any]) -> None:
         self.statuses = sorted([*self.statuses, *statuses], key=lambda s: int(s["id"]))
 
+    def delete(self, *status_ids: str) -> None:
+        self.deleted.update(status_ids)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """The next ``times`` content requests answer only after ``seconds`` (a server too slow to answer)."""
+        self.delays.extend([seconds] * times)
+
     def route(self, request: Request) -> Reply:
         if request.path.rstrip("/") == "/api/v2/instance":
-            return self._reply(200, instance_document(self.url.split("//")[1], self.hashtag_feeds))
-        match = re.fullmatch(r"/api/v1/timelines/tag/([^/]+)", request.path)
-        if not match:
+            return self._reply(200, instance_document(self.host, self.hashtag_feeds))
+        timeline = re.fullmatch(r"/api/v1/timelines/tag/([^/]+)", request.path)
+        status = re.fullmatch(r"/api/v1/statuses/([^/]+)", request.path)
+        if not (timeline or status):
             return self._reply(404, {"error": "Record not found"})
         auth = request.headers.get("authorization")
         if self.credentials_rejected or (auth and auth != f"Bearer {TOKEN}"):
             return self._reply(401, {"error": "The access token is invalid"})
-        if self.hashtag_feeds != "public" and not auth:
+        if timeline and self.hashtag_feeds != "public" and not auth:
             return self._reply(401, {"error": "This method requires an authenticated user"})
+        if self.delays:
+            threading.Event().wait(self.delays.pop(0))  # not time.sleep: tests replace it
         failure = self.take_failure()
         if failure and failure.status == 429:
             return self._reply(
@@ -187,7 +215,20 @@ class FakeMastodon(FakeAPI):
             )
         if failure:
             return self._reply(failure.status, {"error": "We're sorry, but something went wrong"})
-        return self._timeline(request, match.group(1).lower())
+        if status:
+            return self._status(status.group(1), signed_in=bool(auth))
+        return self._timeline(request, timeline.group(1).lower())
+
+    def _status(self, status_id: str, signed_in: bool) -> Reply:
+        found = next((s for s in self._served() if s["id"] == status_id), None)
+        if found is None or not self._may_see(found, signed_in):
+            return self._reply(404, {"error": "Record not found"})
+        return self._reply(200, found)
+
+    def _may_see(self, status: dict[str, Any], signed_in: bool) -> bool:
+        if status["visibility"] in ("public", "unlisted"):
+            return True
+        return status["visibility"] == "private" and signed_in and status["account"]["id"] in self.followed
 
     def _timeline(self, request: Request, tag: str) -> Reply:
         limit = max(1, min(40, int(request.arg("limit", "20"))))
@@ -206,11 +247,12 @@ class FakeMastodon(FakeAPI):
         return self._reply(200, page, extra=headers)
 
     def _served(self) -> list[dict[str, Any]]:
-        if not self.malformed or not self.statuses:
-            return list(self.statuses)
-        oldest = self.statuses[0]  # the broken copy sorts next to it, on the same page
+        statuses = [s for s in self.statuses if s["id"] not in self.deleted]
+        if not self.malformed or not statuses:
+            return statuses
+        oldest = statuses[0]  # the broken copy sorts next to it, on the same page
         broken = dict(oldest, id=str(int(oldest["id"]) + 1), created_at="not a time", uri=oldest["uri"] + "x")
-        return sorted([*self.statuses, broken], key=lambda s: int(s["id"]))
+        return sorted([*statuses, broken], key=lambda s: int(s["id"]))
 
     def _reply(
         self, status: int, body: Any, *, remaining: int | None = None, reset_after: float = 300, extra=None

@@ -113,6 +113,8 @@ class FakeAPI:
         raise NotImplementedError
 
     def start(self) -> FakeAPI:
+        if self._server is not None:  # already listening (a fake whose items name its address starts early)
+            return self
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -133,6 +135,12 @@ class FakeAPI:
                     fake.requests += 1
                     fake.log.append(request)
                 reply = fake.route(request)
+                try:
+                    self._send(reply, request)
+                except (BrokenPipeError, ConnectionResetError):  # the client stopped waiting (a timeout test)
+                    self.close_connection = True
+
+            def _send(self, reply: Reply, request: Request) -> None:
                 payload = reply.encoded()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)

@@ -1,0 +1,166 @@
+"""`listener compliance mastodon` against a fake instance: what counts as gone, and what never deletes.
+
+test_deletions.py runs the checks every platform shares (deleted posts vanish for good, a check that cannot
+finish changes nothing); these are Mastodon's own cases.
+"""
+
+# ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+from fakes.mastodon_api import FakeMastodon, make_account, make_status, scenario
+from fakes.social_fake import Reply
+from fakes.social_fixtures import lite, sleeps, source_yaml, stored_posts, use_case  # noqa: F401
+
+from listener.cli import cli
+from listener.collectors.runner import collect
+from listener.store.models import ComplianceCheck, Tombstone
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+STATUS_PATH = "/api/v1/statuses/"
+
+
+def local_statuses(fake: FakeMastodon, count: int) -> list[dict]:
+    statuses = [
+        fake.local_status(
+            NOW - timedelta(minutes=5 * (n + 1)), f"St Thomas' Hospital ({n})", ["GSTT"], sequence=n
+        )
+        for n in range(count)
+    ]
+    fake.add(*statuses)
+    return statuses
+
+
+def source(fake: FakeMastodon, **extra) -> dict:
+    return {"name": "fedi", "kind": "mastodon", **scenario().options(fake.url), "lookback": "7d", **extra}
+
+
+def compliance(config):
+    return CliRunner().invoke(cli, ["--config", str(config.path), "compliance", "mastodon"])
+
+
+def last_check(store) -> ComplianceCheck:
+    with store.transaction() as session:
+        return session.scalars(sa.select(ComplianceCheck).order_by(ComplianceCheck.id.desc())).first()
+
+
+def test_a_status_no_longer_public_is_gone_even_to_a_follower(store, make_config, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    with FakeMastodon() as fake:
+        statuses = local_statuses(fake, 4)
+        config = make_config(source_yaml(source(fake)))
+        collect(store, config)
+        private, direct, unlisted = statuses[0], statuses[1], statuses[2]
+        fake.followed.add(private["account"]["id"])  # so the instance shows it, marked private
+        private["visibility"], direct["visibility"], unlisted["visibility"] = "private", "direct", "unlisted"
+        done = compliance(config)
+        answers = [r for r in fake.log if r.path.startswith(STATUS_PATH)]
+    assert done.exit_code == 0, done.output
+    assert "4 stored Mastodon posts checked, 2 still on Mastodon, 2 deleted, 4 requests" in done.output
+    assert set(stored_posts(store)) == {unlisted["uri"], statuses[3]["uri"]}
+    assert all(r.headers.get("authorization") for r in answers)  # the source's token, on its own instance
+    with store.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Tombstone)) == 2
+
+
+def test_a_timeout_during_the_check_deletes_nothing_and_is_reported(store, make_config, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    with FakeMastodon() as fake:
+        statuses = local_statuses(fake, 3)
+        config = make_config(source_yaml(source(fake, timeout=0.2, max_retries=1)))
+        collect(store, config)
+        fake.delete(statuses[0]["id"])
+        fake.delay_next(1.0, times=2)  # the first status lookup times out, and its one retry too
+        done = compliance(config)
+    assert done.exit_code == 1, done.output
+    assert "fedi: failed, 0 stored Mastodon posts checked" in done.output
+    assert "failed 2 times" in done.output and "giving up" in done.output
+    assert len(stored_posts(store)) == 3
+    check = last_check(store)
+    assert (check.status, check.posts_deleted) == ("failed", 0) and "timed out" in check.error
+
+
+def test_posts_from_servers_the_source_does_not_read_stay_unchecked(lite, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    with FakeMastodon() as fake:
+        local = local_statuses(fake, 2)
+        elsewhere = make_account(5, "other.example", acct="user5@other.example")
+        remote = make_status(
+            NOW - timedelta(hours=1), "St Thomas' Hospital", ["GSTT"], sequence=5, account=elsewhere
+        )
+        remote["uri"] = remote["uri"].replace("localhost", "other.example")
+        odd = fake.local_status(NOW - timedelta(hours=2), "St Thomas' Hospital", ["GSTT"], sequence=6)
+        odd["uri"] = f"http://{fake.host}/objects/6f1c2a"  # not Mastodon's shape: its id cannot be told
+        fake.add(remote, odd)
+        config = build(source(fake))
+        collect(store, config)
+        fake.delete(local[0]["id"], remote["id"], odd["id"])
+        done = compliance(config)
+        asked = [r.path for r in fake.log if r.path.startswith(STATUS_PATH)]
+    assert done.exit_code == 0, done.output
+    assert "2 stored Mastodon posts checked, 1 still on Mastodon, 1 deleted, 2 requests" in done.output
+    assert "2 not checked" in done.output
+    assert sorted(asked) == sorted(STATUS_PATH + s["id"] for s in local)  # one request per checked post
+    assert set(stored_posts(store)) == {local[1]["uri"], remote["uri"], odd["uri"]}
+    assert last_check(store).posts_checked == 2
+
+
+def test_a_404_that_is_not_mastodons_answer_deletes_nothing(lite, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    with FakeMastodon() as fake:
+        local_statuses(fake, 2)
+        config = build(source(fake))
+        collect(store, config)
+        serve = fake.route
+
+        def behind_a_proxy_that_lost_the_api(request):
+            if request.path.startswith(STATUS_PATH):
+                return Reply(404, "<html><body>Not Found</body></html>", content_type="text/html")
+            return serve(request)
+
+        fake.route = behind_a_proxy_that_lost_the_api
+        done = compliance(config)
+    assert done.exit_code == 1 and "404" in done.output, done.output
+    assert len(stored_posts(store)) == 2 and last_check(store).posts_deleted == 0
+
+
+def test_a_rate_limit_is_waited_out_as_collection_does(lite, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    with FakeMastodon() as fake:
+        statuses = local_statuses(fake, 3)
+        config = build(source(fake))
+        collect(store, config)
+        fake.delete(statuses[1]["id"])
+        fake.fail_next(429, reset_after=30)
+        done = compliance(config)
+    assert done.exit_code == 0, done.output
+    assert "3 stored Mastodon posts checked, 2 still on Mastodon, 1 deleted, 4 requests" in done.output
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 31  # the reset the instance announced
+    assert set(stored_posts(store)) == {statuses[0]["uri"], statuses[2]["uri"]}
+
+
+def test_a_410_counts_as_gone(lite, monkeypatch, sleeps):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    with FakeMastodon() as fake:
+        statuses = local_statuses(fake, 2)
+        config = build(source(fake))
+        collect(store, config)
+        serve = fake.route
+
+        def first_status_gone(request):
+            if request.path == STATUS_PATH + statuses[0]["id"]:
+                return Reply(410, {"error": "Gone"})
+            return serve(request)
+
+        fake.route = first_status_gone
+        done = compliance(config)
+    assert done.exit_code == 0 and "1 deleted" in done.output, done.output
+    assert set(stored_posts(store)) == {statuses[1]["uri"]}

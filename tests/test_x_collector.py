@@ -14,6 +14,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from listener.collectors import runner
 from listener.collectors.runner import collect
 from listener.collectors.x import XCollector
 from listener.errors import CollectorError
@@ -355,6 +356,33 @@ def test_max_posts_per_run_is_shared_between_streams_and_resumed(store, make_con
     # RJ1's stream found nothing, so the other two shared the run's 100 posts; every post was read once
     assert reads[0] == [0, 50, 50] and sum(map(sum, reads)) == 240
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_run_killed_midway_still_counts_what_it_read(store, make_config, fake, monkeypatch):
+    """Reads are billed as they happen, so each stored page records them: a run killed before it finishes (here at
+    its third page) still counts against monthly_post_budget, short by at most the page it was killed on."""
+    config = x_config(make_config, fake, monthly_post_budget=1000)
+    seed(fake, 250)
+    commit_page, pages = runner._commit_page, []
+
+    def killed_at_the_third_page(*args, **kwargs):
+        pages.append(1)
+        if len(pages) == 3:
+            raise KeyboardInterrupt  # as a SIGKILL: no except clause, no finish_run
+        return commit_page(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_commit_page", killed_at_the_third_page)
+    with pytest.raises(KeyboardInterrupt):
+        run(store, config)
+    with store.transaction() as session:
+        (killed,) = session.scalars(sa.select(CollectionRun)).all()
+        assert (killed.status, killed.posts_read, killed.posts_new, killed.requests) == (
+            "running",
+            200,
+            200,
+            2,
+        )
+        assert month_to_date_reads(session, "x-search") == 200
 
 
 def test_the_monthly_budget_stops_a_run_before_it_is_passed(store, make_config, fake):

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,7 +35,7 @@ from listener.store.leases import Claim, default_worker_id
 from listener.store.models import Mention, Post, utcnow
 from listener.store.posts import insert_new_posts, sync_organisations
 from listener.store.removal import unwanted
-from listener.store.runs import RunCounts, finish_run, month_to_date_reads, start_run
+from listener.store.runs import RunCounts, finish_run, month_to_date_reads, record_progress, start_run
 
 log = logging.getLogger(__name__)
 
@@ -210,9 +210,11 @@ def _collect_claimed(
     result = StreamResult(source, stream, "running", RunCounts())
     try:
         for page in collector.collect(stream, cursor, until):
-            result.counts.posts_new += _commit_page(store, collector, stream, page, pseudonymiser, claim)
-            result.counts.requests += page.requests
+            result.counts.requests += page.requests  # read, so billed, even if the page cannot be stored
             result.counts.posts_read += page.read
+            result.counts.posts_new += _commit_page(
+                store, collector, stream, page, pseudonymiser, claim, progress=(run_id, result.counts)
+            )
             if stop is not None and stop.is_set():
                 result.status = "stopped"  # resumes from the saved cursor next time
                 break
@@ -264,7 +266,10 @@ def _commit_page(
     page: Page,
     pseudonymiser: Pseudonymiser,
     claim: Claim | None = None,
+    progress: tuple[int, RunCounts] | None = None,
 ) -> int:
+    """Store a page's new posts, its cursor and (``progress``: the run's id and counts before this page's new
+    posts) the run's counts, in one transaction; return how many posts were new."""
     rows, codes = [], {}  # codes: what the source says each post is about
     redactor = stored_text_redactor(collector.config)
     for post in page.posts:
@@ -283,6 +288,9 @@ def _commit_page(
             _add_source_mentions(session, new_ids, codes)
         if page.cursor is not None:
             save_cursor(session, collector.name, stream, page.cursor)
+        if progress is not None:
+            run_id, counts = progress
+            record_progress(session, run_id, replace(counts, posts_new=counts.posts_new + len(new_ids)))
     return len(new_ids)
 
 

@@ -42,15 +42,22 @@ def start_run(
     return run.id
 
 
-def finish_run(
-    session: Session, run_id: int, status: str, counts: RunCounts, error: str | None = None
-) -> None:
+def record_progress(session: Session, run_id: int, counts: RunCounts) -> None:
+    """A running run's counts so far, saved with each page: a run killed midway still counts what it read
+    (``monthly_post_budget`` sums ``posts_read`` over every run of the month, finished or not)."""
     run = session.get(CollectionRun, run_id)
-    run.status = status
-    run.finished_at = utcnow()
     run.requests = counts.requests
     run.posts_read = counts.posts_read
     run.posts_new = counts.posts_new
+
+
+def finish_run(
+    session: Session, run_id: int, status: str, counts: RunCounts, error: str | None = None
+) -> None:
+    record_progress(session, run_id, counts)
+    run = session.get(CollectionRun, run_id)
+    run.status = status
+    run.finished_at = utcnow()
     run.error = error
 
 

@@ -11,7 +11,7 @@ import pytest
 from report_data import NOW, load_report_dataset
 
 from listener.errors import ListenerError
-from listener.reports import tables
+from listener.reports import names, tables
 from listener.reports.data import parse_week, week_bounds
 from listener.reports.render import render_html, render_markdown
 from listener.reports.weekly import build_weekly_report
@@ -158,3 +158,13 @@ def test_post_text_is_escaped_in_html(store, config):
         )
     html = render_html(build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW))
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_themes_are_named_as_configured_then_as_published():
+    assert names.theme_name("staff_manner_personal_attributes") == "Staff manner & personal attributes"
+    assert names.theme_name("industrial_action") == "Industrial action"
+    configured = {"timeliness_of_care": "Waiting times", "lost_property": "Lost property"}
+    assert names.theme_name("timeliness_of_care", configured) == "Waiting times"
+    assert names.theme_name("lost_property", configured) == "Lost property"
+    assert names.theme_name("waiting_times") == "Waiting times"  # another scorer's id
+    assert names.theme_name("brand_new_theme") == "Brand new theme"

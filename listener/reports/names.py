@@ -1,10 +1,16 @@
 """Names a reader understands for the ids scorers and collectors write (themes, flags, platforms).
 
-Theme ids come from the scorers; an id without an entry here is still shown, made readable
-("waiting_times" -> "Waiting times"), so a new theme appears in reports before anyone names it.
+A theme is shown by the name the comms team gave it in config (``scoring.themes.names``), else by its published
+name (the NHS patient-experience framework v7 and listener's social-media themes, listener.scoring.catalogue),
+else by a plain name below (themes of other scorers), else made readable from its id ("waiting_times" ->
+"Waiting times"), so a new theme appears in reports before anyone names it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+from listener.scoring.catalogue import builtin_themes
 
 # Theme ids that say whether a post is about care at all (a relevance label), not what it is about.
 RELEVANCE_THEMES = frozenset({"not_about_care"})
@@ -18,28 +24,21 @@ ATTENTION_FLAGS = (SAFEGUARDING, NEEDS_RESPONSE)
 
 _THEMES = {
     "waiting_times": "Waiting times",
-    "timeliness_of_care": "Waiting times and delays",
     "appointments": "Appointments",
     "staff_attitude": "Staff attitude",
     "staff_manner": "Staff manner and kindness",
     "staffing_levels": "Staffing levels",
     "communication": "Communication",
-    "contacting_services": "Contacting services",
     "clinical_care": "Clinical care",
     "cleanliness": "Cleanliness",
     "food": "Food",
-    "parking": "Car parking",
     "parking_and_travel": "Car parking and travel",
-    "discharge": "Discharge",
     "medication": "Medication",
-    "pain_management": "Pain management",
     "mental_health": "Mental health",
     "ambulance_response": "Ambulance response",
-    "industrial_action": "Strikes and industrial action",
     "environment": "Buildings and environment",
     "praise": "Praise and thanks",
     "positive_experience": "Praise and thanks",
-    "not_about_care": "Not about care",
 }
 
 _FLAGS = {
@@ -75,8 +74,17 @@ def readable(identifier: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def theme_name(theme_id: str) -> str:
-    return _THEMES.get(theme_id) or readable(theme_id)
+_PUBLISHED = {theme.id: theme.name for theme in builtin_themes()}
+
+
+def theme_name(theme_id: str, configured: Mapping[str, str] | None = None) -> str:
+    """``configured``: the config's ``scoring.themes.names``."""
+    return (
+        (configured or {}).get(theme_id)
+        or _PUBLISHED.get(theme_id)
+        or _THEMES.get(theme_id)
+        or readable(theme_id)
+    )
 
 
 def flag_name(flag: str) -> str:

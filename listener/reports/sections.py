@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -172,9 +172,15 @@ def build_praise(
 
 
 def build_themes(
-    engine: Engine, org_code: str, weeks: Sequence[data.Week], handles: Sequence[str], now: datetime
+    engine: Engine,
+    org_code: str,
+    weeks: Sequence[data.Week],
+    handles: Sequence[str],
+    now: datetime,
+    theme_names: Mapping[str, str] | None = None,
 ) -> list[ThemeRow] | None:
-    """Themes of the last of ``weeks``, biggest first, against the weeks before; None before any theme scores."""
+    """Themes of the last of ``weeks``, biggest first, against the weeks before; None before any theme scores.
+    ``theme_names`` are the names the config gives themes (``scoring.themes.names``)."""
     if not data.store_has_rows(engine, ThemeScore.__table__):
         return None
     counts = data.theme_week_counts(engine, org_code, weeks)
@@ -192,7 +198,7 @@ def build_themes(
         rows.append(
             ThemeRow(
                 theme=theme,
-                name=names.theme_name(theme),
+                name=names.theme_name(theme, theme_names),
                 posts=int(per_week.iloc[-1]),
                 negative=int(split.get("negative", 0)),
                 neutral=int(split.get("neutral", 0)),

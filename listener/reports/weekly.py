@@ -132,7 +132,7 @@ def build_weekly_report(
         weeks=rows,
         headline=[],
         attention=build_attention(engine, org.code, this, handles, generated_at),
-        themes=build_themes(engine, org.code, baseline, handles, generated_at),
+        themes=build_themes(engine, org.code, baseline, handles, generated_at, config.scoring.themes.names),
         praise=build_praise(engine, org.code, this, handles, generated_at),
         spc=[],
         emerging=Emerging([], []),

@@ -101,3 +101,11 @@ def test_missing_data_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["evaluate", "--data", str(tmp_path), "--no-cv"])
     assert result.exit_code != 0
     assert "cannot read" in str(result.exception)
+
+
+def test_the_frameworks_own_examples_cover_every_v7_theme(shared_data):
+    texts, themes = data.load_framework_examples(shared_data)
+    fft = data.load_fft(shared_data)
+    assert len(texts) == len(themes) > 500 and set(themes) == set(fft.theme_ids)
+    assert all(8 <= len(text) <= 400 for text in texts)
+    assert "Nice Staff." in texts  # quoted examples, quotes removed

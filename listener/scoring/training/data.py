@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from listener.scoring.catalogue import V7_THEMES, theme_id
 from listener.scoring.text import clean_text
 
 DATA_ENV = "LISTENER_SHARED_DATA"
+_QUOTED = re.compile(r"'([^']{8,400})'")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
@@ -104,3 +106,19 @@ def load_tweeteval(data_dir: Path) -> tuple[list[str], np.ndarray]:
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read {folder}: {exc}") from None
     return [clean_text(t) for t in texts], labels
+
+
+def load_framework_examples(data_dir: Path) -> tuple[list[str], list[str]]:
+    """The example comments the v7 framework gives for each sub-category (its ``Examples`` and ``Longer-Examples``
+    columns, each example in single quotes), with the id of the sub-category each illustrates."""
+    frame = _read_csv(data_dir / "qdc_framework" / "qdc_framework_v7_20230925.csv")
+    texts, themes = [], []
+    for name, *columns in zip(
+        frame["Sub-category"], frame["Examples"], frame["Longer-Examples"], strict=True
+    ):
+        if str(name).strip() not in V7_THEMES:
+            continue
+        for example in _QUOTED.findall(" ".join(str(c) for c in columns)):
+            texts.append(clean_text(example))
+            themes.append(theme_id(str(name).strip()))
+    return texts, themes

@@ -28,6 +28,7 @@ from listener.scoring.themes import NOT_ABOUT_CARE, ThemeTagger
 from listener.scoring.training import data
 from listener.scoring.training.fit import fit_sentiment, fit_themes, new_design
 from listener.scoring.training.train import (
+    framework_examples,
     phase1_examples,
     sentiment_examples,
     theme_examples,
@@ -71,6 +72,7 @@ def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures
     labelled = np.flatnonzero(fft.sentiment >= 0)
     sentiment_all, themes_all = sentiment_examples(fft, vader), theme_examples(fft, vader)
     phase1, tweets = phase1_examples(data_dir, vader, fft.texts), tweet_examples(data_dir, vader)
+    framework = framework_examples(data_dir, vader, fft.theme_ids)
     vectors = WordVectors.load()
     tagger = ThemeTagger()
     predicted_sentiment = np.full(len(fft.texts), -1)
@@ -86,7 +88,7 @@ def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures
         )  # the shipped vocabulary's sources
         model = design.model
         model.heads["sentiment"] = fit_sentiment(design, sentiment_train)
-        model.heads["themes"] = head = fit_themes(design, theme_train, fft.theme_ids)
+        model.heads["themes"] = head = fit_themes(design, theme_train, fft.theme_ids, extra=framework)
         batch = themes_all.take(test).batch
         rows = model.vectorise(batch.features)
         predicted_sentiment[test] = model.decision("sentiment", rows, batch.dense).argmax(axis=1)

@@ -32,6 +32,7 @@ THEME_C = 40.0
 FFT_WEIGHT = 1.0
 PHASE1_WEIGHT = 0.5
 TWEET_WEIGHT = 2.0
+FRAMEWORK_WEIGHT = 2.0
 MIN_THEME_EXAMPLES = 5
 INNER_FOLDS = 3
 _THRESHOLDS = np.round(np.arange(0.10, 0.71, 0.05), 2)
@@ -161,28 +162,40 @@ def _neutral_bias(design: Design, X, examples: Examples) -> float:
     return best
 
 
-def fit_themes(design: Design, examples: Examples, theme_ids: list[str]) -> LinearHead:
-    """One logistic regression per theme; each threshold maximises that theme's F1 on inner folds."""
-    X = design.matrix(examples.batch)
-    Y = examples.targets
-    coef, intercept = _theme_weights(X, Y)
+def fit_themes(
+    design: Design, examples: Examples, theme_ids: list[str], extra: Examples | None = None
+) -> LinearHead:
+    """One logistic regression per theme; each threshold maximises that theme's F1 on inner folds of
+    ``examples``. ``extra`` (the framework's own examples, weighted) joins every fit but is never scored: a theme
+    gets a model only when ``examples`` hold at least MIN_THEME_EXAMPLES of it."""
+    X, Y = design.matrix(examples.batch), examples.targets
+    X_extra = None if extra is None else design.matrix(extra.batch)
+    modelled = Y.sum(axis=0) >= MIN_THEME_EXAMPLES
+    coef, intercept = _theme_weights(X, Y, modelled, X_extra, extra)
     probabilities = np.zeros(Y.shape)
     for train, test in KFold(INNER_FOLDS, shuffle=True, random_state=1).split(X):
-        inner_coef, inner_intercept = _theme_weights(X[train], Y[train])
+        inner_coef, inner_intercept = _theme_weights(X[train], Y[train], modelled, X_extra, extra)
         probabilities[test] = _sigmoid(X[test] @ inner_coef + inner_intercept)
     thresholds = np.array([_best_threshold(Y[:, j], probabilities[:, j]) for j in range(Y.shape[1])])
-    thresholds[Y.sum(axis=0) < MIN_THEME_EXAMPLES] = np.inf
+    thresholds[~modelled] = np.inf
     return LinearHead(list(theme_ids), design.fold(coef), intercept, thresholds.astype(np.float32))
 
 
-def _theme_weights(X, Y) -> tuple[np.ndarray, np.ndarray]:
+def _theme_weights(
+    X, Y, modelled, X_extra=None, extra: Examples | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    weights = np.ones(X.shape[0])
+    if extra is not None:
+        X = sparse.vstack([X, X_extra], format="csr")
+        Y = np.vstack([Y, extra.targets])
+        weights = np.concatenate([weights, _weights(extra)])
     coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
     intercept = np.full(Y.shape[1], -10.0, dtype=np.float32)
-    for j in range(Y.shape[1]):
-        if Y[:, j].sum() < MIN_THEME_EXAMPLES:
+    for j in np.flatnonzero(modelled):
+        if Y[:, j].min() == Y[:, j].max():  # an inner fold may hold none of a rare theme
             continue
         clf = LogisticRegression(C=THEME_C, solver="liblinear")
-        clf.fit(X, Y[:, j])
+        clf.fit(X, Y[:, j], sample_weight=weights)
         coef[:, j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]
     return coef, intercept

@@ -13,6 +13,7 @@ from listener.scoring.linear import MODELS_DIR, TextModel
 from listener.scoring.training import data
 from listener.scoring.training.fit import (
     FFT_WEIGHT,
+    FRAMEWORK_WEIGHT,
     PHASE1_WEIGHT,
     TWEET_WEIGHT,
     Examples,
@@ -53,6 +54,16 @@ def tweet_examples(data_dir: Path, vader: HealthVader) -> Examples:
     return Examples(featurise(texts, [""] * len(texts), vader), labels, np.full(len(texts), TWEET_WEIGHT))
 
 
+def framework_examples(data_dir: Path, vader: HealthVader, theme_ids: list[str]) -> Examples:
+    """The framework's own example comments: each is an example of its sub-category and of no other, weighted
+    FRAMEWORK_WEIGHT; they teach rare themes words FFT has few of (theme heads only, never scored)."""
+    texts, themes = data.load_framework_examples(data_dir)
+    targets = np.zeros((len(texts), len(theme_ids)), dtype=np.int8)
+    targets[np.arange(len(texts)), [theme_ids.index(t) for t in themes]] = 1
+    batch = featurise(texts, [""] * len(texts), vader)
+    return Examples(batch, targets, np.full(len(texts), FRAMEWORK_WEIGHT))
+
+
 def theme_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
     """Every FFT row, with its v7 theme matrix as targets."""
     return Examples(featurise(fft.texts, fft.questions, vader), fft.themes)
@@ -65,18 +76,20 @@ def train_model(data_dir: Path, vectors: WordVectors | None = None) -> TextModel
     feedback = sentiment_examples(fft, vader) + phase1_examples(data_dir, vader, fft.texts)
     social = feedback + tweet_examples(data_dir, vader)
     themes = theme_examples(fft, vader)
-    design = new_design(social, themes, vectors if vectors is not None else WordVectors.load())
+    framework = framework_examples(data_dir, vader, fft.theme_ids)
+    design = new_design(social, themes + framework, vectors if vectors is not None else WordVectors.load())
     model = design.model
     log.info(
         "vocabulary: %d features from %d texts", len(model.vocabulary), len(social.targets) + len(fft.texts)
     )
     model.heads["sentiment"] = fit_sentiment(design, feedback)
     model.heads["social"] = fit_sentiment(design, social, tune=False)
-    model.heads["themes"] = fit_themes(design, themes, fft.theme_ids)
+    model.heads["themes"] = fit_themes(design, themes, fft.theme_ids, extra=framework)
     model.meta = {
         "sentiment_rows": int(len(feedback.targets)),
         "social_rows": int(len(social.targets)),
         "theme_rows": len(fft.texts),
+        "framework_examples": int(len(framework.targets)),
         "word_vectors": design.embedding is not None,
         "attribution": ATTRIBUTION,
     }

@@ -10,6 +10,13 @@ import click
 from listener.cli.base import Context, cli, pass_context
 from listener.errors import ListenerError
 
+_data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the shared labelled data (default: $LISTENER_SHARED_DATA, then ../shared/data).",
+)
+
 
 @cli.command("score-file")
 @click.argument(
@@ -62,12 +69,7 @@ def score_file(
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the shared labelled data (default: $LISTENER_SHARED_DATA, then ../shared/data).",
-)
+@_data_option
 @click.option(
     "--out",
     "out_dir",
@@ -94,12 +96,7 @@ def train(data_dir: Path | None, out_dir: Path | None) -> None:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the shared labelled data (default: $LISTENER_SHARED_DATA, then ../shared/data).",
-)
+@_data_option
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds on FFT train.csv.")
 @click.option("--no-cv", is_flag=True, help="Skip the cross-validation (the slow part).")
 def evaluate(data_dir: Path | None, folds: int, no_cv: bool) -> None:

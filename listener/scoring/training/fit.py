@@ -131,7 +131,7 @@ def fit_sentiment(design: Design, examples: Examples, tune: bool = True) -> Line
     X = design.matrix(examples.batch)
     head = _sentiment_head(design, X, examples.targets, examples.weights)
     if tune:
-        head.intercept[1] += _neutral_bias(design, X, examples)
+        head.intercept[1] += _neutral_bias(X, examples)
     return head
 
 
@@ -141,7 +141,7 @@ def _sentiment_head(design: Design, X, y, weights) -> LinearHead:
     return LinearHead(list(SENTIMENT_LABELS), design.fold(clf.coef_.T), clf.intercept_.astype(np.float32))
 
 
-def _neutral_bias(design: Design, X, examples: Examples) -> float:
+def _neutral_bias(X, examples: Examples) -> float:
     """The bias added to the neutral logit that maximises the mean of accuracy and macro-F1 on inner folds."""
     y, weights = examples.targets, examples.weights
     logits = np.zeros((len(y), 3))

@@ -25,8 +25,6 @@ from listener.scoring.linear import MODELS_DIR
 log = logging.getLogger(__name__)
 
 VECTORS_PATH = MODELS_DIR / "word_vectors.npz"
-# the word vectors' columns are scaled so that they weigh about as much, per unit of L2 penalty, as the TF-IDF ones
-SCALE = 1.0
 
 
 def is_word(feature: str) -> bool:
@@ -63,6 +61,6 @@ class WordVectors:
         found = [(column, index[f]) for f, column in vocabulary.items() if is_word(f) and f in index]
         if found:
             columns, rows = map(list, zip(*found, strict=True))
-            embedding[columns] = self.vectors[rows] * SCALE
+            embedding[columns] = self.vectors[rows]
         log.info("word vectors for %d of %d vocabulary features", len(found), len(vocabulary))
         return embedding

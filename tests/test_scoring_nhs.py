@@ -167,6 +167,21 @@ def test_triage_flags_precision_and_recall(scorer):
     assert every_reason and all(0 < len(reason) <= 200 for reason in every_reason)
 
 
+def test_label_and_score_never_disagree(scorer):
+    """A post labelled negative never has a positive score, nor a positive one a negative score, whichever head
+    read it: the triage posts (most about someone's care) and general text that mentions waiting or a doctor."""
+    texts = [
+        *pd.read_csv(TRIAGE)["text"],
+        "Join us Thursday for hot dogs, in support of the care team!",
+        "I was impressed with the doctor",
+        "still waiting for the new album lol",
+        "Not bad.",
+    ]
+    for text, a in zip(texts, scorer.analyse(texts), strict=True):
+        sign = {"negative": -1, "neutral": 0, "positive": 1}[a.sentiment.label]
+        assert sign * a.sentiment.score >= 0, (text, a.sentiment)
+
+
 def test_artefacts_are_small_and_load_without_pickle():
     files = sorted(MODELS_DIR.glob("nhs_text.*"))
     assert [f.suffix for f in files] == [".json", ".npz"]

@@ -4,10 +4,10 @@ For each post: the text is bounded (text.clean_text), VADER and its health-aware
 (health_vader.py), the shipped linear model (linear.py, trained on NHS feedback) reads its words and those scores,
 and then:
 
-- sentiment: the model's three-way probabilities give the label (feedback and posts about someone's care are
-  read by the head trained on NHS feedback, other posts by the head that also learned from general tweets); the
-  score (-1..1) is the mean of the model's (P(positive) - P(negative)) and the health-aware VADER compound, so it
-  keeps VADER's reading of general text;
+- sentiment: feedback and posts about someone's care are read by the head trained on NHS feedback, which gives
+  the label (its most likely class) and the score (-1..1, P(positive) - P(negative)); other posts are read by the
+  head that also learned from general tweets, scored by the mean of its P(positive) - P(negative) and the
+  health-aware VADER compound (so general text keeps VADER's reading) and labelled from that score;
 - themes: model themes above their tuned thresholds, keyword rules, and relevance (themes.py);
 - flags: triage rules with a short reason each (flags.py).
 """
@@ -30,8 +30,9 @@ from listener.scoring.linear import ModelError, TextModel
 from listener.scoring.text import clean_text
 from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
-# a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head)
-MODEL_VERSION = "nhs-2"
+# a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head;
+# nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree)
+MODEL_VERSION = "nhs-3"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).
@@ -143,12 +144,14 @@ def sentiment_from_logits(
 def sentiments_from_logits(
     logits: np.ndarray, health_compounds: Sequence[float], *, in_domain: Sequence[bool], empty: Sequence[bool]
 ) -> list[Sentiment]:
-    """The score blends the model with health-aware VADER; the label depends on what the text is.
+    """Label and score, by what the text is.
 
     Text in the model's own domain (an answer to a feedback question, or a post that talks about someone's care)
-    takes the model's most likely class, whose neutral class was tuned on FFT. Any other post is labelled from its
-    score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero. Empty text is neutral, score 0. The probabilities are
-    computed for the whole batch at once (one row of ``logits`` per post).
+    takes the model's most likely class, whose neutral class was tuned on FFT, and the score P(positive) -
+    P(negative), so a post labelled negative never has a positive score (the model already reads VADER's scores as
+    features). Any other post is scored by the mean of the model's P(positive) - P(negative) and the health-aware
+    VADER compound, and labelled from that score: neutral within ``SOCIAL_NEUTRAL_BAND`` of zero. Empty text is
+    neutral, score 0. The probabilities are computed for the whole batch at once (one row of ``logits`` per post).
     """
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities = (shifted / shifted.sum(axis=1, keepdims=True)).tolist()
@@ -164,10 +167,11 @@ def _sentiment(
     if empty:
         return Sentiment(0.0, "neutral", positive=0.0, neutral=1.0, negative=0.0)
     negative, neutral, positive = probabilities
-    score = round(0.5 * (positive - negative) + 0.5 * health_compound, 4)
     if in_domain:
+        score = round(positive - negative, 4)
         label = _LABELS[best]
     else:
+        score = round(0.5 * (positive - negative) + 0.5 * health_compound, 4)
         label = (
             "positive"
             if score >= SOCIAL_NEUTRAL_BAND

@@ -109,3 +109,18 @@ def test_the_frameworks_own_examples_cover_every_v7_theme(shared_data):
     assert len(texts) == len(themes) > 500 and set(themes) == set(fft.theme_ids)
     assert all(8 <= len(text) <= 400 for text in texts)
     assert "Nice Staff." in texts  # quoted examples, quotes removed
+
+
+def test_the_tradeoff_reads_what_the_neutral_bias_could_buy():
+    from listener.scoring.training.evaluate import sentiment_tradeoff
+
+    truth = np.array([0, 1, 1, 2, 2, 2])
+    # the neutral logit is 0.3 short for both neutral rows: only a shift of at least +0.3 gets them right
+    logits = np.array([[2, 0, 0], [0, 0.7, 1], [1, 0.7, 0], [0, 0, 2], [0, 0, 2], [0, 0.5, 1]], dtype=float)
+    figures = dict(sentiment_tradeoff(truth, logits))
+    assert figures["best_accuracy"] == 1.0 and figures["best_macro_f1"] == 1.0
+    assert figures["best_macro_f1.accuracy"] == 1.0
+    assert figures["best_macro_f1_at_accuracy_0.85"] == 1.0
+    unreachable = dict(sentiment_tradeoff(truth, logits * [1, 0, 1] - [0, 5, 0]))  # neutral never wins
+    assert unreachable["best_accuracy"] == pytest.approx(4 / 6)
+    assert np.isnan(unreachable["best_macro_f1_at_accuracy_0.85"])

@@ -243,19 +243,15 @@ def test_what_was_checked_before_a_failure_stays_done(lite, monkeypatch, sleeps)
     store, build = lite
     platform = seeded("bluesky", 150)
     fake = platform.fake
-    serve = fake.route
-
-    def fifth_lookup_fails(request):  # the first hundred posts take 4 getPosts; the 5th and later fail
-        if request.path.endswith("getPosts") and len(platform.lookups()) >= 5:
-            return fake._reply(502, {"error": "InternalServerError", "message": "Internal Server Error"})
-        return serve(request)
-
     with fake:
         config = build(platform.source())
         collect(store, config)
         fake.delete(platform.ids[0])  # checked in the first batch of a hundred, which is committed
         fake.delete(platform.ids[140])  # in the second, whose check fails
-        fake.route = fifth_lookup_fails
+        fake.answer_instead(  # the first hundred posts take 4 getPosts; the 5th and later fail
+            lambda request: request.path.endswith("getPosts") and len(platform.lookups()) >= 5,
+            lambda _: fake._reply(502, {"error": "InternalServerError", "message": "Internal Server Error"}),
+        )
         done = compliance(config, "bluesky")
     assert done.exit_code == 1 and "failed, 100 stored Bluesky posts checked" in done.output, done.output
     assert platform.ids[0] not in stored_ids(store) and platform.ids[140] in stored_ids(store)

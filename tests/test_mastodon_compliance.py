@@ -117,14 +117,10 @@ def test_a_404_that_is_not_mastodons_answer_deletes_nothing(lite, monkeypatch, s
         local_statuses(fake, 2)
         config = build(source(fake))
         collect(store, config)
-        serve = fake.route
-
-        def behind_a_proxy_that_lost_the_api(request):
-            if request.path.startswith(STATUS_PATH):
-                return Reply(404, "<html><body>Not Found</body></html>", content_type="text/html")
-            return serve(request)
-
-        fake.route = behind_a_proxy_that_lost_the_api
+        fake.answer_instead(  # a proxy in front of the instance that has lost the API
+            lambda request: request.path.startswith(STATUS_PATH),
+            lambda _: Reply(404, "<html><body>Not Found</body></html>", content_type="text/html"),
+        )
         done = compliance(config)
     assert done.exit_code == 1 and "404" in done.output, done.output
     assert len(stored_posts(store)) == 2 and last_check(store).posts_deleted == 0
@@ -153,14 +149,10 @@ def test_a_410_counts_as_gone(lite, monkeypatch, sleeps):
         statuses = local_statuses(fake, 2)
         config = build(source(fake))
         collect(store, config)
-        serve = fake.route
-
-        def first_status_gone(request):
-            if request.path == STATUS_PATH + statuses[0]["id"]:
-                return Reply(410, {"error": "Gone"})
-            return serve(request)
-
-        fake.route = first_status_gone
+        fake.answer_instead(
+            lambda request: request.path == STATUS_PATH + statuses[0]["id"],
+            lambda _: Reply(410, {"error": "Gone"}),
+        )
         done = compliance(config)
     assert done.exit_code == 0 and "1 deleted" in done.output, done.output
     assert set(stored_posts(store)) == {statuses[1]["uri"]}

@@ -95,6 +95,11 @@ class FakeAPI:
             self._failures.clear()
         self.credentials_rejected = False
 
+    def answer_instead(self, when: Callable[[Request], bool], answer: Callable[[Request], Reply]) -> None:
+        """From now on, a request for which ``when`` holds gets ``answer(request)`` instead of the fake's own reply."""
+        serve = self.route
+        self.route = lambda request: answer(request) if when(request) else serve(request)
+
     def take_failure(self) -> Failure | None:
         with self._lock:
             return self._failures.popleft() if self._failures else None

@@ -83,9 +83,8 @@ def cross_validate_fft(data_dir: Path, folds: int = 5, seed: int = 0) -> Figures
             sentiment_all.take(np.searchsorted(labelled, np.intersect1d(train, labelled))) + phase1
         )
         theme_train = themes_all.take(train)
-        design = new_design(
-            sentiment_train + tweets, theme_train, vectors
-        )  # the shipped vocabulary's sources
+        # the vocabulary comes from the shipped model's sources: feedback, phase 1, tweets and themes' rows
+        design = new_design(sentiment_train + tweets, theme_train, vectors)
         model = design.model
         model.heads["sentiment"] = fit_sentiment(design, sentiment_train)
         model.heads["themes"] = head = fit_themes(design, theme_train, fft.theme_ids, extra=framework)

@@ -127,7 +127,7 @@ def new_design(sentiment: Examples, themes: Examples, vectors: WordVectors | Non
 
 
 def fit_sentiment(design: Design, examples: Examples, tune: bool = True) -> LinearHead:
-    """Multinomial logistic regression; the neutral class's bias is tuned on inner folds for macro-F1."""
+    """Multinomial logistic regression; the neutral class's bias is tuned on inner folds (_neutral_bias)."""
     X = design.matrix(examples.batch)
     head = _sentiment_head(design, X, examples.targets, examples.weights)
     if tune:
@@ -135,9 +135,12 @@ def fit_sentiment(design: Design, examples: Examples, tune: bool = True) -> Line
     return head
 
 
+def _sentiment_classifier(X, y, weights) -> LogisticRegression:
+    return LogisticRegression(C=SENTIMENT_C, max_iter=3000).fit(X, y, sample_weight=weights)
+
+
 def _sentiment_head(design: Design, X, y, weights) -> LinearHead:
-    clf = LogisticRegression(C=SENTIMENT_C, max_iter=3000)
-    clf.fit(X, y, sample_weight=weights)
+    clf = _sentiment_classifier(X, y, weights)
     return LinearHead(list(SENTIMENT_LABELS), design.fold(clf.coef_.T), clf.intercept_.astype(np.float32))
 
 
@@ -146,8 +149,7 @@ def _neutral_bias(X, examples: Examples) -> float:
     y, weights = examples.targets, examples.weights
     logits = np.zeros((len(y), 3))
     for train, test in StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=1).split(X, y):
-        clf = LogisticRegression(C=SENTIMENT_C, max_iter=3000)
-        clf.fit(X[train], y[train], sample_weight=None if weights is None else weights[train])
+        clf = _sentiment_classifier(X[train], y[train], None if weights is None else weights[train])
         logits[test] = clf.decision_function(X[test])
     # tune on FFT rows only (weight exactly FFT_WEIGHT), not on the extra phase-1 rows or tweets
     scored = np.ones(len(y), dtype=bool) if weights is None else weights == FFT_WEIGHT

@@ -312,8 +312,7 @@ class MastodonCollector(Collector):
             raise self._api_error(instance, exc) from None
 
     def _api_error(self, instance: str, exc: Exception) -> CollectorError:
-        status = exc.args[1] if len(exc.args) > 1 else None
-        if status in (401, 403):
+        if _http_status(exc) in (401, 403):
             env = self.options.access_token_env
             fix = (
                 f"check the token in the environment variable {env} (named by access_token_env)"
@@ -331,10 +330,15 @@ def _describe(exc: Exception) -> str:
     return " ".join(str(a) for a in args)
 
 
+def _http_status(exc: Exception) -> int | None:
+    """The HTTP status of a Mastodon.py API error (its second argument)."""
+    return exc.args[1] if len(exc.args) > 1 else None
+
+
 def _no_such_status(exc: Exception) -> bool:
     """A 404 with Mastodon's error body ("Record not found"), or a 410. A 404 without a JSON error (a proxy's page,
     a server that is not Mastodon) proves nothing: Mastodon.py then puts "Endpoint not found." in its place."""
-    status = exc.args[1] if len(exc.args) > 1 else None
+    status = _http_status(exc)
     detail = exc.args[3] if len(exc.args) > 3 else None
     return status == 410 or (status == 404 and detail not in (None, "", "Endpoint not found."))
 

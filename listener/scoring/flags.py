@@ -136,7 +136,16 @@ _SPECIFIC = re.compile(
     r"health visitor|chaplain|volunteers?|staff|special thanks|pass on our thanks|icu|clinic|hospice|a&e|"
     r"department|centre|hospital|service|surgery|practice|line)|"
     r"(?:thank you|thanks)(?: so much)?,? [A-Z][a-z]+|(?:the lovely|lady|man|nurse|midwife|doctor|dr) [A-Z][a-z]+|"
-    r"[A-Z][a-z]+ and [A-Z][a-z]+|[A-Z][a-z]+ and the)(?!\w)",
+    r"[A-Z][a-z]+ and [A-Z][a-z]+|[A-Z][a-z]+ and the|"
+    r"[A-Z][a-z]+,? (?:the|our|my|a) (?i:hca|healthcare assistant|health care assistant|sister|matron|"
+    r"consultant|surgeon|registrar|pharmacist|gp|ward clerk|care assistant|student nurse|support worker))(?!\w)",
+)
+# "Any advice appreciated", "thanks in advance": a request's courtesy, not praise of anyone
+_REQUEST_COURTESY = re.compile(
+    r"(?<!\w)(?:(?:any|all) )?(?:advice|help|thoughts|tips|suggestions|info\w*|input|replies|answers|"
+    r"recommendations|experiences?)(?: would be| is| are)?(?: (?:much|greatly|really|very much|hugely))? "
+    r"appreciated(?!\w)|(?<!\w)would be (?:\w+ )?appreciated(?!\w)|(?<!\w)thanks? (?:you )?in advance(?!\w)",
+    re.IGNORECASE,
 )
 _PRAISE = re.compile(
     r"(?<!\w)(?:thank\w*|grateful|amazing|incredible|brilliant|fantastic|wonderful|exceptional|kind\w*|lovely|"
@@ -327,6 +336,10 @@ def _praise(text: str, sentiment: Sentiment, runs: list[str] | None) -> str | No
     if sentiment.label == "neutral" and sentiment.score < 0.1:
         return None
     praise = _PRAISE_GATED.search(text, runs)
+    if praise and _REQUEST_COURTESY.search(text):
+        text = _REQUEST_COURTESY.sub(" ", text)
+        runs = None if runs is None else letter_runs(text)
+        praise = _PRAISE_GATED.search(text, runs)
     specific = _SPECIFIC_GATED.search(text, runs) if praise else None
     if praise and specific:
         return f'praises "{specific.group(0)}" ("{praise.group(0)}")'

@@ -31,8 +31,9 @@ from listener.scoring.text import clean_text
 from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 
 # a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head;
-# nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree)
-MODEL_VERSION = "nhs-3"
+# nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree;
+# nhs-4: staff named with their role count as praised, a request's courtesy does not, more signs of care)
+MODEL_VERSION = "nhs-4"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).

@@ -44,6 +44,21 @@ _CARE_NOUNS = [
     "records",
     "carer",
 ]
+# "(they were lovely) with my wife": staff seen caring for someone close
+_KIN = (
+    "wife",
+    "husband",
+    "partner",
+    "mum",
+    "dad",
+    "son",
+    "daughter",
+    "baby",
+    "nan",
+    "grandad",
+    "grandma",
+    "child",
+)
 # Strong signs that a post is about someone's own care or a service experience.
 CARE_CUES = PhraseIndex(
     {
@@ -80,6 +95,7 @@ CARE_CUES = PhraseIndex(
             "call me",
             "on hold",
         ]
+        + [f"with my {kin}" for kin in _KIN]
     }
 )
 # Weaker signs: a service or a member of staff is named.
@@ -117,6 +133,14 @@ SERVICE_CUES = PhraseIndex(
             "services",
             "dentist",
             "carer",
+            "hca",
+            "hcas",
+            "healthcare assistant",
+            "health care assistant",
+            "matron",
+            "surgeon",
+            "anaesthetist",
+            "pharmacist",
         ]
         + ["hospital transport"]
     }

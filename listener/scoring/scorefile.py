@@ -54,19 +54,22 @@ def score_csv(
 
 
 def _read_chunks(handle, source: Path, chunk_rows: int):
+    options = {"dtype": str, "keep_default_na": False, "encoding": "utf-8", "encoding_errors": "replace"}
     try:
-        yield from pd.read_csv(
-            handle,
-            dtype=str,
-            keep_default_na=False,
-            chunksize=chunk_rows,
-            encoding="utf-8",
-            encoding_errors="replace",
-        )
+        # pandas' own names for the columns ("a.1" for a repeated "a", "Unnamed: 2" for an empty one)
+        columns = pd.read_csv(handle, nrows=0, **options).columns
+        handle.seek(0)
+        # Read the header line as a row, so that it fixes the number of fields: a data row with more is then an
+        # error wherever it is, where after a header pandas would turn the first row's extra fields into an index.
+        with pd.read_csv(handle, header=None, chunksize=chunk_rows, **options) as reader:
+            reader.get_chunk(1)
+            for chunk in reader:
+                chunk.columns = columns
+                yield chunk
     except pd.errors.EmptyDataError:
         return
     except pd.errors.ParserError as exc:
-        raise UsageError(f"{source}: not a readable CSV file ({exc})") from None
+        raise UsageError(f"{source}: not a readable CSV file ({str(exc).strip()})") from None
 
 
 def _check_columns(chunk: pd.DataFrame, source: Path, text_column: str, question_column: str | None) -> None:

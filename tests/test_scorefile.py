@@ -1,16 +1,43 @@
 """`listener score-file` on awkward files."""
 
+import sys
+
+import pandas as pd
 import pytest
 
+from listener.cli import main
+from listener.config import load_config
 from listener.errors import UsageError
 from listener.matching import Matcher
 from listener.scoring.nhs import NhsScorer
 from listener.scoring.scorefile import score_csv
+from tests.conftest import write_config
+
+CAFE_CP1252 = b"id,comment\n1,Caf\xe9 at Guy's Hospital was great\n"
 
 
 @pytest.fixture(scope="module")
 def scorer():
     return NhsScorer()
+
+
+def run(tmp_path, monkeypatch, capsys, *args):
+    """Run ``listener score-file ARGS`` as the command line does; return its exit code and its last stderr line."""
+    config = write_config(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["listener", "--config", str(config), "score-file", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exited:
+        code = exited.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err.strip().splitlines()[-1]
+
+
+def write_rows(path, rows, tail=""):
+    lines = ["id,comment", *(f"{i},comment number {i} was fine" for i in range(rows))]
+    path.write_text("\n".join(lines) + "\n" + tail, encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -30,3 +57,37 @@ def test_a_row_with_extra_fields_is_an_error_wherever_it_is(tmp_path, scorer, co
         UsageError, match=f"not a readable CSV file .*Expected 2 fields in line {line}, saw 4"
     ):
         score_csv(source, output, "comment", scorer, Matcher([]), chunk_rows=2)
+
+
+def test_cp1252_is_refused_as_utf8_and_read_with_encoding(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "latin1.csv"
+    source.write_bytes(CAFE_CP1252)
+    output = tmp_path / "out.csv"
+    code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
+    assert code == 2 and not output.exists()
+    assert error == (
+        f"error: {source}: line 2 (byte 16) is not valid utf-8 text; "
+        "if it was saved by Excel or another Windows program, add --encoding cp1252"
+    )
+    args = [source, "--text-column", "comment", "--encoding", "cp1252", "-o", output]
+    assert run(tmp_path, monkeypatch, capsys, *args)[0] == 0
+    scored = pd.read_csv(output, dtype=str, encoding="utf-8")
+    assert scored.loc[0, "comment"] == "Café at Guy's Hospital was great"
+    assert scored.loc[0, "organisations"] == "RJ1"
+
+
+def test_utf8_with_a_byte_order_mark_is_read_as_utf8(tmp_path, scorer):
+    source = tmp_path / "bom.csv"
+    source.write_bytes(b"\xef\xbb\xbf" + "id,comment\n1,Café\n".encode())
+    output = tmp_path / "out.csv"
+    config = load_config(write_config(tmp_path))
+    score_csv(source, output, "comment", scorer, Matcher(config.organisations))
+    assert pd.read_csv(output, dtype=str).loc[0, ["id", "comment"]].tolist() == ["1", "Café"]
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "in.csv"
+    write_rows(source, 1)
+    args = [source, "--text-column", "comment", "--encoding", "klingon", "-o", tmp_path / "out.csv"]
+    code, error = run(tmp_path, monkeypatch, capsys, *args)
+    assert code == 2 and "--encoding 'klingon' is not a known encoding" in error

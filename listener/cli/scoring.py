@@ -29,14 +29,27 @@ _data_option = click.option(
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The CSV to write."
 )
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="The input's text encoding: utf-8 (with or without a BOM) or, for many Excel exports, cp1252. "
+    "The output is always UTF-8.",
+)
 @pass_context
 def score_file(
-    ctx: Context, input_path: Path, text_column: str, question_column: str | None, output: Path
+    ctx: Context,
+    input_path: Path,
+    text_column: str,
+    question_column: str | None,
+    output: Path,
+    encoding: str,
 ) -> None:
     """Score any CSV: keep its columns and add sentiment, VADER, themes, flags and organisations.
 
     Adds sentiment_label, sentiment_score (-1 to 1), vader_compound, themes and flags (ids separated by ";")
-    and organisations (ODS codes of the organisations in config that the text mentions).
+    and organisations (ODS codes of the organisations in config that the text mentions). A file saved by Excel
+    on Windows is often cp1252, not UTF-8: add --encoding cp1252.
 
     \b
     Example:
@@ -63,6 +76,7 @@ def score_file(
             scorer,
             Matcher(config.organisations),
             question_column=question_column,
+            encoding=encoding,
             progress=advance,
         )
     click.echo(f"scored {result.rows} rows into {output}")

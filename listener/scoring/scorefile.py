@@ -1,12 +1,14 @@
 """Score any CSV for analysts (``listener score-file``): every input column is kept and six are added.
 
 The file is read and written in chunks, so its size is limited by disk, not memory. Values are read as text and
-written back unchanged; a cell that cannot be decoded as UTF-8 has the bad bytes replaced.
+written back unchanged. The input is read as UTF-8 unless another encoding is given; a byte that cannot be decoded
+stops the run with the line it is on. The output is always UTF-8.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import codecs
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +36,15 @@ def score_csv(
     matcher: Matcher,
     *,
     question_column: str | None = None,
+    encoding: str = "utf-8",
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoreFileResult:
     """Score ``source`` into ``output``; ``progress(bytes_read, rows_done)`` is called after each chunk."""
+    _check_encoding(encoding)
     result = ScoreFileResult(output=output)
     with open(source, "rb") as handle:
-        chunks = _read_chunks(handle, source, chunk_rows)
+        chunks = _read_chunks(handle, source, chunk_rows, encoding)
         for number, chunk in enumerate(chunks):
             _check_columns(chunk, source, text_column, question_column)
             scored = _score_chunk(chunk, text_column, question_column, scorer, matcher)
@@ -53,8 +57,15 @@ def score_csv(
     return result
 
 
-def _read_chunks(handle, source: Path, chunk_rows: int):
-    options = {"dtype": str, "keep_default_na": False, "encoding": "utf-8", "encoding_errors": "replace"}
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not a known encoding (try utf-8 or cp1252)") from None
+
+
+def _read_chunks(handle, source: Path, chunk_rows: int, encoding: str) -> Iterator[pd.DataFrame]:
+    options = {"dtype": str, "keep_default_na": False, "encoding": encoding}
     try:
         # pandas' own names for the columns ("a.1" for a repeated "a", "Unnamed: 2" for an empty one)
         columns = pd.read_csv(handle, nrows=0, **options).columns
@@ -70,6 +81,33 @@ def _read_chunks(handle, source: Path, chunk_rows: int):
         return
     except pd.errors.ParserError as exc:
         raise UsageError(f"{source}: not a readable CSV file ({str(exc).strip()})") from None
+    except UnicodeDecodeError:
+        raise UsageError(_undecodable_message(source, encoding)) from None
+
+
+def _undecodable_message(source: Path, encoding: str) -> str:
+    found = _first_undecodable(source, encoding)
+    where = f"line {found[0]} (byte {found[1]})" if found else "it"
+    if codecs.lookup(encoding).name == "utf-8":
+        hint = "if it was saved by Excel or another Windows program, add --encoding cp1252"
+    else:
+        hint = "give the encoding it was saved in with --encoding"
+    return f"{source}: {where} is not valid {encoding} text; {hint}"
+
+
+def _first_undecodable(source: Path, encoding: str) -> tuple[int, int] | None:
+    """The line number and byte offset of the first bytes ``encoding`` cannot decode, if lines can be split as bytes."""
+    if "\n".encode(encoding) != b"\n":  # UTF-16 and the like: a newline byte may be half a character
+        return None
+    offset = 0
+    with open(source, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return number, offset + exc.start
+            offset += len(line)
+    return None
 
 
 def _check_columns(chunk: pd.DataFrame, source: Path, text_column: str, question_column: str | None) -> None:

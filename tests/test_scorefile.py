@@ -40,6 +40,43 @@ def write_rows(path, rows, tail=""):
     path.write_text("\n".join(lines) + "\n" + tail, encoding="utf-8")
 
 
+def test_the_output_cannot_be_the_input(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "same.csv"
+    write_rows(source, 20)
+    before = source.read_bytes()
+    (tmp_path / "link.csv").symlink_to(source)
+    for output in (source, tmp_path / "." / "same.csv", tmp_path / "link.csv"):
+        code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
+        assert code == 2
+        assert error == f"error: {output}: -o is the input file; write the scores to another file"
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("existing", [None, b"the previous scores\n"])
+def test_a_failure_after_the_first_chunk_writes_nothing(tmp_path, scorer, existing):
+    source = tmp_path / "in.csv"
+    write_rows(source, 12, tail="12,a row,with too many,fields\n")
+    output = tmp_path / "out.csv"
+    if existing is not None:
+        output.write_bytes(existing)
+    with pytest.raises(UsageError, match="Expected 2 fields in line 14, saw 4"):
+        score_csv(source, output, "comment", scorer, Matcher([]), chunk_rows=5)
+    assert (output.read_bytes() if output.exists() else None) == existing
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["in.csv", *(["out.csv"] if existing else [])]
+    )
+
+
+def test_a_successful_run_replaces_the_output(tmp_path, scorer):
+    source = tmp_path / "in.csv"
+    write_rows(source, 12)
+    output = tmp_path / "out.csv"
+    output.write_text("the previous scores\n", encoding="utf-8")
+    assert score_csv(source, output, "comment", scorer, Matcher([]), chunk_rows=5).rows == 12
+    assert pd.read_csv(output, dtype=str)["id"].tolist() == [str(i) for i in range(12)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
 @pytest.mark.parametrize(
     ("content", "line"),
     [
@@ -57,6 +94,7 @@ def test_a_row_with_extra_fields_is_an_error_wherever_it_is(tmp_path, scorer, co
         UsageError, match=f"not a readable CSV file .*Expected 2 fields in line {line}, saw 4"
     ):
         score_csv(source, output, "comment", scorer, Matcher([]), chunk_rows=2)
+    assert not output.exists()
 
 
 def test_cp1252_is_refused_as_utf8_and_read_with_encoding(tmp_path, monkeypatch, capsys):

@@ -27,7 +27,11 @@ _data_option = click.option(
     "--question-column", metavar="COL", help="The column holding the feedback question, if any (FFT exports)."
 )
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The CSV to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CSV to write (not the input); it is replaced only when every row is scored.",
 )
 @click.option(
     "--encoding",

@@ -2,15 +2,20 @@
 
 The file is read and written in chunks, so its size is limited by disk, not memory. Values are read as text and
 written back unchanged. The input is read as UTF-8 unless another encoding is given; a byte that cannot be decoded
-stops the run with the line it is on. The output is always UTF-8.
+stops the run with the line it is on. The output is always UTF-8, written beside its destination and renamed onto
+it only when every row is scored, so a failure leaves an existing output as it was.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -41,20 +46,25 @@ def score_csv(
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoreFileResult:
     """Score ``source`` into ``output``; ``progress(bytes_read, rows_done)`` is called after each chunk."""
+    _check_paths(source, output)
     _check_encoding(encoding)
     result = ScoreFileResult(output=output)
-    with open(source, "rb") as handle:
-        chunks = _read_chunks(handle, source, chunk_rows, encoding)
-        for number, chunk in enumerate(chunks):
+    with _replaced_on_success(output) as written, open(source, "rb") as handle:
+        for chunk in _read_chunks(handle, source, chunk_rows, encoding):
             _check_columns(chunk, source, text_column, question_column)
             scored = _score_chunk(chunk, text_column, question_column, scorer, matcher)
-            scored.to_csv(output, mode="w" if number == 0 else "a", header=number == 0, index=False)
+            scored.to_csv(written, header=result.rows == 0, index=False)
             result.rows += len(chunk)
             if progress:
                 progress(handle.tell(), result.rows)
-    if result.rows == 0:
-        raise UsageError(f"{source}: no rows to score (the file is empty or has only a header)")
+        if result.rows == 0:
+            raise UsageError(f"{source}: no rows to score (the file is empty or has only a header)")
     return result
+
+
+def _check_paths(source: Path, output: Path) -> None:
+    if output.exists() and os.path.samefile(source, output):
+        raise UsageError(f"{output}: -o is the input file; write the scores to another file")
 
 
 def _check_encoding(encoding: str) -> None:
@@ -62,6 +72,25 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise UsageError(f"--encoding {encoding!r} is not a known encoding (try utf-8 or cp1252)") from None
+
+
+@contextmanager
+def _replaced_on_success(output: Path) -> Iterator[TextIO]:
+    """Yield a new file beside ``output`` that is renamed onto it if the block succeeds and removed if not."""
+    partial = output.with_name(f"{output.name}.{secrets.token_hex(4)}.partial")
+    try:
+        handle = partial.open(
+            "x", encoding="utf-8", newline=""
+        )  # "x": never an existing file, such as the input
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write it ({exc.strerror})") from None
+    try:
+        with handle:
+            yield handle
+        partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _read_chunks(handle, source: Path, chunk_rows: int, encoding: str) -> Iterator[pd.DataFrame]:

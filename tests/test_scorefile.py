@@ -129,3 +129,12 @@ def test_an_unknown_encoding_is_a_usage_error(tmp_path, monkeypatch, capsys):
     args = [source, "--text-column", "comment", "--encoding", "klingon", "-o", tmp_path / "out.csv"]
     code, error = run(tmp_path, monkeypatch, capsys, *args)
     assert code == 2 and "--encoding 'klingon' is not a known encoding" in error
+
+
+def test_an_output_folder_that_does_not_exist_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "in.csv"
+    write_rows(source, 1)
+    output = tmp_path / "nowhere" / "out.csv"
+    code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
+    assert code == 2
+    assert error == f"error: {output}: cannot write it, the folder {output.parent} does not exist"

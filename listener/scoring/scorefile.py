@@ -65,6 +65,8 @@ def score_csv(
 def _check_paths(source: Path, output: Path) -> None:
     if output.exists() and os.path.samefile(source, output):
         raise UsageError(f"{output}: -o is the input file; write the scores to another file")
+    if not output.parent.is_dir():
+        raise UsageError(f"{output}: cannot write it, the folder {output.parent} does not exist")
 
 
 def _check_encoding(encoding: str) -> None:

@@ -5,7 +5,7 @@ Builds a store (schema by the migrations, rows by bulk insert): 1,000,000 posts 
 (a tenth the not-about-care relevance label) and about 1 % a flag. Then times, in the same run:
 
 - the report: `build_weekly_report` (every aggregation in SQL) and writing HTML, Markdown, JSON and CSV;
-- the baseline: reading the same 26 weeks of rows from the `organisation_posts` view into pandas, which is
+- the baseline: reading the same 13 weeks of rows from the `organisation_posts` view into pandas, which is
   where aggregating in Python would have to start.
 
 Prints seconds, the ratio, the report's peak Python memory (tracemalloc) and the process's peak RSS.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from listener.config import parse_config  # noqa: E402
 from listener.reports import data  # noqa: E402
 from listener.reports.render import write_report  # noqa: E402
-from listener.reports.weekly import SPC_WEEKS, build_weekly_report  # noqa: E402
+from listener.reports.weekly import REPORT_WEEKS, build_weekly_report  # noqa: E402
 from listener.store import open_store  # noqa: E402
 from listener.store.views import organisation_posts  # noqa: E402
 
@@ -183,14 +183,14 @@ def time_report(url: str, out: Path, trace: bool = False) -> tuple[float, float,
         store.close()
     if not trace:
         print(
-            f"  {report.this_week.posts:,} posts this week, {sum(w.posts for w in report.weeks):,} in {SPC_WEEKS} weeks"
+            f"  {report.this_week.posts:,} posts this week, {sum(w.posts for w in report.weeks):,} in {REPORT_WEEKS} weeks"
         )
     return seconds, cpu, peak
 
 
 def time_baseline(url: str) -> tuple[float, float, int]:
-    """Read the 26 weeks of rows a Python-side aggregation would need, from the analyst view."""
-    weeks = data.weeks_ending(WEEK, parse_config({}).reports.zone, SPC_WEEKS)
+    """Read the 13 weeks of rows a Python-side aggregation would need, from the analyst view."""
+    weeks = data.weeks_ending(WEEK, parse_config({}).reports.zone, REPORT_WEEKS)
     store = open_store(url)
     view = organisation_posts
     query = view.select().where(

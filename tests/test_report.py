@@ -13,6 +13,8 @@ from report_data import NOW, load_report_dataset
 from listener.errors import ListenerError
 from listener.reports import names, tables
 from listener.reports.data import parse_week, week_bounds
+from listener.reports.headline import show_range
+from listener.reports.portfolio import portfolio_row
 from listener.reports.render import render_html, render_markdown
 from listener.reports.weekly import build_weekly_report
 
@@ -87,12 +89,31 @@ def test_themes_split_change_quotes_and_relevance(report):
 
 def test_spc_signals_named_in_words(report):
     volume, net = report.spc
-    assert len(volume.weeks) == 14
-    assert volume.chart.signals_at(13)
-    assert "special cause" in volume.summary
+    assert len(volume.weeks) == 13 and volume.baseline_weeks == 12  # the headline's baseline, then this week
+    assert volume.chart.signals_at(12)
+    assert (
+        volume.summary
+        == "This week is above the usual range: an unusual change (neither better nor worse in itself)."
+    )
     words = [text for _, _, text in volume.signals]
-    assert "Week of 16 Nov: above the upper process limit: higher than ordinary" in " ".join(words)
+    assert "Week of 16 Nov: above the usual range: higher than ordinary" in " ".join(words)
     assert any(kind == "concern" for _, kind, _ in net.signals)
+
+
+def test_one_usual_range_for_headline_trends_and_portfolio(report):
+    """Headline, trends and portfolio judge this week against the same baseline, so they cannot disagree."""
+    measures = {m.key: m for m in report.headline}
+    row = portfolio_row(report)
+    for series in report.spc:
+        m = measures[series.key]
+        assert series.limits == (m.usual_low, m.usual_high)
+        assert f"Usual range {show_range(m.usual_low, m.usual_high, m.unit)} " in series.range_words
+        assert series.summary.startswith(f"This week is {m.position} the usual range")
+    assert (row.volume_now, row.net_now) == ("above usual range", "below usual range")
+    assert measures["posts"].sentence.endswith("above their usual range of 7-15.")
+    text = render_markdown(report) + render_html(report)
+    for jargon in ("process limit", "special cause", "common cause", "sigma"):
+        assert jargon not in text.lower()
 
 
 def test_emerging_terms_praise_platforms_and_coverage(report):

@@ -138,8 +138,8 @@ def test_report_all_writes_every_organisation_and_the_portfolio(store, make_conf
     assert {"portfolio.html", "portfolio.md", "portfolio.csv", "portfolio.json"} <= names
     portfolio = (folder / "portfolio.csv").read_text(encoding="utf-8").splitlines()
     assert portfolio[1].startswith("RJ1,") and portfolio[2].startswith("RR8,")  # busiest first
-    assert portfolio[1].endswith("unusual (special cause),unusual (special cause)")
-    assert portfolio[2].endswith("too few weeks,too few weeks")
+    assert portfolio[1].endswith("above usual range,below usual range")
+    assert portfolio[2].endswith("no usual range yet,no scored posts")
     assert '<a href="RJ1-weekly.html">' in (folder / "portfolio.html").read_text(encoding="utf-8")
     with store.transaction() as session:
         kinds = [(r.kind, r.org_code) for r in session.scalars(select(Report).order_by(Report.id))]

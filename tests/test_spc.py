@@ -83,12 +83,32 @@ def test_signals_at_a_point_and_words():
     chart = xmr_chart([*STABLE, 30])
     assert [s.rule for s in chart.signals_at(12)] == ["outside_limits"]
     labels = [f"week {i}" for i in range(13)]
-    assert describe(chart.signals[0], labels).startswith("Week 12: above the upper process limit")
+    assert describe(chart.signals[0], labels).startswith("Week 12: above the usual range")
     run = Signal("shift", "low", 2, 9)
     assert (
         describe(run, labels)
         == "The 8 weeks from week 2 to week 9 were all below the average: a sustained shift down."
     )
+
+
+def test_limits_from_a_baseline_judge_the_points_after_it():
+    """Reports fix the limits on the weeks before this week, so this week cannot widen its own usual range."""
+    chart = xmr_chart([*STABLE, 30], baseline=len(STABLE))
+    alone = xmr_chart(STABLE)
+    assert (chart.mean, chart.upper_limit) == (alone.mean, alone.upper_limit)
+    assert chart.baseline_points == 12 and not chart.trial_limits
+    assert ("outside_limits", "high", 12, 12) in rules(chart)
+    assert xmr_chart([1, 2, 3, 50], baseline=3).trial_limits
+    with pytest.raises(ValueError, match="at least 2 points"):
+        xmr_chart([5, 6, 7], baseline=1)
+
+
+def test_words_for_readers_are_plain():
+    labels = [f"week {i}" for i in range(20)]
+    for rule in ("outside_limits", "shift", "trend", "two_of_three"):
+        for direction in ("high", "low") if rule != "trend" else ("up", "down"):
+            text = describe(Signal(rule, direction, 3, 10), labels).lower()
+            assert not any(jargon in text for jargon in ("process limit", "special cause", "sigma")), text
 
 
 def test_too_few_points():

@@ -16,22 +16,22 @@ from listener.reports.trends import SpcSeries
 # Making Data Count's variation colours; common cause grey, and the NHS palette for lines and text.
 KIND_COLOURS = {"common": "#768692", "improvement": "#0072C6", "concern": "#E46C0A", "neutral": "#490092"}
 KIND_NAMES = {
-    "common": "Common cause (ordinary variation)",
-    "improvement": "Special cause: improvement",
-    "concern": "Special cause: concern",
-    "neutral": "Special cause (neither better nor worse)",
+    "common": "Ordinary variation",
+    "improvement": "Unusual: a change for the better",
+    "concern": "Unusual: a change to look into",
+    "neutral": "Unusual (neither better nor worse)",
 }
 WIDTH, HEIGHT = 680, 270
 LEFT, RIGHT, TOP, BOTTOM = 46, 128, 14, 40
 
 
 def spc_chart(series: SpcSeries, chart_id: str) -> Markup:
-    """An XmR chart: the weekly values, the average and the process limits, signals numbered."""
+    """An XmR chart: the weekly values, the average and the usual range (when it says anything), signals numbered."""
     chart = series.chart
     values = list(chart.values)
-    lower, upper = series.limits
-    low = min([*values, lower])
-    high = max([*values, upper])
+    bounds = list(series.limits or ())
+    low = min([*values, *bounds, chart.mean])
+    high = max([*values, *bounds, chart.mean])
     pad = (high - low) * 0.08 or 1
 
     def y(value: float) -> float:
@@ -57,15 +57,11 @@ def _open(series: SpcSeries, chart_id: str) -> str:
     values = "; ".join(
         f"{label}: {show(v, series.unit)}" for label, v in zip(series.labels, chart.values, strict=True)
     )
-    lower, upper = series.limits
-    desc = (
-        f"{series.summary} Average {show(chart.mean, series.unit)}, lower limit "
-        f"{show(lower, series.unit)}, upper limit {show(upper, series.unit)}. {values}."
-    )
+    desc = f"{series.summary} {series.range_words} {values}."
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
-        f'<title id="{chart_id}-title">{escape(series.title)}: statistical process control chart</title>'
+        f'<title id="{chart_id}-title">{escape(series.title)}, with its usual range</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
 
@@ -84,13 +80,12 @@ def _grid(series: SpcSeries, y, low: float, high: float) -> list[str]:
 def _lines(series: SpcSeries, x, y) -> list[str]:
     chart = series.chart
     end = x(len(chart.values) - 1)
-    lower, upper = series.limits
+    lines = [(chart.mean, "Average", None)]
+    if series.limits is not None:
+        lower, upper = series.limits
+        lines = [(upper, "Usual high", "6 4"), *lines, (lower, "Usual low", "6 4")]
     parts = []
-    for value, name, dash in (
-        (upper, "Upper limit", "6 4"),
-        (chart.mean, "Average", None),
-        (lower, "Lower limit", "6 4"),
-    ):
+    for value, name, dash in lines:
         style = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<line x1="{LEFT}" x2="{end:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#425563"'

@@ -19,7 +19,8 @@ PROBLEM_STATUSES = ("failed", "rate_limited", "budget_exhausted")
 IMPORT_KINDS = frozenset({"file"})
 
 STANDARD_CAVEATS = (
-    "Only public posts that name the organisation, one of its other names, handles or hashtags are counted.",
+    "Only public posts that name the organisation, one of its other names, handles or hashtags are counted, "
+    "and not the organisation's own posts: the report is about what others say.",
     "Sentiment, themes and flags are found automatically and will be wrong for some posts (sarcasm especially): "
     "read the posts before acting on them.",
     "Quotes have e-mail addresses, phone numbers and the handles of private individuals removed.",
@@ -53,13 +54,14 @@ class Coverage:
 
 
 def build_coverage(
-    engine: Engine, config: Config, org_code: str, week: data.Week, report: WeeklyReport
+    engine: Engine, config: Config, scope: data.OrgScope, week: data.Week, report: WeeklyReport
 ) -> Coverage:
     frame = data.collection_runs(engine, week)
     runs = [RunRow(**record) for record in frame.to_dict("records")]
-    caveats = run_caveats(runs) + source_caveats(config, {r.source for r in runs})
-    caveats += scoring_caveats(report)
-    not_care, checked = data.relevance_counts(engine, org_code, week, names.RELEVANCE_THEMES)
+    found = data.platform_sources(engine, scope, week)
+    caveats = run_caveats(runs) + source_caveats(config, {r.source for r in runs}, found)
+    caveats += own_posts_caveat(report.own_posts) + scoring_caveats(report)
+    not_care, checked = data.relevance_counts(engine, scope, week, names.RELEVANCE_THEMES)
     about_care = (checked - not_care, checked) if checked else None
     if about_care:
         caveats.append(care_caveat(*about_care))
@@ -87,7 +89,8 @@ def run_caveats(runs: list[RunRow]) -> list[str]:
     return said
 
 
-def source_caveats(config: Config, ran: set[str]) -> list[str]:
+def source_caveats(config: Config, ran: set[str], found: dict[str, set[str]] | None = None) -> list[str]:
+    """What the configured sources miss. ``found``: per platform, the sources of the week's posts."""
     if not config.sources:
         return ["No sources are configured, so these figures come only from posts already stored."]
     said = []
@@ -97,21 +100,44 @@ def source_caveats(config: Config, ran: set[str]) -> list[str]:
         elif source.name not in ran and source.kind not in IMPORT_KINDS:
             said.append(f"{source.name} did not run this week: its posts for the week may be missing.")
     configured = {s.kind for s in config.sources if s.enabled}
-    missing = [
-        names.platform_name(k) for k in collector_kinds() if k not in IMPORT_KINDS and k not in configured
-    ]
-    if missing:
-        imported = " except what is imported from files" if configured & set(IMPORT_KINDS) else ""
+    imports = {s.name for s in config.sources if s.kind in IMPORT_KINDS}
+    imported = sorted(p for p, sources in (found or {}).items() if sources & imports)
+    uncollected = [k for k in collector_kinds() if k not in IMPORT_KINDS and k not in configured]
+    via_file = [k for k in uncollected if set(names.kind_platforms(k)) & set(imported)]
+    if imported:
+        platforms = _listed(names.platform_name(p) for p in imported)
+        files = _listed(sorted(imports & set().union(*(found[p] for p in imported))))
         said.append(
-            f"Not collected (no source configured): {', '.join(missing)}. Posts there are not counted{imported}."
+            f"Posts from {platforms} came via file import ({files}), not from the platforms directly."
+        )
+    missing = [names.platform_name(k) for k in uncollected if k not in via_file]
+    if missing:
+        said.append(
+            f"Not collected (no source configured): {', '.join(missing)}. Posts there are not counted."
         )
     return said
 
 
+def _listed(items) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def own_posts_caveat(own_posts: int) -> list[str]:
+    if not own_posts:
+        return []
+    posts = "1 post" if own_posts == 1 else f"{own_posts} posts"
+    were = "was" if own_posts == 1 else "were"
+    return [f"{posts} by the organisation's own accounts this week {were} left out of every figure above."]
+
+
 def scoring_caveats(report: WeeklyReport) -> list[str]:
     said = []
-    if report.this_week.unscored:
-        said.append(f"{report.this_week.unscored} posts this week are not scored yet: run `listener score`.")
+    unscored = report.this_week.unscored
+    if unscored:
+        posts = "1 post this week is" if unscored == 1 else f"{unscored} posts this week are"
+        said.append(f"{posts} not scored yet: run `listener score`.")
     if report.themes is None:
         said.append("No theme scores yet, so there are no themes: they appear once a theme scorer has run.")
     if not report.attention.available:
@@ -124,8 +150,9 @@ def scoring_caveats(report: WeeklyReport) -> list[str]:
 
 def care_caveat(about_care: int, checked: int) -> str:
     share = 100 * about_care / checked
+    other = checked - about_care
+    counts = "counts" if other == 1 else "count"
     return (
-        f"Of the {checked} posts checked for relevance, {about_care} ({share:.0f} %) were about care; the other "
-        f"{checked - about_care} (news, fundraising, campaigns and the like) count in volume and sentiment "
-        "but not in themes."
+        f"Of the {checked} {'post' if checked == 1 else 'posts'} checked for relevance, {about_care} ({share:.0f} %) were about care; the other "
+        f"{other} (news, fundraising, campaigns and the like) {counts} in volume and sentiment but not in themes."
     )

@@ -3,6 +3,10 @@
 Weeks are ISO weeks, Monday 00:00 to the next Monday 00:00 in ``reports.timezone``, turned into UTC bounds here
 and bucketed in SQL with a CASE expression, so the same query runs on SQLite and Postgres. A post's sentiment
 label is the ``sentiment`` scorer's when there is one, else VADER's (as in the ``organisation_posts`` view).
+
+A report on an organisation counts what others say about it: the posts that mention it, less its own posts (those
+whose author is one of its configured handles; the store keeps the handle only of organisations' own accounts).
+Posts by other organisations' accounts that mention it still count.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, distinct, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from listener.errors import UsageError
@@ -42,6 +46,22 @@ class Week:
     @property
     def monday(self) -> date:
         return self.start.date()
+
+
+@dataclass(frozen=True)
+class OrgScope:
+    """The posts a report on one organisation counts: those mentioning ``code``, less its own (``own_handles``)."""
+
+    code: str
+    own_handles: tuple[str, ...] = ()
+
+    @property
+    def not_own(self) -> ColumnElement:
+        """True for a post not written by one of the organisation's own accounts (handles compared case-blind)."""
+        if not self.own_handles:
+            return true()
+        handles = sorted({h.lower().lstrip("@") for h in self.own_handles})
+        return or_(Post.author_handle.is_(None), func.lower(Post.author_handle).not_in(handles))
 
 
 def parse_week(week: str) -> tuple[int, int]:
@@ -82,16 +102,16 @@ def weeks_ending(week: str, zone: ZoneInfo, count: int) -> list[Week]:
     return weeks
 
 
-def _org_posts(org_code: str, start: datetime, end: datetime, *columns, labelled: bool = True) -> Select:
-    """SELECT columns FROM the organisation's posts in [start, end); ``labelled`` joins both sentiment scorers.
+def _org_posts(scope: OrgScope, start: datetime, end: datetime, *columns, labelled: bool = True) -> Select:
+    """SELECT columns FROM the posts ``scope`` counts in [start, end); ``labelled`` joins both sentiment scorers.
 
     The time range drives the query (index on posts.created_at), each post then finds its mention by primary key.
     """
     query = (
         select(*columns)
         .select_from(Post)
-        .join(Mention, and_(Mention.post_id == Post.id, Mention.org_code == org_code))
-        .where(Post.created_at >= start, Post.created_at < end)
+        .join(Mention, and_(Mention.post_id == Post.id, Mention.org_code == scope.code))
+        .where(Post.created_at >= start, Post.created_at < end, scope.not_own)
     )
     if labelled:
         query = query.outerjoin(
@@ -114,10 +134,10 @@ def _count_label(column, label: str):
     return func.sum(case((column == label, 1), else_=0))
 
 
-def weekly_series(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.DataFrame:
+def weekly_series(engine: Engine, scope: OrgScope, weeks: Sequence[Week]) -> pd.DataFrame:
     """Per week: posts, posts per sentiment label and unscored posts."""
     inner = _org_posts(
-        org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), LABEL.label("label")
+        scope, weeks[0].start, weeks[-1].end, _week_index(weeks), LABEL.label("label")
     ).subquery()
     query = select(
         inner.c.week_index,
@@ -134,10 +154,10 @@ def weekly_series(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.Da
     return frame.reset_index(drop=True)
 
 
-def weekly_authors(engine: Engine, org_code: str, weeks: Sequence[Week]) -> list[int]:
+def weekly_authors(engine: Engine, scope: OrgScope, weeks: Sequence[Week]) -> list[int]:
     """Unique authors (distinct author_key) per week. The costliest count, so asked only for the weeks needed."""
     inner = _org_posts(
-        org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.author_key, labelled=False
+        scope, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.author_key, labelled=False
     ).subquery()
     query = select(inner.c.week_index, func.count(distinct(inner.c.author_key))).group_by(inner.c.week_index)
     with engine.connect() as connection:
@@ -145,11 +165,11 @@ def weekly_authors(engine: Engine, org_code: str, weeks: Sequence[Week]) -> list
     return [int(found.get(index, 0)) for index in range(len(weeks))]
 
 
-def theme_week_counts(engine: Engine, org_code: str, weeks: Sequence[Week]) -> pd.DataFrame:
+def theme_week_counts(engine: Engine, scope: OrgScope, weeks: Sequence[Week]) -> pd.DataFrame:
     """Posts per (week, theme, sentiment label); a post counts once per theme whatever scorers found it."""
     inner = (
         _org_posts(
-            org_code,
+            scope,
             weeks[0].start,
             weeks[-1].end,
             _week_index(weeks),
@@ -166,11 +186,11 @@ def theme_week_counts(engine: Engine, org_code: str, weeks: Sequence[Week]) -> p
     return _frame(engine, query, ["week_index", "theme", "label", "posts"])
 
 
-def theme_quotes(engine: Engine, org_code: str, week: Week, per_theme: int) -> pd.DataFrame:
+def theme_quotes(engine: Engine, scope: OrgScope, week: Week, per_theme: int) -> pd.DataFrame:
     """The ``per_theme`` most confident posts of each theme in the week (ties: more reach, then older id)."""
     scored = (
         _org_posts(
-            org_code,
+            scope,
             week.start,
             week.end,
             ThemeScore.theme,
@@ -186,12 +206,12 @@ def theme_quotes(engine: Engine, org_code: str, week: Week, per_theme: int) -> p
 
 
 def flagged_posts(
-    engine: Engine, org_code: str, week: Week, flags: Iterable[str], per_flag: int
+    engine: Engine, scope: OrgScope, week: Week, flags: Iterable[str], per_flag: int
 ) -> pd.DataFrame:
     """The week's posts with any of ``flags``: up to ``per_flag`` per flag, most reach first."""
     grouped = (
         _org_posts(
-            org_code,
+            scope,
             week.start,
             week.end,
             Flag.flag,
@@ -236,10 +256,10 @@ def _ranked_posts(engine: Engine, grouped, key: str, first_order, limit: int) ->
     return _frame(engine, query, [*columns, *(c.name for c in extra), "rank"])
 
 
-def flag_counts(engine: Engine, org_code: str, week: Week) -> dict[str, int]:
+def flag_counts(engine: Engine, scope: OrgScope, week: Week) -> dict[str, int]:
     """How many of the week's posts carry each flag."""
     query = (
-        _org_posts(org_code, week.start, week.end, Flag.flag, func.count(distinct(Post.id)), labelled=False)
+        _org_posts(scope, week.start, week.end, Flag.flag, func.count(distinct(Post.id)), labelled=False)
         .join(Flag, Flag.post_id == Post.id)
         .group_by(Flag.flag)
     )
@@ -247,11 +267,11 @@ def flag_counts(engine: Engine, org_code: str, week: Week) -> dict[str, int]:
         return {flag: count for flag, count in connection.execute(query)}
 
 
-def platform_counts(engine: Engine, org_code: str, previous: Week, week: Week) -> pd.DataFrame:
+def platform_counts(engine: Engine, scope: OrgScope, previous: Week, week: Week) -> pd.DataFrame:
     """Per platform: posts this week and the week before, and this week's sentiment split."""
     this_week = Post.created_at >= week.start
     inner = _org_posts(
-        org_code,
+        scope,
         previous.start,
         week.end,
         Post.platform,
@@ -273,6 +293,43 @@ def platform_counts(engine: Engine, org_code: str, previous: Week, week: Week) -
     )
     columns = ["platform", "posts", "previous", "negative", "neutral", "positive"]
     return _frame(engine, query, columns)
+
+
+def own_post_count(engine: Engine, scope: OrgScope, week: Week) -> int:
+    """Posts in the week that mention the organisation but were written by its own accounts (left out)."""
+    query = (
+        select(func.count(distinct(Post.id)))
+        .select_from(Post)
+        .join(Mention, and_(Mention.post_id == Post.id, Mention.org_code == scope.code))
+        .where(Post.created_at >= week.start, Post.created_at < week.end, ~scope.not_own)
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def distinct_post_count(engine: Engine, scopes: Sequence[OrgScope], week: Week) -> int:
+    """Posts in the week counted by at least one of ``scopes`` (a post naming two organisations counts once)."""
+    if not scopes:
+        return 0
+    counted = or_(*[and_(Mention.org_code == s.code, s.not_own) for s in scopes])
+    query = (
+        select(func.count(distinct(Post.id)))
+        .select_from(Post)
+        .join(Mention, Mention.post_id == Post.id)
+        .where(Post.created_at >= week.start, Post.created_at < week.end, counted)
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def platform_sources(engine: Engine, scope: OrgScope, week: Week) -> dict[str, set[str]]:
+    """Per platform, the names of the sources that stored the week's counted posts."""
+    query = _org_posts(scope, week.start, week.end, Post.platform, Post.source, labelled=False).distinct()
+    found: dict[str, set[str]] = {}
+    with engine.connect() as connection:
+        for platform, source in connection.execute(query):
+            found.setdefault(platform, set()).add(source)
+    return found
 
 
 def collection_runs(engine: Engine, week: Week) -> pd.DataFrame:
@@ -302,12 +359,12 @@ def collection_runs(engine: Engine, week: Week) -> pd.DataFrame:
     return frame.drop(columns="last_id")
 
 
-def relevance_counts(engine: Engine, org_code: str, week: Week, themes: Iterable[str]) -> tuple[int, int]:
+def relevance_counts(engine: Engine, scope: OrgScope, week: Week, themes: Iterable[str]) -> tuple[int, int]:
     """(posts labelled not about care, posts the labelling scorers looked at) in the week; (0, 0) if unlabelled."""
     themes = list(themes)
     labelled = (
         _org_posts(
-            org_code, week.start, week.end, ThemeScore.scorer, func.count(distinct(Post.id)), labelled=False
+            scope, week.start, week.end, ThemeScore.scorer, func.count(distinct(Post.id)), labelled=False
         )
         .join(ThemeScore, ThemeScore.post_id == Post.id)
         .where(ThemeScore.theme.in_(themes))
@@ -318,12 +375,12 @@ def relevance_counts(engine: Engine, org_code: str, week: Week, themes: Iterable
         if not by_scorer:
             return 0, 0
         looked_at = connection.execute(
-            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id)), labelled=False).where(
+            _org_posts(scope, week.start, week.end, func.count(distinct(Post.id)), labelled=False).where(
                 exists().where(Scoring.post_id == Post.id, Scoring.scorer.in_(list(by_scorer)))
             )
         ).scalar_one()
         not_about_care = connection.execute(
-            _org_posts(org_code, week.start, week.end, func.count(distinct(Post.id)), labelled=False)
+            _org_posts(scope, week.start, week.end, func.count(distinct(Post.id)), labelled=False)
             .join(ThemeScore, ThemeScore.post_id == Post.id)
             .where(ThemeScore.theme.in_(themes))
         ).scalar_one()
@@ -336,9 +393,9 @@ def store_has_rows(engine: Engine, table) -> bool:
         return connection.execute(select(exists().select_from(table))).scalar_one()
 
 
-def week_texts(engine: Engine, org_code: str, weeks: Sequence[Week], every: int = 1) -> pd.DataFrame:
+def week_texts(engine: Engine, scope: OrgScope, weeks: Sequence[Week], every: int = 1) -> pd.DataFrame:
     """The text of the organisation's posts in ``weeks``, with the week index; every ``every``-th post id only."""
-    query = _org_posts(org_code, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.text, labelled=False)
+    query = _org_posts(scope, weeks[0].start, weeks[-1].end, _week_index(weeks), Post.text, labelled=False)
     if every > 1:
         query = query.where(Post.id % every == 0)
     return _frame(engine, query, ["week_index", "text"])

@@ -1,9 +1,12 @@
 """The headline: each measure this week against last week and against its usual range, in plain words.
 
 The usual range of a measure is the range ordinary week-to-week variation stayed within over the baseline weeks
-(the 12 weeks before the report's week): the process limits of an XmR chart of those weeks, clipped to what the
-measure can be (no fewer than 0 posts, no more than 100 %). So "above their usual range" means the same as a
-point above the upper limit of a Making Data Count chart drawn on the baseline.
+(the up to 12 weeks before the report's week, from the first with posts): the process limits of an XmR chart of
+those weeks, clipped to what the measure can be (no fewer than 0 posts, no more than 100 %). ``usual_range`` is
+the one definition: the headline, the trends charts and the portfolio all use it, so they cannot disagree.
+
+A range that covers most of what a share can be (more than three-quarters of 0-100 % or of -100 to +100) says
+nothing; it comes from too few posts a week for a share to settle, and the report says so instead of printing it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,41 @@ from dataclasses import dataclass
 from listener.reports.spc import MIN_POINTS, xmr_chart
 
 UNITS = {"count": (0.0, None), "percent": (0.0, 100.0), "score": (-100.0, 100.0)}
+MAX_SCALE_COVERED = 0.75  # a usual range wider than this share of a bounded scale says nothing
+
+NO_RANGE_YET = f"no usual range yet (it needs at least {MIN_POINTS} earlier weeks with posts)"
+TOO_FEW_POSTS = "too few posts each week to say what is usual"
+
+
+@dataclass(frozen=True)
+class UsualRange:
+    """The usual range of a measure from its baseline values; ``low``/``high`` None with the ``reason`` why."""
+
+    low: float | None
+    high: float | None
+    reason: str | None = None
+
+    def position(self, value: float | None) -> str | None:
+        """ "above", "below" or "within" the range; None without a value or a range."""
+        if value is None or self.low is None or self.high is None:
+            return None
+        if value > self.high:
+            return "above"
+        if value < self.low:
+            return "below"
+        return "within"
+
+
+def usual_range(baseline: Sequence[float], unit: str) -> UsualRange:
+    """The usual range of a measure of ``unit`` given its baseline weekly values (weeks without a value left out)."""
+    if len(baseline) < MIN_POINTS:
+        return UsualRange(None, None, NO_RANGE_YET)
+    chart = xmr_chart(baseline)
+    low, high = clip(chart.lower_limit, unit), clip(chart.upper_limit, unit)
+    floor, ceiling = UNITS[unit]
+    if ceiling is not None and high - low > MAX_SCALE_COVERED * (ceiling - floor):
+        return UsualRange(None, None, TOO_FEW_POSTS)
+    return UsualRange(low, high)
 
 
 @dataclass(frozen=True)
@@ -25,21 +63,31 @@ class Measure:
     unit: str
     value: float | None
     previous: float | None
-    usual_low: float | None = None
-    usual_high: float | None = None
+    usual: UsualRange = UsualRange(None, None, NO_RANGE_YET)
     baseline_weeks: int = 0
     plural: bool = True
 
     @property
+    def usual_low(self) -> float | None:
+        return self.usual.low
+
+    @property
+    def usual_high(self) -> float | None:
+        return self.usual.high
+
+    @property
     def position(self) -> str | None:
         """ "above", "below" or "within" the usual range; None without a value or a range."""
-        if self.value is None or self.usual_low is None or self.usual_high is None:
-            return None
-        if self.value > self.usual_high:
-            return "above"
-        if self.value < self.usual_low:
-            return "below"
-        return "within"
+        return self.usual.position(self.value)
+
+    @property
+    def status(self) -> str:
+        """This week against the usual range in a few words, for a table cell: "above usual range", "no data"."""
+        if self.value is None:
+            return "no scored posts"
+        if self.position is None:
+            return "too few posts to say" if self.usual.reason == TOO_FEW_POSTS else "no usual range yet"
+        return f"{self.position} usual range"
 
     @property
     def sentence(self) -> str:
@@ -53,11 +101,7 @@ def measure(
     *baseline, value = values
     previous = baseline[-1] if baseline else None
     history = [v for v in baseline if v is not None]
-    low = high = None
-    if len(history) >= MIN_POINTS:
-        chart = xmr_chart(history)
-        low, high = clip(chart.lower_limit, unit), clip(chart.upper_limit, unit)
-    return Measure(key, label, unit, value, previous, low, high, len(history), plural)
+    return Measure(key, label, unit, value, previous, usual_range(history, unit), len(history), plural)
 
 
 def clip(value: float, unit: str) -> float:
@@ -112,7 +156,7 @@ def describe(m: Measure) -> str:
     head = f"{m.label} {verb} {value}" + (f" ({change})" if change else "")
     position = m.position
     if position is None:
-        return f"{head}; no usual range yet (it needs at least {MIN_POINTS} earlier weeks with posts)."
+        return f"{head}; {m.usual.reason}."
     usual = show_range(m.usual_low, m.usual_high, m.unit)
     if position == "within":
         return f"{head}, within {their} usual range of {usual}."

@@ -67,6 +67,19 @@ _PLATFORMS = {
 }
 
 
+# The platform ids a collector kind's posts carry, where they differ from the kind itself.
+_KIND_PLATFORMS = {
+    "rss": ("news", "rss"),
+    "nhs_reviews": ("nhs_website", "nhs_uk", "nhs_reviews"),
+    "careopinion": ("careopinion", "care_opinion"),
+}
+
+
+def kind_platforms(kind: str) -> tuple[str, ...]:
+    """The platform ids posts collected by a source of ``kind`` are stored with."""
+    return _KIND_PLATFORMS.get(kind, (kind,))
+
+
 def readable(identifier: str) -> str:
     """ "waiting_times" -> "Waiting times"; "a&e-delays" -> "A&e delays"."""
     words = identifier.replace("_", " ").replace("-", " ").split()

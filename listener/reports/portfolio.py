@@ -36,22 +36,17 @@ class Portfolio:
     generated_at: datetime
     notice: str | None
     rows: list[PortfolioRow]
+    posts: int | None = None  # distinct posts counted by any organisation (a post naming two counts once)
     version: str = __version__
+
+    @property
+    def mentions(self) -> int:
+        """Posts summed over organisations: a post naming two organisations counts for each."""
+        return sum(int(r.posts.value or 0) for r in self.rows)
 
     @property
     def last_day(self) -> date:
         return (self.end - timedelta(days=1)).date()
-
-
-def _now_words(report: WeeklyReport, key: str) -> str:
-    series = next(s for s in report.spc if s.key == key)
-    if series.chart is None:
-        return "too few weeks"
-    last = len(series.chart.values) - 1
-    if series.weeks[last] != report.week:
-        return "no data this week"
-    found = series.chart.signals_at(last)
-    return "unusual (special cause)" if found else "ordinary (common cause)"
 
 
 def portfolio_row(report: WeeklyReport) -> PortfolioRow:
@@ -66,18 +61,20 @@ def portfolio_row(report: WeeklyReport) -> PortfolioRow:
         net_sentiment=measures["net_sentiment"],
         flags={g.flag: g.total for g in attention.groups} if attention.available else None,
         praise=None if report.praise is None else len(report.praise),
-        volume_now=_now_words(report, "posts"),
-        net_now=_now_words(report, "net_sentiment"),
+        volume_now=measures["posts"].status,
+        net_now=measures["net_sentiment"].status,
         report_file=f"{report.org_code}-weekly.html",
     )
 
 
-def build_portfolio(reports: list[WeeklyReport]) -> Portfolio:
-    """The comparison of ``reports`` (one per organisation, all for the same week), busiest first."""
+def build_portfolio(reports: list[WeeklyReport], posts: int | None = None) -> Portfolio:
+    """The comparison of ``reports`` (one per organisation, all for the same week), busiest first.
+
+    ``posts``: the distinct posts the reports count between them (``data.distinct_post_count``)."""
     first = reports[0]
     rows = sorted((portfolio_row(r) for r in reports), key=lambda row: (-(row.posts.value or 0), row.code))
     return Portfolio(
-        first.week, first.start, first.end, first.timezone, first.generated_at, first.notice, rows
+        first.week, first.start, first.end, first.timezone, first.generated_at, first.notice, rows, posts
     )
 
 
@@ -113,6 +110,8 @@ def portfolio_json(p: Portfolio) -> str:
     data = {
         "week": p.week,
         "generated_at": p.generated_at.isoformat(),
+        "posts": p.posts,
+        "mentions": p.mentions,
         "organisations": [
             {
                 "code": r.code,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from listener.config import Config
 from listener.errors import DeliveryError
-from listener.reports import mail
+from listener.reports import data, mail
 from listener.reports.portfolio import build_portfolio
 from listener.reports.render import (
     render_html,
@@ -85,7 +85,10 @@ def publish(
             )
         )
     if everyone and reports:
-        portfolio = build_portfolio(reports)
+        scopes = [data.OrgScope(o.code, o.handles) for o in config.organisations]
+        (bounds,) = data.weeks_ending(week, config.reports.zone, 1)
+        posts = data.distinct_post_count(store.engine, scopes, bounds)
+        portfolio = build_portfolio(reports, posts)
         paths = write_portfolio(output_dir, portfolio)
         subject = f"Social listening report: all organisations, week {portfolio.week}"
         message = (
@@ -99,7 +102,6 @@ def publish(
             if email
             else None
         )
-        posts = sum(r.this_week.posts for r in reports)
         done.append(
             _deliver(
                 store, "portfolio", None, portfolio.week, paths, posts, message, email, portfolio.generated_at

@@ -28,6 +28,7 @@ _env = Environment(
 _env.filters["pct"] = lambda value: "n/a" if value is None else f"{value:.0f} %"
 _env.filters["signed"] = lambda value: "n/a" if value is None else show(value, "score")
 _env.filters["num"] = lambda value: f"{value:,.0f}"
+_env.filters["plural"] = lambda count, word: f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def when(moment: datetime) -> str:

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from listener.privacy import redact
 from listener.reports import data, names
-from listener.reports.spc import MIN_POINTS, xmr_chart
+from listener.reports.headline import usual_range
+from listener.reports.spc import xmr_chart
 from listener.reports.terms import Term, document_counts, emerging_terms, exclusions
 from listener.store.models import Flag, ThemeScore
 
@@ -73,16 +74,19 @@ class ThemeRow:
     usual: float | None
     usual_high: float | None
     quotes: list[PostItem]
+    baseline_weeks: int = 0
 
     @property
     def rising(self) -> bool:
-        """Above the upper process limit of its baseline weeks."""
+        """Above its usual range (the same definition as the headline's), so never without a usual range."""
         return self.usual_high is not None and self.posts > self.usual_high
 
     @property
     def change(self) -> str:
+        if not self.baseline_weeks:
+            return "no earlier weeks to compare with"
         if self.usual is None:
-            return f"{self.previous} last week"
+            return f"{self.previous} last week; no usual range yet"
         if round(self.usual) == 0:
             return f"{self.previous} last week, rarely seen before"
         return f"{self.previous} last week, usually about {self.usual:.0f} a week"
@@ -144,11 +148,11 @@ def post_items(frame: pd.DataFrame, handles: Sequence[str], now: datetime) -> li
 
 
 def build_attention(
-    engine: Engine, org_code: str, week: data.Week, handles: Sequence[str], now: datetime
+    engine: Engine, scope: data.OrgScope, week: data.Week, handles: Sequence[str], now: datetime
 ) -> Attention:
     wanted = (*names.ATTENTION_FLAGS, names.ABUSE_OF_STAFF)
-    counts = data.flag_counts(engine, org_code, week)
-    posts = data.flagged_posts(engine, org_code, week, wanted, ATTENTION_PER_FLAG)
+    counts = data.flag_counts(engine, scope, week)
+    posts = data.flagged_posts(engine, scope, week, wanted, ATTENTION_PER_FLAG)
     groups = [
         FlagGroup(
             flag,
@@ -162,30 +166,30 @@ def build_attention(
 
 
 def build_praise(
-    engine: Engine, org_code: str, week: data.Week, handles: Sequence[str], now: datetime
+    engine: Engine, scope: data.OrgScope, week: data.Week, handles: Sequence[str], now: datetime
 ) -> list[PostItem] | None:
     """Posts flagged praise_to_share; None when no scorer has written flags yet."""
     if not data.store_has_rows(engine, Flag.__table__):
         return None
-    posts = data.flagged_posts(engine, org_code, week, [names.PRAISE_TO_SHARE], PRAISE_QUOTES)
+    posts = data.flagged_posts(engine, scope, week, [names.PRAISE_TO_SHARE], PRAISE_QUOTES)
     return post_items(posts, handles, now)
 
 
 def build_themes(
     engine: Engine,
-    org_code: str,
+    scope: data.OrgScope,
     weeks: Sequence[data.Week],
     handles: Sequence[str],
     now: datetime,
     theme_names: Mapping[str, str] | None = None,
 ) -> list[ThemeRow] | None:
-    """Themes of the last of ``weeks``, biggest first, against the weeks before; None before any theme scores.
-    ``theme_names`` are the names the config gives themes (``scoring.themes.names``)."""
+    """Themes of the last of ``weeks``, biggest first, against the weeks before (the baseline, as in the headline);
+    None before any theme scores. ``theme_names`` are the names the config gives themes (``scoring.themes.names``)."""
     if not data.store_has_rows(engine, ThemeScore.__table__):
         return None
-    counts = data.theme_week_counts(engine, org_code, weeks)
+    counts = data.theme_week_counts(engine, scope, weeks)
     counts = counts[~counts.theme.isin(names.RELEVANCE_THEMES)]
-    quotes = data.theme_quotes(engine, org_code, weeks[-1], QUOTES_PER_THEME)
+    quotes = data.theme_quotes(engine, scope, weeks[-1], QUOTES_PER_THEME)
     last = len(weeks) - 1
     rows = []
     for theme, group in counts.groupby("theme"):
@@ -207,21 +211,23 @@ def build_themes(
                 usual=usual,
                 usual_high=high,
                 quotes=post_items(quotes[quotes.theme == theme], handles, now),
+                baseline_weeks=last,
             )
         )
     return sorted(rows, key=lambda r: (-r.posts, r.name))
 
 
 def _usual(history: list[int]) -> tuple[float | None, float | None]:
-    if len(history) < MIN_POINTS:
+    """(average, top of the usual range) of a theme's weekly posts; (None, None) with too few weeks."""
+    usual = usual_range(history, "count")
+    if usual.high is None:
         return None, None
-    chart = xmr_chart(history)
-    return chart.mean, chart.upper_limit
+    return xmr_chart(history).mean, usual.high
 
 
 def build_emerging(
     engine: Engine,
-    org_code: str,
+    scope: data.OrgScope,
     weeks: Sequence[data.Week],
     posts_per_week: dict[str, int],
     org_names: Sequence[str],
@@ -230,7 +236,7 @@ def build_emerging(
     """Terms that spike this week against the baseline weeks, and themes above their usual range."""
     total = sum(posts_per_week.values())
     every = max(1, math.ceil(total / TEXT_SAMPLE))
-    texts = data.week_texts(engine, org_code, weeks, every)
+    texts = data.week_texts(engine, scope, weeks, every)
     exclude = exclusions(org_names)
     last = len(weeks) - 1
     current = texts[texts.week_index == last]["text"]
@@ -250,8 +256,10 @@ def build_emerging(
     return Emerging(terms, rising, every, baseline_weeks)
 
 
-def build_platforms(engine: Engine, org_code: str, previous: data.Week, week: data.Week) -> list[PlatformRow]:
-    frame = data.platform_counts(engine, org_code, previous, week)
+def build_platforms(
+    engine: Engine, scope: data.OrgScope, previous: data.Week, week: data.Week
+) -> list[PlatformRow]:
+    frame = data.platform_counts(engine, scope, previous, week)
     rows = [
         PlatformRow(**{k: (v if k == "platform" else int(v)) for k, v in r.items()})
         for r in frame.to_dict("records")

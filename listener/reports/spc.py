@@ -12,8 +12,11 @@ NHSRplotthedots:
 
 Two choices the guidance leaves open, made here: a point exactly on the mean breaks a shift, and a point equal to
 the one before breaks a trend; and "beyond two sigma" includes points that are also outside the limits.
-Limits are calculated from every point given (the caller picks the window, up to 26 weeks); with fewer than 12
-points they are trial limits and the caller should say so.
+Limits are calculated from the baseline points, by default every point given; reports pass the weeks before the
+reported week as the baseline, so this week is judged against the weeks before it (Making Data Count's fixed
+baseline). With fewer than 12 baseline points they are trial limits and the caller should say so.
+
+The words for readers say "usual range" for the process limits and never "special cause" or "sigma".
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class XmRChart:
     mean: float
     mean_moving_range: float
     signals: tuple[Signal, ...]
+    baseline: int | None = None  # how many leading points the limits come from (None: all of them)
 
     @property
     def upper_limit(self) -> float:
@@ -72,31 +76,39 @@ class XmRChart:
         return self.mean - 2 / 3 * LIMIT_FACTOR * self.mean_moving_range
 
     @property
+    def baseline_points(self) -> int:
+        return len(self.values) if self.baseline is None else self.baseline
+
+    @property
     def trial_limits(self) -> bool:
-        return len(self.values) < STABLE_POINTS
+        return self.baseline_points < STABLE_POINTS
 
     def signals_at(self, index: int) -> list[Signal]:
         return [s for s in self.signals if index in s.points]
 
 
-def xmr_chart(values: Sequence[float]) -> XmRChart:
-    """The XmR chart of ``values`` (oldest first) with every special-cause signal found in it."""
+def xmr_chart(values: Sequence[float], baseline: int | None = None) -> XmRChart:
+    """The XmR chart of ``values`` (oldest first) with every special-cause signal found in it.
+
+    The mean and limits come from the first ``baseline`` points (all of them when None); signals are looked for
+    in every point against those limits.
+    """
     points = tuple(float(v) for v in values)
-    if len(points) < MIN_POINTS:
-        raise ValueError(f"an XmR chart needs at least {MIN_POINTS} points, got {len(points)}")
-    mean = sum(points) / len(points)
-    moving_ranges = [abs(b - a) for a, b in zip(points, points[1:], strict=False)]
+    fixed = points if baseline is None else points[:baseline]
+    if len(fixed) < MIN_POINTS:
+        raise ValueError(f"an XmR chart needs at least {MIN_POINTS} points, got {len(fixed)}")
+    mean = sum(fixed) / len(fixed)
+    moving_ranges = [abs(b - a) for a, b in zip(fixed, fixed[1:], strict=False)]
     mean_mr = sum(moving_ranges) / len(moving_ranges)
-    chart = XmRChart(points, mean, mean_mr, ())
+    chart = XmRChart(points, mean, mean_mr, (), baseline)
     signals = (
         outside_limits(chart)
         + shifts(points, mean)
         + trends(points)
         + two_of_three(points, chart.upper_two_sigma, chart.lower_two_sigma)
     )
-    return XmRChart(
-        points, mean, mean_mr, tuple(sorted(signals, key=lambda s: (s.first, RULES.index(s.rule))))
-    )
+    ordered = tuple(sorted(signals, key=lambda s: (s.first, RULES.index(s.rule))))
+    return XmRChart(points, mean, mean_mr, ordered, baseline)
 
 
 def outside_limits(chart: XmRChart) -> list[Signal]:
@@ -166,14 +178,8 @@ def _runs(items: Sequence) -> list[tuple[object, int, int]]:
 
 
 _WORDS = {
-    (
-        "outside_limits",
-        "high",
-    ): "above the upper process limit: higher than ordinary week-to-week variation explains",
-    (
-        "outside_limits",
-        "low",
-    ): "below the lower process limit: lower than ordinary week-to-week variation explains",
+    ("outside_limits", "high"): "above the usual range: higher than ordinary week-to-week variation explains",
+    ("outside_limits", "low"): "below the usual range: lower than ordinary week-to-week variation explains",
     ("shift", "high"): "all above the average: a sustained shift up",
     ("shift", "low"): "all below the average: a sustained shift down",
     ("trend", "up"): "each higher than the week before: a steady upward trend",
@@ -181,18 +187,18 @@ _WORDS = {
     (
         "two_of_three",
         "high",
-    ): "two of three weeks near or above the upper limit (beyond two sigma): an early sign of a rise",
+    ): "two of three weeks near the top of the usual range or above it: an early sign of a rise",
     (
         "two_of_three",
         "low",
-    ): "two of three weeks near or below the lower limit (beyond two sigma): an early sign of a fall",
+    ): "two of three weeks near the bottom of the usual range or below it: an early sign of a fall",
 }
 
 RULE_NAMES = {
-    "outside_limits": "Point outside the limits",
-    "shift": "Run of 7 on one side of the average",
-    "trend": "Trend of 7",
-    "two_of_three": "Two of three beyond two sigma",
+    "outside_limits": "Outside the usual range",
+    "shift": "7 weeks in a row on one side of the average",
+    "trend": "7 weeks in a row rising or falling",
+    "two_of_three": "2 of 3 weeks near the edge of the usual range",
 }
 
 

@@ -31,7 +31,7 @@ def _signal_names(series: SpcSeries, week: str) -> str:
     if week not in series.weeks:
         return ""
     index = series.weeks.index(week)
-    found = series.chart.signals_at(index) if series.chart else []
+    found = [s for s, _, _ in series.signals if index in s.points]
     return "; ".join(dict.fromkeys(RULE_NAMES[s.rule] for s in found))
 
 
@@ -98,6 +98,7 @@ def summary(r: WeeklyReport) -> dict[str, Any]:
     return {
         "organisation": {"code": r.org_code, "name": r.org_name},
         "week": r.week,
+        "own_posts_left_out": r.own_posts,
         "start": r.start.isoformat(),
         "end": r.end.isoformat(),
         "timezone": r.timezone,
@@ -142,9 +143,10 @@ def _spc_summary(series: SpcSeries) -> dict[str, Any]:
     return {
         "measure": series.key,
         "weeks": len(series.weeks),
+        "baseline_weeks": series.baseline_weeks,
         "mean": None if chart is None else _round(chart.mean),
-        "lower_limit": None if chart is None else _round(chart.lower_limit),
-        "upper_limit": None if chart is None else _round(chart.upper_limit),
+        "usual_low": _round(series.usual.low),
+        "usual_high": _round(series.usual.high),
         "summary": series.summary,
         "signals": [
             {

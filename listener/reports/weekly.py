@@ -3,6 +3,9 @@
 Sections, in the order a comms team reads them: headline, needs attention now, themes, praise to share, SPC
 trends, emerging terms and topics, by platform, coverage and caveats. Each section holds what the store has and
 says plainly when the data is not there yet (for example before a theme scorer has run).
+
+Every section compares this week with the same baseline: the up to 12 weeks before it, from the first week with
+any post (weeks before data began are not "usual"). The organisation's own posts are left out throughout.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from listener.reports.sections import (
 )
 from listener.reports.trends import SpcSeries, build_spc
 
-SPC_WEEKS = 26
 BASELINE_WEEKS = 12
+REPORT_WEEKS = BASELINE_WEEKS + 1  # the weeks a report reads: the baseline, then this week
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class WeekRow:
     neutral: int
     positive: int
     unscored: int
-    authors: int | None  # counted for the baseline weeks and this week only
+    authors: int
 
     @property
     def scored(self) -> int:
@@ -80,6 +83,7 @@ class WeeklyReport:
     emerging: Emerging
     platforms: list[PlatformRow]
     coverage: Coverage
+    own_posts: int = 0  # posts by the organisation's own accounts this week, left out of every figure
     notice: str | None = None
     version: str = __version__
     extra: dict = field(default_factory=dict)
@@ -108,19 +112,20 @@ def build_weekly_report(
 ) -> WeeklyReport:
     """Query the store and assemble the organisation's report for ``week`` ("2026-W47")."""
     org = config.organisation(org_code)
+    scope = data.OrgScope(org.code, org.handles)
     zone = config.reports.zone
-    weeks = data.weeks_ending(week, zone, SPC_WEEKS)
+    weeks = data.weeks_ending(week, zone, REPORT_WEEKS)
     this, previous = weeks[-1], weeks[-2]
-    authors = data.weekly_authors(engine, org.code, weeks[-(BASELINE_WEEKS + 1) :])
-    authors = [None] * (len(weeks) - len(authors)) + authors
-    records = data.weekly_series(engine, org.code, weeks).to_dict("records")
+    authors = data.weekly_authors(engine, scope, weeks)
+    records = data.weekly_series(engine, scope, weeks).to_dict("records")
     rows = [
         WeekRow(monday=w.monday, authors=n, **record)
         for w, n, record in zip(weeks, authors, records, strict=True)
     ]
+    first = next((i for i, row in enumerate(rows) if row.posts), len(rows) - 1)
+    compared = weeks[first:]  # the weeks from the first with any post: the baseline, then this week
     generated_at = now or datetime.now(zone)
     handles = [h for o in config.organisations for h in o.handles]
-    baseline = weeks[-(BASELINE_WEEKS + 1) :]
     report = WeeklyReport(
         org_code=org.code,
         org_name=org.name,
@@ -130,23 +135,21 @@ def build_weekly_report(
         timezone=config.reports.timezone,
         generated_at=generated_at,
         weeks=rows,
-        headline=[],
-        attention=build_attention(engine, org.code, this, handles, generated_at),
-        themes=build_themes(engine, org.code, baseline, handles, generated_at, config.scoring.themes.names),
-        praise=build_praise(engine, org.code, this, handles, generated_at),
-        spc=[],
+        headline=headline_measures(rows[first:]),
+        attention=build_attention(engine, scope, this, handles, generated_at),
+        themes=build_themes(engine, scope, compared, handles, generated_at, config.scoring.themes.names),
+        praise=build_praise(engine, scope, this, handles, generated_at),
+        spc=build_spc(rows[first:]),
         emerging=Emerging([], []),
-        platforms=build_platforms(engine, org.code, previous, this),
+        platforms=build_platforms(engine, scope, previous, this),
         coverage=Coverage([], []),
+        own_posts=data.own_post_count(engine, scope, this),
         notice=config.reports.notice,
     )
-    history = report.history
-    report.headline = headline_measures(history[-(BASELINE_WEEKS + 1) :])
-    report.spc = build_spc(history)
     names = [org.name, *org.aliases, *org.handles, *org.hashtags]
-    counts = {w.label: r.posts for w, r in zip(baseline, rows[-len(baseline) :], strict=True)}
-    report.emerging = build_emerging(engine, org.code, baseline, counts, names, report.themes)
-    report.coverage = build_coverage(engine, config, org.code, this, report)
+    counts = {w.label: r.posts for w, r in zip(compared, rows[first:], strict=True)}
+    report.emerging = build_emerging(engine, scope, compared, counts, names, report.themes)
+    report.coverage = build_coverage(engine, config, scope, this, report)
     return report
 
 

@@ -1,0 +1,174 @@
+"""What a weekly report may claim: own posts left out, one usual range, no range that says nothing, no trend claims
+without history, and words that add up (plurals, mentions versus posts, sources)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from report_data import NOW, load_report_dataset
+
+from listener.reports.coverage import care_caveat, own_posts_caveat
+from listener.reports.headline import TOO_FEW_POSTS, measure
+from listener.reports.publish import publish
+from listener.reports.render import _env, render_markdown
+from listener.reports.trends import series
+from listener.reports.weekly import build_weekly_report
+from listener.store.models import Flag, Mention, Post, Scoring, SentimentScore, ThemeScore
+
+WEEK = "2026-W47"
+IN_WEEK = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def config(make_config):
+    return make_config()
+
+
+def add_post(session, post_id, text, handle, orgs, label, *, theme=None, flag=None):
+    """A post in 2026-W47 by ``handle`` (kept only for organisations' accounts) naming ``orgs``."""
+    session.add(
+        Post(
+            id=post_id,
+            platform="x",
+            native_id=f"extra{post_id}",
+            source="fixture",
+            text=text,
+            url=f"https://x.test/p/{post_id}",
+            created_at=IN_WEEK,
+            collected_at=NOW,
+            author_key=f"key-{handle}",
+            author_handle=handle,
+        )
+    )
+    session.flush()
+    score = {"positive": 0.6, "negative": -0.6, "neutral": 0.0}[label]
+    session.add_all(
+        [Mention(post_id=post_id, org_code=code, method="name", matched_text=code) for code in orgs]
+        + [
+            Scoring(post_id=post_id, scorer="sentiment", version="test-1", scored_at=NOW),
+            SentimentScore(post_id=post_id, scorer="sentiment", version="test-1", score=score, label=label),
+        ]
+    )
+    if theme:
+        session.add(
+            ThemeScore(post_id=post_id, scorer="sentiment", theme=theme, version="test-1", confidence=1)
+        )
+    if flag:
+        session.add(Flag(post_id=post_id, scorer="sentiment", flag=flag, version="test-1", reason="own post"))
+
+
+def add_own_and_other_org_posts(store):
+    with store.transaction() as session:
+        add_post(
+            session,
+            1001,
+            "St Thomas' Hospital is recruiting band 5 nurses",
+            "GSTTnhs",
+            ["RJ1"],
+            "negative",
+            theme="environment",
+            flag="needs_response",
+        )
+        add_post(session, 1002, "Our staff flu clinics open today", "gsttNHS", ["RJ1"], "negative")
+        add_post(
+            session,
+            1003,
+            "Proud to work with @GSTTnhs this winter",
+            "LeedsHospitals",
+            ["RJ1", "RR8"],
+            "positive",
+        )
+        add_post(session, 1004, "Both St Thomas' and Leeds were great", None, ["RJ1", "RR8"], "positive")
+
+
+def test_own_posts_are_left_out_of_every_figure_and_counted(store, config):
+    load_report_dataset(store)
+    before = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    add_own_and_other_org_posts(store)
+    after = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    # another organisation's account and a member of the public count; GSTT's own two posts do not
+    assert after.this_week.posts == before.this_week.posts + 2
+    assert after.this_week.negative == before.this_week.negative
+    assert after.this_week.positive == before.this_week.positive + 2
+    assert {t.theme: t.posts for t in after.themes} == {t.theme: t.posts for t in before.themes}
+    assert [g.total for g in after.attention.groups] == [g.total for g in before.attention.groups]
+    assert all(p.post_id not in (1001, 1002) for g in after.attention.groups for p in g.posts)
+    assert sum(p.posts for p in after.platforms) == after.this_week.posts
+    assert after.own_posts == 2
+    assert "2 posts by the organisation's own accounts this week were left out of every figure above." in (
+        after.coverage.caveats
+    )
+    leeds = build_weekly_report(store.engine, config, "RR8", WEEK, now=NOW)
+    assert (leeds.this_week.posts, leeds.own_posts) == (1, 1)  # its own post about GSTT is left out of RR8's
+
+
+def test_portfolio_counts_distinct_posts_and_mentions(store, config, tmp_path):
+    load_report_dataset(store)
+    add_own_and_other_org_posts(store)
+    done = publish(store, config, WEEK, output_dir=tmp_path, send_email=False, now=NOW)
+    portfolio = done[-1]
+    assert portfolio.kind == "portfolio"
+    rj1 = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW).this_week.posts
+    assert portfolio.posts == rj1  # post 1004 names both trusts but is one post
+    text = portfolio.paths["md"].read_text(encoding="utf-8")
+    assert f"{rj1} posts this week mention at least one organisation" in text
+    assert f"so the Posts column adds up to {rj1 + 1}." in text
+
+
+def test_first_week_with_data_makes_no_trend_claims(store, config):
+    load_report_dataset(store)
+    for week in ("2026-W34", "2026-W35"):  # no earlier week, then one: too few for a usual range
+        report = build_weekly_report(store.engine, config, "RJ1", week, now=NOW)
+        assert report.themes and not any(t.rising for t in report.themes)
+        assert report.emerging.themes == []
+        assert all(m.position is None for m in report.headline)
+        assert "no usual range yet" in report.headline[0].sentence
+        assert all(s.chart is None and s.summary.startswith("Not enough weeks yet") for s in report.spc)
+        markdown = render_markdown(report)
+        assert "(rising)" not in markdown and "rarely seen before" not in markdown
+    first = build_weekly_report(store.engine, config, "RJ1", "2026-W34", now=NOW)
+    assert {t.change for t in first.themes} == {"no earlier weeks to compare with"}
+
+
+def test_a_range_that_covers_the_whole_scale_is_not_printed():
+    share = measure("negative_share", "Negative posts", "percent", [0, 100, 10, 90, 50, 60])
+    assert share.position is None and share.usual.reason == TOO_FEW_POSTS
+    assert (
+        share.sentence
+        == "Negative posts rose to 60 % (50 % last week); too few posts each week to say what is usual."
+    )
+    assert share.status == "too few posts to say"
+    net = measure("net_sentiment", "Net sentiment", "score", [-100, 100, -80, 90, 0], plural=False)
+    assert net.usual.low is None and "to +100" not in net.sentence
+    steady = measure("negative_share", "Negative posts", "percent", [40, 45, 42, 44, 43, 41, 70])
+    assert steady.position == "above" and steady.sentence.endswith("above their usual range of 36-49 %.")
+    points = [("W1", None, -100), ("W2", None, 100), ("W3", None, -60), ("W4", None, 80), ("W5", None, -100)]
+    chart = series("net_sentiment", "Net sentiment", "score", "increase", points)
+    assert chart.limits is None and chart.signals == []
+    assert chart.summary == "This week: -100; too few posts each week to say what is usual."
+
+
+def test_counts_are_pluralised():
+    assert (
+        _env.filters["plural"](1, "post") == "1 post"
+        and _env.filters["plural"](1200, "post") == "1,200 posts"
+    )
+    assert own_posts_caveat(1) == [
+        "1 post by the organisation's own accounts this week was left out of every figure above."
+    ]
+    assert own_posts_caveat(0) == []
+    assert "the other 1 (news, fundraising, campaigns and the like) counts in" in care_caveat(1, 2)
+    assert care_caveat(1, 1).startswith("Of the 1 post checked for relevance")
+
+
+def test_coverage_names_platforms_that_came_via_file_import(store, make_config, tmp_path):
+    (tmp_path / "posts.jsonl").write_text("", encoding="utf-8")
+    config = make_config("sources:\n  - {name: fixture, kind: file, path: posts.jsonl}\n")
+    load_report_dataset(store)
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    caveats = report.coverage.caveats
+    assert (
+        "Posts from Reddit and X (Twitter) came via file import (fixture), not from the platforms directly."
+        in caveats
+    )
+    (missing,) = [c for c in caveats if c.startswith("Not collected")]
+    assert "Reddit" not in missing and "X (Twitter)" not in missing and "Bluesky" in missing

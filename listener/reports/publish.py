@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from listener.config import Config
-from listener.errors import DeliveryError
+from listener.errors import DeliveryError, UsageError
 from listener.reports import data, mail
 from listener.reports.portfolio import build_portfolio
 from listener.reports.render import (
@@ -46,6 +46,31 @@ def last_full_week(config: Config, now: datetime | None = None) -> str:
     return f"{year}-W{number:02d}"
 
 
+def check_week_is_over(config: Config, week: str, now: datetime | None = None) -> str:
+    """``week`` normalised ("2026-w7" -> "2026-W07"); a UsageError if it has not ended in ``reports.timezone``.
+
+    A week still running (or not begun) has too few posts to compare with the weeks before: every figure would
+    look "below the usual range". Reports are for weeks that are over; the default is the last full week.
+    """
+    zone = config.reports.zone
+    moment = (now or datetime.now(zone)).astimezone(zone)
+    (bounds,) = data.weeks_ending(data.normalise_week(week), zone, 1)
+    if moment >= bounds.end:
+        return bounds.label
+    hint = f"report on a week that is over, e.g. {last_full_week(config, moment)} (the default: the last full week)"
+    if moment < bounds.start:
+        when = f"it begins on {_day(bounds.start)}, {config.reports.timezone}"
+        raise UsageError(f"--week {bounds.label} has not started yet ({when}): {hint}")
+    when = f"it ends on {_day(bounds.end - timedelta(days=1))}, {config.reports.timezone}"
+    raise UsageError(
+        f"--week {bounds.label} is still in progress ({when}), so its figures are incomplete: {hint}"
+    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
 def publish(
     store: Store,
     config: Config,
@@ -56,7 +81,9 @@ def publish(
     send_email: bool = True,
     now: datetime | None = None,
 ) -> list[Published]:
-    """Reports for ``org_codes`` (None: every organisation, plus the portfolio page) for ``week``."""
+    """Reports for ``org_codes`` (None: every organisation, plus the portfolio page) for ``week``, which must be
+    over (see ``check_week_is_over``)."""
+    week = check_week_is_over(config, week, now)
     output_dir = output_dir or config.reports.output_dir
     everyone = org_codes is None
     codes = [o.code for o in config.organisations] if everyone else org_codes

@@ -5,10 +5,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import ORGANISATIONS
 from fakes.bluesky_api import HANDLE, PASSWORD_ENV, FakeBluesky, make_post, scenario
 from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
 from fakes.social_fixtures import source_yaml as sources_yaml
 
+from listener.collectors import bluesky
 from listener.collectors.bluesky import BlueskyCollector
 from listener.collectors.runner import collect
 from listener.errors import ConfigError
@@ -69,11 +71,35 @@ def test_posts_are_utc_with_did_authors(store, make_config, case, sleeps):
     posts = sorted(stored_posts(store).values(), key=lambda p: p.created_at)
     first = posts[0]
     assert first.native_id.startswith("at://did:plc:author") and first.text.startswith("Post 10:")
-    assert (
-        first.url == f"https://bsky.app/profile/person10.bsky.social/post/{first.native_id.rsplit('/', 1)[1]}"
-    )
+    did, rkey = first.native_id.split("/")[2], first.native_id.rsplit("/", 1)[1]
+    assert first.url == f"https://bsky.app/profile/{did}/post/{rkey}"  # by DID: no handle is stored
     assert (first.reply_count, first.repost_count, first.like_count, first.lang) == (1, 2, 3, "en")
     assert first.author_key and first.author_handle is None
+    for post in posts:
+        assert not any(".bsky.social" in (value or "") for value in (post.url, post.native_id, post.text))
+
+
+def test_an_at_uri_naming_its_author_by_handle_is_stored_by_did():
+    post = make_post(datetime.now(UTC), "Thank you St Thomas'", 7)
+    did = post["author"]["did"]
+    post["uri"] = post["uri"].replace(did, post["author"]["handle"])
+    stored = bluesky._post(post)
+    rkey = post["uri"].rsplit("/", 1)[1]
+    assert stored.native_id == f"at://{did}/app.bsky.feed.post/{rkey}"
+    assert stored.url == f"https://bsky.app/profile/{did}/post/{rkey}"
+
+
+def test_organisation_accounts_keep_their_handle_individuals_do_not(store, make_config, case, sleeps):
+    with case.start() as fake:
+        org_post = make_post(datetime.now(UTC) - timedelta(minutes=1), "News from St Thomas'", 61)
+        org_post["author"]["handle"] = "gsttnhs.bsky.social"
+        fake.add(org_post)
+        organisations = ORGANISATIONS.replace("[GSTTnhs]", "[GSTTnhs, gsttnhs.bsky.social]")
+        config = make_config(sources_yaml(source(fake, case)), organisations=organisations)
+        collect(store, config)
+    handles = {p.native_id: p.author_handle for p in stored_posts(store).values()}
+    assert handles.pop(org_post["uri"]) == "gsttnhs.bsky.social"
+    assert set(handles.values()) == {None}
 
 
 def test_until_is_sent_and_respected(store, make_config, case, sleeps):

@@ -11,6 +11,10 @@ reused for every stream; when the access token expires (``ExpiredToken``) it is 
 token, and created again only if that fails. Bluesky asks developers not to use search for bulk collection:
 keep queries few and schedules modest (see the README).
 
+A post is stored by its at:// URI and linked as ``https://bsky.app/profile/<DID>/post/<rkey>``: both name the
+author by DID, never by handle, so no handle of a private individual is stored (the runner keeps
+``author_handle`` only for the organisations' own accounts).
+
 ``gone`` asks ``app.bsky.feed.getPosts`` about stored posts, 25 URIs a request, for ``listener compliance``:
 posts deleted, taken down, or whose author deactivated or deleted the account are left out of its answer.
 """
@@ -274,10 +278,10 @@ def _post(item: Mapping[str, Any]) -> CollectedPost:
     text = record["text"]
     if not isinstance(text, str):
         raise ValueError("the record has no text")
-    uri, did = str(item["uri"]), str(author["did"])
+    did = str(author["did"])
+    uri = _uri_by_did(str(item["uri"]), did)
     created = _parse_time(record["createdAt"])
     indexed = _parse_time(item["indexedAt"]) if item.get("indexedAt") else created
-    handle = author.get("handle")
     langs = record.get("langs") or []
     return CollectedPost(
         platform=PLATFORM,
@@ -286,16 +290,33 @@ def _post(item: Mapping[str, Any]) -> CollectedPost:
         created_at=min(
             created, indexed
         ),  # Bluesky's sortAt: a claimed time later than indexing is not trusted
-        url=f"https://bsky.app/profile/{handle or did}/post/{uri.rsplit('/', 1)[-1]}",
+        url=post_link(uri),
         lang=langs[0] if langs and isinstance(langs[0], str) else None,
         author_id=did,
-        author_handle=handle,
+        author_handle=author.get("handle"),  # the runner keeps it only for organisations' own accounts
         reply_count=item.get("replyCount"),
         repost_count=item.get("repostCount"),
         like_count=item.get("likeCount"),
         quote_count=item.get("quoteCount"),
         raw=item,
     )
+
+
+def post_link(uri: str) -> str:
+    """The bsky.app link of a post, by its author's DID (which bsky.app accepts in place of the handle), so no
+    handle is stored: ``at://did:plc:abc/app.bsky.feed.post/3k`` -> ``https://bsky.app/profile/did:plc:abc/post/3k``.
+    """
+    did, _, rest = uri.removeprefix("at://").partition("/")
+    return f"https://bsky.app/profile/{did}/post/{rest.rsplit('/', 1)[-1]}"
+
+
+def _uri_by_did(uri: str, did: str) -> str:
+    """The post's at:// URI with its author's DID as authority: an at-uri may name the author by handle instead,
+    which must not be stored, and getPosts answers with the DID form anyway."""
+    authority, _, rest = uri.removeprefix("at://").partition("/")
+    if not rest:
+        raise ValueError(f"not a post's at:// URI: {uri!r}")
+    return uri if authority.startswith("did:") else f"at://{did}/{rest}"
 
 
 def _gone(item: Mapping[str, Any]) -> bool:

@@ -60,8 +60,8 @@ class Platform:
         if self.kind == "bluesky":
             return [r.query["uris"] for r in self.fake.log if r.path.endswith("getPosts")]
         if self.kind == "mastodon":
-            uris = {s["id"]: s["uri"] for s in self.fake.statuses}
-            return [[uris[r.path.rsplit("/", 1)[1]]] for r in self.fake.log if r.path.startswith(STATUS_PATH)]
+            keys = {s["id"]: mastodon_api.native_id(s) for s in self.fake.statuses}
+            return [[keys[r.path.rsplit("/", 1)[1]]] for r in self.fake.log if r.path.startswith(STATUS_PATH)]
         return [r.arg("id").split(",") for r in self.fake.log if r.path.startswith("/api/info")]
 
 
@@ -96,7 +96,7 @@ def seeded(kind: str, posts: int) -> Platform:
             for n, t in enumerate(times)
         ]
         fake.add(*items)
-        return Platform(kind, fake, [s["uri"] for s in items])
+        return Platform(kind, fake, [mastodon_api.native_id(s) for s in items])
     items = [
         reddit_api.make_submission(t, f"A&E at St Thomas' Hospital ({n})", n, selftext="Long wait.")
         for n, t in enumerate(times)
@@ -126,7 +126,7 @@ def delete_some(platform: Platform) -> set[str]:
         fake.deactivate(f"did:plc:author{7:020d}")  # the author of post 7 left Bluesky
         return {ids[0], ids[7]}
     if platform.kind == "mastodon":
-        statuses = {s["uri"]: s for s in fake.statuses}
+        statuses = {mastodon_api.native_id(s): s for s in fake.statuses}
         fake.delete(statuses[ids[0]]["id"])  # deleted by its author: 404
         statuses[ids[7]]["visibility"] = "private"  # followers only now: 404 to whoever does not follow
         statuses[ids[20]]["account"]["noindex"] = True  # still served, but its author opted out since
@@ -276,7 +276,7 @@ def test_the_daily_job_checks_each_platform_once(make_config, store, monkeypatch
         checks = session.execute(sa.select(ComplianceCheck.source, ComplianceCheck.posts_deleted)).all()
     # each platform once, through its first source
     assert sorted(checks) == [("bluesky", 1), ("mastodon", 1), ("reddit", 1)]
-    gone = {sky.ids[1], rd.ids[2], fedi.fake.statuses[3]["uri"]}
+    gone = {sky.ids[1], rd.ids[2], mastodon_api.native_id(fedi.fake.statuses[3])}
     assert stored_ids(store) == set(sky.ids + rd.ids + fedi.ids) - gone
 
 

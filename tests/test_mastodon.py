@@ -2,6 +2,7 @@
 
 # ruff: noqa: F811 - the fixtures imported from fakes.social_fixtures are parameters of the tests
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -75,16 +76,62 @@ def test_a_new_post_is_the_only_one_read_next_time(store, make_config, case, sle
 def test_posts_are_text_utc_and_pseudonymous(store, make_config, case, sleeps):
     with case.start() as fake:
         collect(store, make_config(source_yaml(fake, case)))
+        served_by = fake.url
     posts = sorted(stored_posts(store).values(), key=lambda p: p.created_at)
     first = posts[0]
     assert first.text == "Post 0 about Guy's and St Thomas' #GSTT"
-    assert first.native_id.startswith("http://localhost/ap/users/") and "/statuses/" in first.native_id
-    assert first.url.startswith("http://localhost/@user0/")
+    seeded = case.seeded[0]  # posted on "localhost", read through the fake instance
+    assert seeded["uri"].startswith("http://localhost/ap/users/") and seeded["url"].startswith(
+        "http://localhost/@"
+    )
+    assert first.native_id == f"localhost/{seeded['id']}"  # no username, whichever instance served it
+    assert first.url == f"{served_by}/web/statuses/{seeded['id']}"
     assert (first.reply_count, first.repost_count, first.like_count) == (1, 2, 3)
     assert first.created_at.replace(tzinfo=UTC) == datetime.fromisoformat(
         case.seeded[0]["created_at"].replace("Z", "+00:00")
     )
     assert first.author_key and first.author_handle is None and first.lang == "en"
+
+
+def test_ids_and_links_never_name_the_author(lite, sleeps, monkeypatch):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    now = datetime.now(UTC)
+    with FakeMastodon() as fake:
+        by_name = make_status(now - timedelta(hours=1), "St Thomas' #GSTT", ["GSTT"], sequence=1)
+        by_name["uri"] = f"http://elsewhere.example/users/jane_smith/statuses/{by_name['id']}"
+        by_name["url"] = f"http://elsewhere.example/@jane_smith/{by_name['id']}"
+        other_server = make_status(now - timedelta(hours=2), "Guy's #GSTT", ["GSTT"], sequence=2)
+        other_server["uri"] = "https://gts.example/users/jane_smith/statuses/01HZX3"  # GoToSocial's shape
+        fake.add(by_name, other_server)
+        collect(
+            store,
+            build({"name": "fedi", "kind": "mastodon", **scenario().options(fake.url), "lookback": "7d"}),
+        )
+        served_by = fake.url
+    posts = {p.text: p for p in stored_posts(store).values()}
+    assert {p.native_id for p in posts.values()} == {
+        f"elsewhere.example/{by_name['id']}",
+        "gts.example/uri-sha256:" + hashlib.sha256(other_server["uri"].encode()).hexdigest()[:32],
+    }
+    assert {p.url for p in posts.values()} == {
+        f"{served_by}/web/statuses/{by_name['id']}",
+        f"{served_by}/web/statuses/{other_server['id']}",
+    }
+    for post in posts.values():
+        assert "jane_smith" not in post.native_id + post.url and post.author_handle is None
+
+
+def test_a_post_seen_on_two_instances_is_stored_once(lite, sleeps, monkeypatch):
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    status = make_status(datetime.now(UTC) - timedelta(hours=1), "St Thomas' #GSTT", ["GSTT"], sequence=3)
+    copy = dict(status, id=str(int(status["id"]) + 99))  # the same post, under another id on another instance
+    with FakeMastodon([status]) as first, FakeMastodon([copy]) as second:
+        options = {**scenario().options(first.url), "instances": [first.url, second.url], "lookback": "7d"}
+        result = collect(store, build({"name": "fedi", "kind": "mastodon", **options}))[0]
+    assert result.total("posts_read") == 2 and result.total("posts_new") == 1
+    assert list(stored_posts(store)) == [f"localhost/{status['id']}"]
 
 
 def test_until_is_respected_and_the_rest_comes_later(store, make_config, case, sleeps):

@@ -1,5 +1,8 @@
 """The schema: Alembic up, down and up again on both backends, and the models agree with the migrations."""
 
+import hashlib
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -8,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from listener.errors import SchemaError
 from listener.store import open_store
 from listener.store.engine import make_engine
-from listener.store.models import Base
+from listener.store.models import Base, UTCDateTime
 from listener.store.schema import current_revision, downgrade, ensure_schema, head_revision, upgrade
 
 TABLES = {
@@ -75,3 +78,79 @@ def test_foreign_tables_are_not_touched(db_url):
     with pytest.raises(SchemaError, match="has tables but no listener schema version"):
         ensure_schema(engine)
     engine.dispose()
+
+
+def test_stored_ids_and_links_lose_their_handles(db_url):
+    """0006 rewrites Mastodon ids and links and Bluesky links stored by earlier versions, which named authors."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    text_columns = ("platform", "native_id", "source", "text", "url")
+    posts = sa.table(
+        "posts",
+        *(sa.column(c) for c in text_columns),
+        sa.column("created_at", UTCDateTime),
+        sa.column("collected_at", UTCDateTime),
+    )
+    tombstones = sa.table(
+        "tombstones",
+        *(sa.column(c) for c in ("platform", "native_id", "reason")),
+        sa.column("removed_at", UTCDateTime),
+    )
+    old = [
+        (
+            "mastodon",
+            "https://mstdn.example/users/jane_smith/statuses/111",
+            "https://mstdn.example/@jane_smith/111",
+        ),
+        ("mastodon", "https://new.example/ap/users/4242/statuses/222", "https://new.example/@jane/222"),
+        (
+            "mastodon",
+            "https://gts.example/users/jane_smith/statuses/01HZX3",
+            "https://gts.example/@jane_smith/01",
+        ),
+        ("mastodon", "https://mstdn.example/users/bob/statuses/333", None),  # purged: no link
+        (
+            "bluesky",
+            "at://did:plc:abc/app.bsky.feed.post/3k",
+            "https://bsky.app/profile/jane.bsky.social/post/3k",
+        ),
+        ("x", "1234", "https://x.com/i/web/status/1234"),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            posts.insert(),
+            [
+                {"platform": p, "native_id": n, "url": u, "source": "s", "text": "t"}
+                | {"created_at": now, "collected_at": now}
+                for p, n, u in old
+            ],
+        )
+        connection.execute(
+            tombstones.insert(),
+            [
+                {"platform": "mastodon", "native_id": n, "reason": "deleted", "removed_at": now}
+                for n in (old[0][1], old[3][1])
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.select(posts.c.platform, posts.c.native_id, posts.c.url)).all()
+        tombs = set(connection.scalars(sa.select(tombstones.c.native_id)))
+    engine.dispose()
+    sha = hashlib.sha256(old[2][1].encode()).hexdigest()[:32]
+    assert sorted(stored) == sorted(
+        [
+            ("mastodon", "mstdn.example/111", "https://mstdn.example/web/statuses/111"),
+            ("mastodon", "new.example/222", "https://new.example/web/statuses/222"),
+            ("mastodon", f"gts.example/uri-sha256:{sha}", None),
+            ("mastodon", "mstdn.example/333", None),
+            (
+                "bluesky",
+                "at://did:plc:abc/app.bsky.feed.post/3k",
+                "https://bsky.app/profile/did:plc:abc/post/3k",
+            ),
+            ("x", "1234", "https://x.com/i/web/status/1234"),
+        ]
+    )
+    assert tombs == {"mstdn.example/111", "mstdn.example/333"}

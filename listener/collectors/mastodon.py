@@ -9,10 +9,17 @@ loses nothing and a second run asks only for what is newer.
 Only public posts are kept, and posts of accounts that opted out of indexing or discovery (``noindex``,
 ``indexable: false``, ``discoverable: false``, or ``#nobot`` in the bio) are skipped and counted in the log.
 
+A status's ActivityPub URI (``https://host/users/NAME/statuses/ID``) and its ``url`` (``https://host/@NAME/ID``)
+name its author, so neither is stored (docs/data-protection.md). Its native id is ``<host>/<ID>``: the server it
+was posted on and its id there, read from the URI, which is the same whichever instance served the status, so a
+post seen on two instances is stored once; a URI of another shape (another kind of server) is stored as
+``<host>/uri-sha256:<hash>``, a hash of the URI, as stable but with no name in it. Its link points at the
+instance that served it: ``<instance>/web/statuses/<id there>`` (see ``status_link``).
+
 ``gone`` (for ``listener compliance``) asks each stored status's instance ``GET /api/v1/statuses/:id``, one
-status a request. A post's native id is its ActivityPub URI, which names the server it was posted on and, in
-Mastodon's two URI shapes (``/users/NAME/statuses/ID``, ``/ap/users/ACCOUNT/statuses/ID``), its id there; so
-only posts of the instances this source reads can be asked about. A post that reached an instance from another
+status a request. The native id names the server a post was posted on and, for Mastodon's two URI shapes
+(``/users/NAME/statuses/ID``, ``/ap/users/ACCOUNT/statuses/ID``), its id there; so only posts of the instances
+this source reads can be asked about. A post that reached an instance from another
 server has another id there, which is not stored, and its own server is one the operator did not choose to call
 (mastodon.social forbids automated access): such posts are left as they are and counted as unchecked. A 404 with
 Mastodon's error body, or a 410, means deleted (or hidden: a status turned private answers 404 to those who may
@@ -22,6 +29,7 @@ too. Any other failure raises, so it never deletes.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -192,10 +200,10 @@ class MastodonCollector(Collector):
             acct = str(account.get("acct") or "")
             post = CollectedPost(
                 platform=PLATFORM,
-                native_id=str(status.get("uri") or f"{instance}/statuses/{status['id']}"),
+                native_id=status_key(status.get("uri"), instance, str(status["id"])),
                 text=text,
                 created_at=_utc(status.get("created_at")),
-                url=status.get("url") or status.get("uri"),
+                url=status_link(instance, str(status["id"])),
                 lang=status.get("language"),
                 author_id=account.get("uri") or (f"{account['id']}@{host}" if account.get("id") else None),
                 author_handle=(acct if "@" in acct else f"{acct}@{host}") if acct else None,
@@ -219,7 +227,7 @@ class MastodonCollector(Collector):
         )
         check.unchecked = len(native_ids) - len(routes)
         if check.unchecked:
-            servers = sorted({urlsplit(n).netloc or "?" for n in native_ids if n not in routes})
+            servers = sorted({n.partition("/")[0] or "?" for n in native_ids if n not in routes})
             log.info(
                 "%s: %d stored posts not checked: from servers this source does not read (%s)",
                 self.name,
@@ -229,11 +237,10 @@ class MastodonCollector(Collector):
         return check
 
     def _route(self, native_id: str) -> tuple[str, str] | None:
-        """The instance this source reads that a status URI is from, and the status's id there."""
-        parts = urlsplit(native_id)
-        match = STATUS_URI.fullmatch(parts.path)
-        instance = self._instances.get(parts.netloc.lower())
-        return (instance, match.group(1)) if match and instance else None
+        """The instance this source reads that a stored status is from, and the status's id there."""
+        host, _, status_id = native_id.partition("/")
+        instance = self._instances.get(host)
+        return (instance, status_id) if instance and status_id.isdigit() else None
 
     def _look_up(self, native_id: str, instance: str, status_id: str) -> tuple[set[str], int]:
         api = self._client(instance)
@@ -323,6 +330,31 @@ class MastodonCollector(Collector):
                 f"source {self.name}: {instance} refused access ({_describe(exc)}): {fix}"
             )
         return CollectorError(f"source {self.name}: {instance}: {_describe(exc)}")
+
+
+def status_key(uri: Any, instance: str, status_id: str) -> str:
+    """A status's native id, which never names its author: ``<host>/<id>`` of the server it was posted on, read
+    from a Mastodon URI; ``<host>/uri-sha256:<hash>`` for a URI of another shape; the serving instance and the
+    status's id there when there is no URI."""
+    if not uri:
+        return f"{urlsplit(instance).netloc.lower()}/{status_id}"
+    parts = urlsplit(str(uri))
+    host = parts.netloc.lower()
+    match = STATUS_URI.fullmatch(parts.path)
+    if host and match:
+        return f"{host}/{match.group(1)}"
+    digest = hashlib.sha256(str(uri).encode("utf-8")).hexdigest()[:32]  # stable, and only the URI gives it
+    return f"{host or '?'}/uri-sha256:{digest}"
+
+
+def status_link(instance: str, status_id: str) -> str:
+    """A link to a status on the instance that served it, by its id there, without its author's name.
+
+    Mastodon's web app serves ``/statuses/:id`` (config/routes/web_app.rb, 4.x) and redirects ``/web/*`` there;
+    Mastodon 3.x served the web app under ``/web/`` only. ``/web/statuses/:id`` works on both. The status's own
+    ``url`` (``/@NAME/ID``) would store its author's username.
+    """
+    return f"{instance}/web/statuses/{status_id}"
 
 
 def _describe(exc: Exception) -> str:

@@ -132,6 +132,12 @@ def make_status(
     return status
 
 
+def native_id(status: dict[str, Any]) -> str:
+    """What listener stores as a status's id: the host its URI names and its id there (no username)."""
+    host = status["uri"].split("//", 1)[1].split("/", 1)[0]
+    return f"{host}/{status['uri'].rsplit('/', 1)[1]}"
+
+
 def instance_document(domain: str, hashtag_feeds: str = "public") -> dict[str, Any]:
     """GET /api/v2/instance, trimmed to the parts clients read (the recorded one is 3 kB of the same shape)."""
     access = {"local": hashtag_feeds, "remote": hashtag_feeds}

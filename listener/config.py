@@ -81,7 +81,7 @@ class StoreConfig(Section):
         return url
 
 
-REDACTION_CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle")
+REDACTION_CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle", "name")
 
 
 class PrivacyConfig(Section):
@@ -90,7 +90,9 @@ class PrivacyConfig(Section):
     pseudonym_key_env: str = "LISTENER_PSEUDONYM_KEY"
     pseudonym_key_file: Path | None = None
     redact_stored_text: bool = True
-    redact: tuple[Literal["nhs_number", "phone", "email", "postcode", "handle"], ...] = REDACTION_CATEGORIES
+    redact: tuple[Literal["nhs_number", "phone", "email", "postcode", "handle", "name"], ...] = (
+        REDACTION_CATEGORIES
+    )
 
 
 class RetentionConfig(Section):

@@ -1,10 +1,25 @@
-"""Redaction of personal data in text: NHS numbers, UK phone numbers, e-mail addresses, full postcodes and the
-@handles of private individuals.
+"""Redaction of personal data in text: NHS numbers, UK phone numbers, e-mail addresses, full postcodes, the
+@handles of private individuals and the names people give their relatives and friends.
 
 Numbers are found as runs of digit groups separated by single spaces or hyphens ("943 476 5919", "07700-900123",
-"(020) 7946 0958"); each run is then tested: ten digits grouped 10 or 3-3-4 with a valid modulus-11 check digit is
-an NHS number; 10 or 11 digits starting 0 (or +44) with a UK prefix is a phone number. Dates, times, prices, ward
-and bed numbers and ten-digit numbers that fail the check are left alone.
+"(020) 7946 0958"), or by dots between groups of three or more digits ("07700.900.123"); a run may follow a word
+and a colon ("tel:07700900123"), but not a digit and a colon (a time). Each run is then tested: ten digits grouped
+10 or 3-3-4 with a valid modulus-11 check digit is an NHS number; 10 or 11 digits starting 0 (or +44 or 0044) with
+a UK prefix is a phone number. Dates, times, prices, ward and bed numbers and ten-digit numbers that fail the
+check are left alone.
+
+E-mail addresses are also found written out ("tom.dad at gmail dot com", "tom [at] nhs [dot] net"): a bracketed
+"at", or a plain " at " followed by a domain with a spelled-out "dot", so "I looked at nhs.uk" is left alone.
+Postcodes are found in any case ("se1 7eh"); in lower case an inward code that reads as an ordinal or an hour
+("B12 1st", "a1 2hr") is left alone. Handles include Bluesky's domain handles, Mastodon's ``@name@server`` and
+the name in profile and post links (``bsky.app/profile/NAME``, ``x.com/NAME/status``, ``server/@NAME``).
+
+A name is redacted only where the text says whose relative or friend it is: the capitalised words right after
+"my" or "our" and a word for kin ("my mum Margaret Jones", "our son Tom"). Staff in praise ("Kemi the HCA",
+"Nurse Ali"), organisation and ward names are not names of that kind and are kept.
+
+Every pattern is linear in the length of the text: each can start only at a word boundary or a marker, and no
+pattern has two quantifiers that can match the same characters.
 """
 
 from __future__ import annotations
@@ -12,17 +27,121 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle")
+CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle", "name")
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# A run of digit groups: optional "(" and "+", separated by one space or hyphen; not part of a word, decimal,
-# price, time or date written with "/", ":" or ".".
-_DIGIT_RUN = re.compile(r"(?<![\w.,£$€/:+-])\(?\+?\d+\)?(?:(?:[ -]|(?<=\)))\(?\d+\)?)*(?![\w/:]|[.,]\d)")
+_EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_AT_BRACKETED = r"\s*[\[({<]\s*(?i:at)\s*[\])}>]\s*"
+_DOT_WORD = r"(?:\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*|\s+(?i:dot)\s+)"
+_LABEL = r"[A-Za-z0-9-]+"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+@-])[\w.+-]+"
+    rf"(?:{_AT_BRACKETED}{_LABEL}(?:(?:{_DOT_WORD}|\.){_LABEL})*(?:{_DOT_WORD}|\.)[A-Za-z]{{2,}}\b"
+    rf"|\s+(?i:at)\s+{_LABEL}(?:\.{_LABEL})*{_DOT_WORD}(?:{_LABEL}(?:{_DOT_WORD}|\.))*[A-Za-z]{{2,}}\b)"
+)
+_BRACKETED_AT = re.compile(_AT_BRACKETED)
+_DIGIT = re.compile(r"\d")
+# A run of digit groups: optional "(" and "+", separated by one space or hyphen, or a dot between groups of 3+
+# digits; not part of a word, decimal, price, time or date written with "/", ":" or "." ("tel:" may precede it).
+_DIGIT_RUN = re.compile(
+    r"(?:(?<![\w.,£$€/:+-])|(?<=[A-Za-z]:))"
+    r"\(?\+?\d+\)?(?:(?:[ -]|(?<=\))|(?<=\d{3})\.(?=\d{3}))\(?\d+\)?)*(?![\w/:]|[.,]\d)"
+)
 _TOKEN = re.compile(r"\(?(\+?\d+)\)?")
-_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
-_HANDLE = re.compile(r"(?<![\w@/])@(\w{1,30})\b")
+_POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?(?!(?-i:\d(?:st|nd|rd|th|hr)\b))\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+_DOMAIN = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_HANDLE = re.compile(rf"(?<![\w@.+-])@([A-Za-z0-9_][\w-]*(?:\.[A-Za-z0-9-]+)*(?:@{_DOMAIN})?)")
+_LINKED_HANDLE = re.compile(
+    rf"(?<=\bbsky\.app/profile/)(?!did:){_DOMAIN}"
+    rf"|(?:(?<=\btwitter\.com/)|(?<=\bx\.com/))\w{{1,15}}(?=/status)",
+    re.IGNORECASE,
+)
 _UK_PREFIXES = ("01", "02", "03", "05", "07", "08")
 _MAX_GROUPS = 5  # no phone or NHS number is written in more groups, which bounds the work on long digit runs
+
+_KIN = (
+    "mum|mom|mam|mummy|mommy|mother|dad|daddy|father|parent|son|daughter|child|children|kid|baby|boy|girl"
+    "|wife|husband|partner|fianc[eé]e?|boyfriend|girlfriend|brother|sister|twin|nan|nana|nanna|gran|granny"
+    "|grandma|grandmother|grandad|granddad|grandpa|grandfather|grandson|granddaughter|grandchild|grandchildren"
+    "|aunt|auntie|aunty|uncle|niece|nephew|cousin|step(?:son|daughter|dad|mum|mom)|friend|neighbou?r|carer"
+)
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+# "Tom", "O'Brien", "Smith-Jones", "McDonald"; each repetition starts with a separator or a capital, so the
+# pattern has one way to match a word.
+_NAME = rf"(?:O['’])?[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+|[{_UPPER}][{_LOWER}]+)*"
+_KIN_NAME = re.compile(
+    rf"\b(?i:my|our)\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:{_KIN})(?:s|-in-law)?)\b,?\s+({_NAME}(?:\s+{_NAME}){{0,2}})"
+)
+_MY_OR_OUR = re.compile(r"\b(?:my|our)\s")  # searched in the lower-cased text, faster than _KIN_NAME's start
+_WORD = re.compile(rf"{_NAME}")
+# Capitalised words after a word for kin that are not a private person's name: a member of staff ("my friend
+# Nurse Ali" names a nurse), a place or an organisation ("our son Great Ormond Street saved"), or the sentence
+# going on ("my husband I", "my mum Thank you").
+_STAFF = {
+    "Nurse",
+    "Dr",
+    "Doctor",
+    "Sister",
+    "Matron",
+    "Midwife",
+    "Consultant",
+    "Surgeon",
+    "Professor",
+    "Prof",
+}
+_STAFF |= {"Paramedic", "Physio", "Staff", "Healthcare", "Porter", "Registrar"}
+_PLACES = {
+    "Hospital",
+    "Hospitals",
+    "Ward",
+    "Trust",
+    "Unit",
+    "Clinic",
+    "Centre",
+    "Center",
+    "Infirmary",
+    "Royal",
+}
+_PLACES |= {"St", "Saint", "Street", "General", "Surgery", "Practice", "Health", "Foundation", "University"}
+_PLACES |= {"Hospice", "House", "Road", "Children", "Maternity", "Ambulance", "Service", "Nhs", "Medical"}
+_NOT_NAMES = {
+    "The",
+    "A",
+    "An",
+    "And",
+    "But",
+    "So",
+    "Or",
+    "He",
+    "She",
+    "They",
+    "We",
+    "It",
+    "His",
+    "Her",
+    "Their",
+}
+_NOT_NAMES |= {
+    "Was",
+    "Is",
+    "Has",
+    "Had",
+    "Who",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "What",
+    "At",
+    "In",
+    "On",
+    "To",
+}
+_NOT_NAMES |= {"From", "With", "For", "Of", "Thank", "Thanks", "Today", "Yesterday", "Tomorrow", "Tonight"}
+_NOT_NAMES |= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Please", "Just"}
+_NOT_NAMES |= {"Can", "Could", "Will", "Would", "Did", "Does", "Got", "Went", "Came", "This", "That", "Then"}
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -41,9 +160,36 @@ def _phone_digits(groups: list[str]) -> str | None:
         if not digits.startswith("44"):
             return None
         digits = "0" + digits[2:].removeprefix("0")
+    elif digits.startswith("0044"):  # the international prefix dialled from abroad
+        digits = "0" + digits[4:].removeprefix("0")
     elif not digits.startswith("0"):
         return None
     return digits if len(digits) in (10, 11) and digits.startswith(_UK_PREFIXES) else None
+
+
+def _number_ends(groups: list[str], start: int) -> list[int]:
+    """Where a number beginning at ``groups[start]`` may end, longest first: a phone number begins with 0 or +
+    and has up to five groups; an NHS number is written in one group of 10 or three of 3-3-4."""
+    if groups[start][0] in "0+":
+        return list(range(min(len(groups), start + _MAX_GROUPS), start, -1))
+    size = {10: 1, 3: 3}.get(len(groups[start]))
+    return [start + size] if size and start + size <= len(groups) else []
+
+
+def _kin_names(match: re.Match[str]) -> str:
+    """Replace the leading names of the capitalised words after "my mum": "Margaret Jones" -> "[name]"."""
+    words = list(_WORD.finditer(match.group(1)))
+    bare = [w.group(0).removesuffix("'s").removesuffix("’s").capitalize() for w in words]
+    if bare[0] in _STAFF or any(word in _PLACES for word in bare):
+        return match.group(0)
+    count = next((i for i, word in enumerate(bare) if word in _NOT_NAMES), len(bare))
+    if count == 0:
+        return match.group(0)
+    last = words[count - 1].group(0)
+    suffix = last[-2:] if last.endswith(("'s", "’s")) else ""
+    start, end = match.start(1) - match.start(), match.start(1) + words[count - 1].end() - match.start()
+    text = match.group(0)
+    return text[:start] + "[name]" + suffix + text[end:]
 
 
 class Redactor:
@@ -59,24 +205,36 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        # Each pattern runs only on text that holds what it needs ("@", a digit...): most posts hold little.
+        lowered = text.lower()
         if "email" in self.categories:
-            text = _EMAIL.sub("[email]", text)
-        if self.categories & {"nhs_number", "phone"}:
+            if "@" in text:
+                text = _EMAIL.sub("[email]", text)
+            if "dot" in lowered or _BRACKETED_AT.search(text):
+                text = _SPELLED_EMAIL.sub("[email]", text)
+        has_digits = _DIGIT.search(text) is not None
+        if self.categories & {"nhs_number", "phone"} and has_digits:
             text = _DIGIT_RUN.sub(self._number, text)
-        if "postcode" in self.categories:
+        if "postcode" in self.categories and has_digits:
             text = _POSTCODE.sub("[postcode]", text)
         if "handle" in self.categories:
-            text = _HANDLE.sub(self._handle, text)
+            if "@" in text:
+                text = _HANDLE.sub(self._handle, text)
+            if ".com/" in lowered or "bsky.app/" in lowered:
+                text = _LINKED_HANDLE.sub(self._linked_handle, text)
+        if "name" in self.categories and _MY_OR_OUR.search(lowered):
+            text = _KIN_NAME.sub(_kin_names, text)
         return text
 
     def _number(self, match: re.Match[str]) -> str:
         """Replace the longest valid number starting at each group of the run ("07700 900123 2 times")."""
         run = match.group(0)
         tokens = list(_TOKEN.finditer(run))
+        groups = [t.group(1) for t in tokens]
         out, position, start = [], 0, 0
         while start < len(tokens):
-            for end in range(min(len(tokens), start + _MAX_GROUPS), start, -1):
-                label = self._label([t.group(1) for t in tokens[start:end]])
+            for end in _number_ends(groups, start):
+                label = self._label(groups[start:end])
                 if label:
                     out.append(run[position : tokens[start].start()] + label)
                     position, start = tokens[end - 1].end(), end
@@ -96,6 +254,9 @@ class Redactor:
 
     def _handle(self, match: re.Match[str]) -> str:
         return match.group(0) if match.group(1).lower() in self.keep_handles else "@[person]"
+
+    def _linked_handle(self, match: re.Match[str]) -> str:
+        return match.group(0) if match.group(0).lower() in self.keep_handles else "[person]"
 
 
 def redact(text: str, organisation_handles: Iterable[str] = ()) -> str:

@@ -137,3 +137,60 @@ def test_runs_and_cursors_are_recorded(store, make_config, tmp_path):
     assert (run.status, run.posts_read, run.posts_new, run.requests) == ("ok", 3, 3, 1)
     assert run.finished_at >= run.started_at
     assert cursor.source == "imports" and len(cursor.value["sha256"]) == 64
+
+
+def cursors(store):
+    with store.transaction() as session:
+        return list(session.scalars(sa.select(Cursor)))
+
+
+def test_a_mapped_column_missing_from_the_csv_fails_and_keeps_the_file_unread(store, make_config, tmp_path):
+    (tmp_path / "export.csv").write_text(
+        "id,Body,created_at\n1,Lovely staff at Leeds General Infirmary,2026-11-17 10:00\n", encoding="utf-8"
+    )
+    source = "sources:\n  - {name: imports, kind: file, path: export.csv, fields: {text: %s}}\n"
+    wrong = collect(store, make_config(source % "Full Text"))
+    assert wrong[0].failed and wrong[0].status == "failed"
+    error = wrong[0].streams[0].error
+    assert "no column 'Full Text' (fields.text)" in error and "its columns are: id, Body, created_at" in error
+    assert cursors(store) == [] and rows(store) == []
+    fixed = collect(store, make_config(source % "Body"))
+    assert not fixed[0].failed and fixed[0].total("posts_new") == 1
+
+
+def test_an_optional_field_set_in_config_must_exist_too(store, make_config, tmp_path):
+    (tmp_path / "export.csv").write_text("id,text,created_at\n1,LGI,2026-11-17 10:00\n", encoding="utf-8")
+    result = collect(
+        store,
+        make_config("sources:\n  - {name: imports, kind: file, path: export.csv, fields: {url: link}}\n"),
+    )
+    assert result[0].failed and "no column 'link' (fields.url)" in result[0].streams[0].error
+    # the default optional columns (author, url, likes...) may be absent
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
+    assert not result[0].failed and result[0].total("posts_new") == 1
+
+
+def test_a_mapped_key_no_jsonl_record_has_fails_without_a_cursor(store, make_config, tmp_path):
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    source = "sources:\n  - {name: imports, kind: file, path: posts.jsonl, fields: {text: %s}}\n"
+    wrong = collect(store, make_config(source % "full_text"))
+    assert wrong[0].failed
+    error = wrong[0].streams[0].error
+    assert "no record in posts.jsonl has the key 'full_text' (fields.text)" in error
+    assert "keys of its first record: id, platform, created_at, author, text, likes" in error
+    assert cursors(store) == []
+    assert collect(store, make_config(source % "text"))[0].total("posts_new") == 3
+
+
+def test_a_changed_mapping_reads_the_file_again_without_duplicates(store, make_config, tmp_path):
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    first = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n"))
+    unchanged = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n"))
+    remapped = collect(
+        store,
+        make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl, fields: {likes: null}}\n"),
+    )
+    assert first[0].total("posts_new") == 3
+    assert unchanged[0].total("posts_read") == 0
+    assert remapped[0].total("posts_read") == 3 and remapped[0].total("posts_new") == 0
+    assert len(rows(store)) == 3

@@ -1,8 +1,13 @@
 """``kind: file``: import posts from JSONL or CSV exports, as an analyst loads an export from another tool.
 
-Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256, so an unchanged
-file is not read again; a changed file is read again in full and only posts not stored yet are added, because
-posts are unique on (platform, native id). Rows that cannot be read are skipped and logged with their line.
+Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256 and a digest of the
+``fields`` mapping, so an unchanged file is not read again; a changed file, or a changed mapping, reads the file
+again in full and only posts not stored yet are added, because posts are unique on (platform, native id). Rows
+that cannot be read are skipped and logged with their line.
+
+A mapped column that is not in a CSV file's header (``id``, ``text`` and ``created_at`` always; the other fields
+when set in config), or a mapped key that no record of a JSONL file has, fails the stream without saving its
+cursor: a wrong mapping would otherwise skip every row and mark the file as imported.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +75,26 @@ class FileOptions(SourceOptions):
         return self.model_copy(update={"path": str(base_dir / self.path)})
 
 
+class FoundKeys:
+    """Which mapped keys the records of a JSONL file have, so a key no record has is reported, not ignored."""
+
+    def __init__(self, mapped: dict[str, str]):
+        self.mapped = mapped
+        self.found: set[str] = set()
+        self.first_keys: list[str] | None = None
+
+    def note(self, record: dict[str, Any]) -> None:
+        if self.first_keys is None:
+            self.first_keys = list(record)
+        self.found.update(name for name, key in self.mapped.items() if _lookup(record, key) is not _MISSING)
+
+    def missing(self) -> dict[str, str]:
+        """The mapped fields no record had (none when the file had no records)."""
+        if self.first_keys is None:
+            return {}
+        return {name: key for name, key in self.mapped.items() if name not in self.found}
+
+
 class FileCollector(Collector):
     kind = "file"
     Options = FileOptions
@@ -83,13 +108,14 @@ class FileCollector(Collector):
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         path = Path(stream)
-        digest = _sha256(path)
-        if cursor and cursor.get("sha256") == digest:
+        done = {"sha256": _sha256(path), "fields": self._mapping_digest()}
+        if cursor == done:
             log.info("%s: %s unchanged since the last import", self.name, path.name)
             return
-        page, held_back = Page(requests=1), False
+        page, held_back, found = Page(requests=1), False, FoundKeys(self._mapped_keys())
         for line_number, record in self._records(path):
             page.read += 1
+            found.note(record)
             post = self._post(record, path, line_number)
             if post is not None and until is not None and post.created_at >= until:
                 held_back = True
@@ -98,9 +124,39 @@ class FileCollector(Collector):
             if len(page.posts) >= self.options.page_size:
                 yield page
                 page = Page()
+        missing = found.missing()
         # rows held back by ``until`` must be read on a later run, so the file is not marked as done
-        page.cursor = None if held_back else {"sha256": digest}
+        page.cursor = None if held_back or missing else done
         yield page
+        if missing:
+            raise CollectorError(
+                f"source {self.name}: no record in {path.name} has the key {_describe(missing)}; "
+                f"keys of its first record: {', '.join(found.first_keys or []) or 'none'}"
+            )
+
+    def _mapped_keys(self) -> dict[str, str]:
+        """The fields whose column or key must exist: id, text and created_at, and those set in config."""
+        fields = self.options.fields
+        names = {"id", "text", "created_at"} | fields.model_fields_set
+        return {
+            name: getattr(fields, name)
+            for name in FieldMap.model_fields
+            if name in names and getattr(fields, name) is not None
+        }
+
+    def _mapping_digest(self) -> str:
+        mapping = json.dumps(self.options.fields.model_dump(), sort_keys=True)
+        return hashlib.sha256(mapping.encode()).hexdigest()[:16]
+
+    def _check_header(self, path: Path, columns: Sequence[str] | None) -> None:
+        if columns is None:  # an empty file: no rows to read, nothing mapped wrongly
+            return
+        missing = {name: key for name, key in self._mapped_keys().items() if key not in columns}
+        if missing:
+            raise CollectorError(
+                f"source {self.name}: {path.name} has no column {_describe(missing)}; "
+                f"its columns are: {', '.join(columns)}"
+            )
 
     def _records(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         fmt = self.options.format
@@ -110,7 +166,9 @@ class FileCollector(Collector):
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 if fmt == "csv":
                     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-                    for number, row in enumerate(csv.DictReader(handle, dialect=dialect), start=2):
+                    reader = csv.DictReader(handle, dialect=dialect)
+                    self._check_header(path, reader.fieldnames)
+                    for number, row in enumerate(reader, start=2):
                         yield number, row
                     return
                 for number, line in enumerate(handle, start=1):
@@ -168,15 +226,28 @@ class FileCollector(Collector):
             return None
 
 
+_MISSING = object()
+
+
+def _describe(missing: dict[str, str]) -> str:
+    return ", ".join(f"{key!r} (fields.{name})" for name, key in missing.items())
+
+
 def _get(record: dict[str, Any], key: str | None) -> Any:
     if key is None:
         return None
+    value = _lookup(record, key)
+    return None if value is _MISSING else value
+
+
+def _lookup(record: dict[str, Any], key: str) -> Any:
+    """The value at ``key`` (a column, a key, or a dotted path into nested objects), or ``_MISSING``."""
     if key in record:
         return record[key]
     value: Any = record
     for part in key.split("."):
         if not isinstance(value, dict) or part not in value:
-            return None
+            return _MISSING
         value = value[part]
     return value
 

@@ -74,11 +74,26 @@ class StoreConfig(Section):
     @field_validator("url")
     @classmethod
     def _known_backend(cls, url: str) -> str:
-        if not url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
-            raise ValueError(
-                f'expected a SQLAlchemy URL starting "sqlite:///" or "postgresql://", got {url!r}'
-            )
-        return url
+        return check_database_url(url)
+
+
+def check_database_url(url: str) -> str:
+    """A SQLite or Postgres URL that SQLAlchemy can parse (the error never shows the password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    expected = 'expected a SQLAlchemy URL like "sqlite:///listener.db" or "postgresql://user@host/db"'
+    if not url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+        raise ValueError(f"{expected}, got {_hide_password(url)!r}")
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ValueError(f"{expected}, got {_hide_password(url)!r}") from None
+    return url
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 REDACTION_CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle", "name")
@@ -434,7 +449,7 @@ def _validate_source_options(config: Config, source_name: str) -> Config:
 
 def _resolve(config: Config, base_dir: Path) -> Config:
     """Apply LISTENER_DATABASE_URL and make relative paths relative to the config file's folder."""
-    url = os.environ.get(DATABASE_URL_ENV) or _absolute_sqlite(config.store.url, base_dir)
+    url = _database_url_from_environment() or _absolute_sqlite(config.store.url, base_dir)
     reports = config.reports
     if not reports.output_dir.is_absolute():
         reports = reports.model_copy(update={"output_dir": base_dir / reports.output_dir})
@@ -455,6 +470,16 @@ def _resolve(config: Config, base_dir: Path) -> Config:
             "sources": sources,
         }
     )
+
+
+def _database_url_from_environment() -> str | None:
+    url = os.environ.get(DATABASE_URL_ENV)
+    if not url:
+        return None
+    try:
+        return check_database_url(url)
+    except ValueError as exc:
+        raise ConfigError([f"{DATABASE_URL_ENV}: {exc}"]) from None
 
 
 def _absolute_sqlite(url: str, base_dir: Path) -> str:

@@ -17,6 +17,10 @@ class UsageError(ListenerError):
     """A command was given an argument it cannot use (the command line exits with code 2)."""
 
 
+class StoreError(ListenerError):
+    """The database cannot be opened or reached: store.url is wrong, or its server or folder is not there."""
+
+
 class SchemaError(ListenerError):
     """The database schema is not the one this version of listener needs."""
 

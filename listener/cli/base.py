@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from listener.config import Config, load_config
+from listener.errors import UsageError
 
 log = logging.getLogger("listener")
 
@@ -43,6 +46,23 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def output_folder(option: Path | None, config: Config) -> Path:
+    """The folder a command writes files to (``--out``, else reports.output_dir), created if need be.
+
+    A folder that cannot be created or written is a UsageError naming the setting to change, before any work.
+    """
+    folder, setting = (option, "--out") if option else (config.reports.output_dir, "reports.output_dir")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the folder {folder} ({exc.strerror}): set {setting} to a folder listener may write"
+        ) from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write to the folder {folder}: set {setting} to a folder listener may write")
+    return folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

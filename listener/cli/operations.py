@@ -144,10 +144,10 @@ def db_upgrade(ctx: Context, revision: str) -> None:
     Example:
       listener db upgrade
     """
-    from listener.store.engine import make_engine
+    from listener.store.engine import open_engine
     from listener.store.schema import current_revision, upgrade
 
-    engine = make_engine(ctx.config.store.url)
+    engine = open_engine(ctx.config.store.url)
     upgrade(engine, revision)
     click.echo(f"schema at {current_revision(engine)}")
 
@@ -162,10 +162,10 @@ def db_downgrade(ctx: Context, revision: str) -> None:
     Example:
       listener db downgrade base
     """
-    from listener.store.engine import make_engine
+    from listener.store.engine import open_engine
     from listener.store.schema import current_revision, downgrade
 
-    engine = make_engine(ctx.config.store.url)
+    engine = open_engine(ctx.config.store.url)
     downgrade(engine, revision)
     click.echo(f"schema at {current_revision(engine) or 'base (empty)'}")
 
@@ -179,10 +179,10 @@ def db_current(ctx: Context) -> None:
     Example:
       listener db current
     """
-    from listener.store.engine import make_engine
+    from listener.store.engine import open_engine
     from listener.store.schema import current_revision, head_revision
 
-    engine = make_engine(ctx.config.store.url)
+    engine = open_engine(ctx.config.store.url)
     click.echo(f"database: {current_revision(engine) or 'empty'}; listener needs: {head_revision(engine)}")
 
 

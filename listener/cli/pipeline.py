@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from listener.cli.base import EXIT_FAILED, Context, cli, pass_context, stop_on_signals
+from listener.cli.base import EXIT_FAILED, Context, cli, output_folder, pass_context, stop_on_signals
 from listener.config import Config
 from listener.errors import UsageError
 
@@ -216,6 +216,7 @@ def report(
         raise UsageError("report: give either --org CODE (one or more) or --all")
     config = ctx.config
     codes = None if everyone else [config.organisation(code).code for code in org_codes]
+    folder = output_folder(output_dir, config)
     store = ctx.store()
     try:
         done = publish(
@@ -223,7 +224,7 @@ def report(
             config,
             week or last_full_week(config),
             codes,
-            output_dir=output_dir,
+            output_dir=folder,
             send_email=not no_email,
         )
     finally:
@@ -269,13 +270,14 @@ def export(ctx: Context, week: str | None, org_code: str | None, output_dir: Pat
 
     config = ctx.config
     week = normalise_week(week or last_full_week(config))
+    code = config.organisation(org_code).code if org_code else None
+    folder = output_folder(output_dir, config)
     store = ctx.store()
     try:
         frame = export_frame(store.engine, config, week, org_code)
     finally:
         store.close()
-    code = config.organisation(org_code).code if org_code else None
-    paths = write_export(frame, output_dir or config.reports.output_dir, week, code)
+    paths = write_export(frame, folder, week, code)
     click.echo(f"{len(frame)} rows for {week}")
     for path in paths.values():
         click.echo(str(path))

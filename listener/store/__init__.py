@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.store.engine import make_engine
+from listener.store.engine import open_engine
 from listener.store.schema import ensure_schema
 
 
@@ -29,8 +29,10 @@ class Store:
 
 
 def open_store(url: str, *, check_schema: bool = True) -> Store:
-    """Open the store at ``url``; by default create the schema in an empty database, or insist it is current."""
-    engine = make_engine(url)
+    """Open the store at ``url``; by default create the schema in an empty database, or insist it is current.
+
+    Raises StoreError when the database cannot be opened or reached."""
+    engine = open_engine(url)
     if check_schema:
         ensure_schema(engine)
     return Store(engine)

@@ -6,6 +6,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from listener.errors import StoreError
 
 
 def normalise_url(url: str) -> str:
@@ -25,6 +28,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` that has connected once: a database that cannot be opened is a StoreError naming
+    it (password hidden) and what to check, not a driver's traceback later."""
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        reason = (str(exc.orig).strip().splitlines() or ["no reason given"])[0]
+        if engine.url.get_backend_name() == "sqlite":
+            check = "that its folder exists and listener may write there"
+        else:
+            check = "that the server is running and accepts this user and database"
+        raise StoreError(
+            f"cannot open the database {where}: {reason}; check store.url (or LISTENER_DATABASE_URL) and {check}"
+        ) from None
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,62 @@
+"""Mistakes an operator makes reach them as one line on stderr and a non-zero exit code, never a traceback."""
+
+import sys
+
+import pytest
+from conftest import write_config
+
+from listener.cli import main
+
+
+def run(monkeypatch, capsys, config, *args):
+    """Run ``listener --config CONFIG ARGS`` through main(); return (exit code, stdout, stderr lines)."""
+    monkeypatch.setattr(sys, "argv", ["listener", "--config", str(config), *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err.strip().splitlines()
+
+
+def test_an_unreachable_postgres_is_one_line_without_the_password(tmp_path, monkeypatch, capsys):
+    config = write_config(tmp_path, db_url="postgresql://nobody:hunter2@127.0.0.1:1/x")
+    for args in (["status"], ["db", "current"]):
+        code, _, err = run(monkeypatch, capsys, config, *args)
+        assert code == 1 and len(err) == 1, err
+        assert err[0].startswith(
+            "error: cannot open the database postgresql+psycopg://nobody:***@127.0.0.1:1/x"
+        )
+        assert "the server is running" in err[0] and "hunter2" not in err[0]
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LISTENER_DATABASE_URL", "sqlite:////nonexistent/dir/x.db")
+    code, _, err = run(monkeypatch, capsys, write_config(tmp_path), "status")
+    assert code == 1 and len(err) == 1
+    assert (
+        "cannot open the database sqlite:////nonexistent/dir/x.db" in err[0] and "its folder exists" in err[0]
+    )
+
+
+@pytest.mark.parametrize("url", ["garbage", "sqlite:garbage", "postgresql://u:hunter2@h:port/x"])
+def test_a_malformed_database_url_in_the_environment_is_a_config_error(tmp_path, monkeypatch, capsys, url):
+    monkeypatch.setenv("LISTENER_DATABASE_URL", url)
+    code, _, err = run(monkeypatch, capsys, write_config(tmp_path), "status")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("error: LISTENER_DATABASE_URL: expected a SQLAlchemy URL like")
+    assert "hunter2" not in err[0]
+
+
+def test_a_report_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    blocked = tmp_path / "a-file" / "reports"
+    config = write_config(tmp_path, db_url=f"sqlite:///{tmp_path / 'l.db'}")
+    for args in (["report", "--org", "RJ1", "--out", str(blocked)], ["export", "--out", str(blocked)]):
+        code, _, err = run(monkeypatch, capsys, config, *args)
+        assert code == 2 and err == [
+            f"error: cannot create the folder {blocked} (Not a directory): set --out to a folder listener may write"
+        ]
+    config = write_config(
+        tmp_path, f"reports:\n  output_dir: {blocked}\n", db_url=f"sqlite:///{tmp_path / 'l.db'}"
+    )
+    code, _, err = run(monkeypatch, capsys, config, "report", "--all")
+    assert code == 2 and len(err) == 1 and "set reports.output_dir to a folder" in err[0]

@@ -351,6 +351,18 @@ class Config(Section):
         """The zone of cron expressions: scheduler.timezone, else reports.timezone."""
         return ZoneInfo(self.scheduler.timezone or self.reports.timezone)
 
+    def require_organisations(self) -> Config:
+        """This config, if it names at least one organisation; else a ConfigError (a pipeline with none would
+        collect and report nothing, silently, for ever)."""
+        if not self.organisations:
+            raise ConfigError(
+                [
+                    f"{self.path or 'config'}: organisations: at least one is required; "
+                    "add one with `listener orgs add CODE` (find codes with `listener orgs search NAME`)"
+                ]
+            )
+        return self
+
     def organisation(self, code: str) -> OrganisationConfig:
         for org in self.organisations:
             if org.code == code.upper():

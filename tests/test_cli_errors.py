@@ -11,10 +11,13 @@ from listener.cli import main
 def run(monkeypatch, capsys, config, *args):
     """Run ``listener --config CONFIG ARGS`` through main(); return (exit code, stdout, stderr lines)."""
     monkeypatch.setattr(sys, "argv", ["listener", "--config", str(config), *args])
-    with pytest.raises(SystemExit) as exited:
+    try:
         main()
+        code = 0
+    except SystemExit as exited:
+        code = exited.code
     out, err = capsys.readouterr()
-    return exited.value.code, out, err.strip().splitlines()
+    return code, out, err.strip().splitlines()
 
 
 def test_an_unreachable_postgres_is_one_line_without_the_password(tmp_path, monkeypatch, capsys):
@@ -60,3 +63,22 @@ def test_a_report_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatc
     )
     code, _, err = run(monkeypatch, capsys, config, "report", "--all")
     assert code == 2 and len(err) == 1 and "set reports.output_dir to a folder" in err[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["store:\n  url: sqlite:///x.db\n", ""], ids=["no organisations", "empty file"]
+)
+def test_commands_that_need_organisations_refuse_a_config_without_one(tmp_path, monkeypatch, capsys, text):
+    config = tmp_path / "config.yaml"
+    config.write_text(text, encoding="utf-8")
+    for args in (["collect"], ["match"], ["score"], ["report", "--all"], ["export"], ["run"]):
+        code, out, err = run(monkeypatch, capsys, config, *args)
+        assert code == 2 and out == "", args
+        assert err == [
+            f"error: {config}: organisations: at least one is required; add one with `listener orgs add CODE` "
+            "(find codes with `listener orgs search NAME`)"
+        ]
+    # commands about the store, not the organisations, still work
+    for args in (["status"], ["db", "current"], ["purge"]):
+        code, _, err = run(monkeypatch, capsys, config, *args)
+        assert code == 0, (args, err)

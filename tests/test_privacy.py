@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from conftest import write_config
 
 from listener.collectors.runner import collect
 from listener.matching.runner import match_pending
@@ -53,9 +54,9 @@ def count(store, model, *where):
 def test_collection_without_a_key_refuses_and_says_how(tmp_path, monkeypatch):
     monkeypatch.delenv("LISTENER_PSEUDONYM_KEY")
     write_posts(tmp_path, [post("1", "bob", "LGI was great")])
-    (tmp_path / "config.yaml").write_text(SOURCE, encoding="utf-8")
+    config = write_config(tmp_path, SOURCE)
     done = subprocess.run(
-        [sys.executable, "-m", "listener", "--config", str(tmp_path / "config.yaml"), "collect"],
+        [sys.executable, "-m", "listener", "--config", str(config), "collect"],
         capture_output=True,
         text=True,
     )

@@ -130,10 +130,13 @@ def test_stop_ends_a_run_after_the_page_being_committed(store):
         assert load_cursor(session, "three", "s") == {"n": 1}
 
 
+ONE_ORG = "organisations:\n  - {code: RR8, name: Leeds Teaching Hospitals NHS Trust}\n"
+
+
 def test_sigterm_stops_listener_run_cleanly(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
     config = tmp_path / "config.yaml"
-    config.write_text("sources:\n  - {name: a, kind: file, path: a.jsonl, schedule: {every: 1s}}\n")
+    config.write_text(ONE_ORG + "sources:\n  - {name: a, kind: file, path: a.jsonl, schedule: {every: 1s}}\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "listener", "--config", str(config), "run"],
         cwd=ROOT,
@@ -153,7 +156,7 @@ def test_sigterm_stops_listener_run_cleanly(tmp_path):
 
 def test_run_worker_refuses_sqlite(tmp_path):
     config = tmp_path / "config.yaml"
-    config.write_text("store: {url: 'sqlite:///x.db'}\n")
+    config.write_text(ONE_ORG + "store: {url: 'sqlite:///x.db'}\n")
     result = subprocess.run(
         [sys.executable, "-m", "listener", "--config", str(config), "run", "--worker"],
         cwd=ROOT,

@@ -14,6 +14,7 @@ from listener.logs import add_secrets, mask
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "s3cret-token-1f2e3d4c"
+ONE_ORG = "organisations:\n  - {code: RR8, name: Leeds Teaching Hospitals NHS Trust}\n"
 
 
 def status(config_path):
@@ -73,7 +74,7 @@ def run_paged(tmp_path, *args, env_token=TOKEN, extra=""):
     server = FeedServer(["s1", "s2"], 12, token=TOKEN).start()
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"store: {{url: 'sqlite:///{tmp_path}/l.db'}}\nsources:\n  - {{name: feed, kind: paged, "
+        f"{ONE_ORG}store: {{url: 'sqlite:///{tmp_path}/l.db'}}\nsources:\n  - {{name: feed, kind: paged, "
         f"url: '{server.url}', streams: [s1, s2], token_env: FAKE_FEED_TOKEN, page_size: 5}}\n{extra}",
         encoding="utf-8",
     )
@@ -126,7 +127,8 @@ def test_cron_mode_exit_codes(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
     config = tmp_path / "config.yaml"
     config.write_text(
-        "sources:\n  - {name: good, kind: file, path: a.jsonl}\n  - {name: bad, kind: file, path: none/*.csv}\n"
+        ONE_ORG
+        + "sources:\n  - {name: good, kind: file, path: a.jsonl}\n  - {name: bad, kind: file, path: none/*.csv}\n"
     )
 
     def collect_(*args):

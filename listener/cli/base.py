@@ -39,6 +39,11 @@ class Context:
                 use_format(self._config.logging.format)
         return self._config
 
+    @property
+    def pipeline_config(self) -> Config:
+        """The config of a command that collects, matches, scores or reports: it must name an organisation."""
+        return self.config.require_organisations()
+
     def store(self):
         from listener.store import open_store
 

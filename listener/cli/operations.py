@@ -43,7 +43,7 @@ def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
     from listener.store.engine import normalise_url
     from listener.store.leases import default_worker_id
 
-    config = ctx.config
+    config = ctx.pipeline_config
     if worker and make_url(normalise_url(config.store.url)).get_backend_name() != "postgresql":
         raise UsageError(
             "--worker needs a shared Postgres store (store.url or LISTENER_DATABASE_URL): "

@@ -61,7 +61,7 @@ def collect(ctx: Context, sources: tuple[str, ...], score: bool, until: datetime
     """
     from listener.collectors.runner import collect as run_collect
 
-    config = ctx.config
+    config = ctx.pipeline_config
     store = ctx.store()
     try:
         with stop_on_signals() as stop:
@@ -110,13 +110,13 @@ def match(ctx: Context, rematch: bool, labelled: Path | None) -> None:
       listener --config tests/data/matching_eval_config.yaml match --evaluate tests/data/matching_eval.jsonl
     """
     if labelled is not None:
-        _print_evaluation(ctx.config, labelled)
+        _print_evaluation(ctx.pipeline_config, labelled)
         return
     from listener.matching.runner import count_unmatched, match_pending
 
     store = ctx.store()
     try:
-        result = match_pending(store, ctx.config, rematch=rematch)
+        result = match_pending(store, ctx.pipeline_config, rematch=rematch)
         unmatched = count_unmatched(store)
     finally:
         store.close()
@@ -163,7 +163,7 @@ def score(ctx: Context) -> None:
     store = ctx.store()
     try:
         with stop_on_signals() as stop:
-            match_and_score(store, ctx.config, stop)
+            match_and_score(store, ctx.pipeline_config, stop)
     finally:
         store.close()
 
@@ -214,7 +214,7 @@ def report(
 
     if everyone == bool(org_codes):
         raise UsageError("report: give either --org CODE (one or more) or --all")
-    config = ctx.config
+    config = ctx.pipeline_config
     codes = None if everyone else [config.organisation(code).code for code in org_codes]
     folder = output_folder(output_dir, config)
     store = ctx.store()
@@ -268,7 +268,7 @@ def export(ctx: Context, week: str | None, org_code: str | None, output_dir: Pat
     from listener.reports.export import export_frame, write_export
     from listener.reports.publish import last_full_week
 
-    config = ctx.config
+    config = ctx.pipeline_config
     week = normalise_week(week or last_full_week(config))
     code = config.organisation(org_code).code if org_code else None
     folder = output_folder(output_dir, config)

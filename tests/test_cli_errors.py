@@ -82,3 +82,28 @@ def test_commands_that_need_organisations_refuse_a_config_without_one(tmp_path, 
     for args in (["status"], ["db", "current"], ["purge"]):
         code, _, err = run(monkeypatch, capsys, config, *args)
         assert code == 0, (args, err)
+
+
+def test_erase_names_the_known_platforms_and_says_when_nothing_matched(tmp_path, monkeypatch, capsys):
+    (tmp_path / "p.jsonl").write_text(
+        '{"id": "1", "platform": "x", "author": "jane_doe", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n'
+    )
+    config = write_config(tmp_path, "sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
+    assert run(monkeypatch, capsys, config, "collect")[0] == 0
+    code, out, err = run(
+        monkeypatch, capsys, config, "erase", "--author", "jane_doe", "--platform", "twitter", "--yes"
+    )
+    assert (code, out) == (2, "")
+    assert err == [
+        "error: unknown platform 'twitter': the platforms of stored posts and configured sources are import, x"
+    ]
+    code, out, _ = run(
+        monkeypatch, capsys, config, "erase", "--author", "someone_else", "--platform", "x", "--yes"
+    )
+    assert code == 0
+    assert (
+        out
+        == "no stored posts by that author on x; nothing erased; later posts by this author will not be stored\n"
+    )
+    code, out, _ = run(monkeypatch, capsys, config, "erase", "--author", "jane_doe", "--yes")
+    assert code == 0 and out.startswith("erased 1 posts (searched import, x)")

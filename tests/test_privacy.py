@@ -5,10 +5,12 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from conftest import write_config
 
 from listener.collectors.runner import collect
+from listener.errors import UsageError
 from listener.matching.runner import match_pending
 from listener.privacy import Pseudonymiser
 from listener.privacy.erasure import erase_author
@@ -156,7 +158,7 @@ def test_erasure_removes_an_author_everywhere_and_for_good(store, make_config, t
         f"{(NOW - timedelta(days=2)).isocalendar().year}-W{(NOW - timedelta(days=2)).isocalendar().week:02d}"
     )
     before = build_weekly_report(store.engine, config, "RJ1", week)
-    assert erase_author(store, config, ["@jane_doe"]) == 2
+    assert erase_author(store, config, ["@jane_doe"]).posts == 2
     assert count(store, Post) == 1
     after = build_weekly_report(store.engine, config, "RJ1", week)
     assert after.this_week.posts == before.this_week.posts - 2
@@ -178,3 +180,20 @@ def test_reports_never_show_author_keys(store, make_config, tmp_path):
     assert key
     assert key not in html
     assert "bob" not in html
+
+
+def test_erasure_refuses_an_unknown_platform_and_says_when_nothing_matched(store, make_config, tmp_path):
+    write_posts(
+        tmp_path, [post("1", "jane_doe", "Thanks @GSTTnhs"), post("2", "bob", "LGI", platform="reddit")]
+    )
+    config = make_config(SOURCE)
+    pipeline(store, config)
+    with pytest.raises(UsageError) as caught:
+        erase_author(store, config, ["jane_doe"], ["twitter"])
+    assert str(caught.value) == (
+        "unknown platform 'twitter': the platforms of stored posts and configured sources are import, reddit, x"
+    )
+    assert count(store, Post) == 2
+    nobody = erase_author(store, config, ["jane_doe"], ["reddit"])
+    assert (nobody.posts, nobody.platforms) == (0, ("reddit",))
+    assert erase_author(store, config, ["jane_doe"], ["X"]).posts == 1

@@ -53,19 +53,34 @@ def erase(ctx: Context, authors: tuple[str, ...], platforms: tuple[str, ...], ye
     """Erase everything from one author (a data subject's erasure request).
 
     Removes their posts with every score and mention, and keeps their future posts out. Handles are
-    matched without "@" and case-insensitively.
+    matched without "@" and case-insensitively. A platform listener does not know (not among stored posts or
+    configured sources) is refused, exit 2; a handle with no stored posts is said so, exit 0, and is still kept
+    out of later collection.
 
     \b
     Example:
       listener erase --author jane_doe85 --platform x
     """
-    from listener.privacy.erasure import erase_author
+    from listener.privacy.erasure import erase_author, platforms_to_erase
 
-    if not yes:
-        click.confirm(f"Erase every stored post by {', '.join(authors)}? This cannot be undone", abort=True)
     store = ctx.store()
     try:
-        removed = erase_author(store, ctx.config, list(authors), list(platforms) or None)
+        chosen = platforms_to_erase(store, ctx.config, list(platforms))
+        if not yes:
+            click.confirm(
+                f"Erase every stored post by {', '.join(authors)} on {', '.join(chosen) or 'no platform'}? "
+                "This cannot be undone",
+                abort=True,
+            )
+        erasure = erase_author(store, ctx.config, list(authors), chosen)
     finally:
         store.close()
-    click.echo(f"erased {removed} posts; later posts by this author will not be stored")
+    on = ", ".join(erasure.platforms) or "any platform"
+    if erasure.posts:
+        click.echo(
+            f"erased {erasure.posts} posts (searched {on}); later posts by this author will not be stored"
+        )
+    else:
+        click.echo(
+            f"no stored posts by that author on {on}; nothing erased; later posts by this author will not be stored"
+        )

@@ -3,15 +3,20 @@
 Authors are stored only as keyed hashes of (platform, handle), so an erasure needs the handle (or the platform's
 account id): listener computes the author's key for each platform and removes every post with that key. The key
 is kept in ``suppressed_authors`` so later collection never stores the author's posts again.
+
+The platforms are those of stored posts and of configured sources; a platform outside them is refused, because a
+misspelt one ("twitter" for ``x``) would match nothing and suppress nothing, silently.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from listener.config import Config
+from listener.errors import UsageError
 from listener.privacy.pseudonyms import Pseudonymiser
 from listener.store import Store
 from listener.store.models import Post, SuppressedAuthor, utcnow
@@ -19,20 +24,56 @@ from listener.store.removal import record_action, remove_posts
 
 log = logging.getLogger(__name__)
 
+# the kinds whose posts are stored under another platform name (the others use their kind, or options.platform)
+_PLATFORM_OF_KIND = {"nhs_reviews": "nhs_website"}
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure did: how many stored posts it removed, on which platforms it looked."""
+
+    posts: int
+    platforms: tuple[str, ...]
+
+
+def known_platforms(store: Store, config: Config) -> list[str]:
+    """The platforms an author's posts can be stored under: those of stored posts and of configured sources."""
+    with store.transaction() as session:
+        stored = set(session.scalars(select(Post.platform).distinct()))
+    configured = {
+        getattr(source.options, "platform", None) or _PLATFORM_OF_KIND.get(source.kind, source.kind)
+        for source in config.sources
+    }
+    return sorted(stored | configured)
+
+
+def platforms_to_erase(store: Store, config: Config, requested: list[str] | None) -> list[str]:
+    """``requested`` (default: every known platform), refusing a platform listener does not know."""
+    known = known_platforms(store, config)
+    if not requested:
+        return known
+    requested = [platform.strip().lower() for platform in requested]
+    unknown = [platform for platform in requested if platform not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown platform {', '.join(map(repr, unknown))}: the platforms of stored posts and configured "
+            f"sources are {', '.join(known) or 'none yet'}"
+        )
+    return requested
+
 
 def erase_author(
     store: Store, config: Config, identifiers: list[str], platforms: list[str] | None = None
-) -> int:
-    """Remove every post by the author known by ``identifiers`` (handles or account ids); return how many."""
+) -> Erasure:
+    """Remove every post by the author known by ``identifiers`` (handles or account ids) on ``platforms``
+    (default: every known platform), and keep their later posts out."""
+    platforms = platforms_to_erase(store, config, platforms)
     pseudonymiser = Pseudonymiser.for_config(config)
+    keys = {
+        pseudonymiser.author_key(platform, identifier) for platform in platforms for identifier in identifiers
+    }
+    keys.discard(None)
     with store.transaction() as session:
-        known_platforms = platforms or list(session.scalars(select(Post.platform).distinct()))
-        keys = {
-            pseudonymiser.author_key(platform, identifier)
-            for platform in known_platforms
-            for identifier in identifiers
-        }
-        keys.discard(None)
         ids = session.scalars(select(Post.id).where(Post.author_key.in_(keys))).all()
         removed = remove_posts(session, ids, reason="erasure")
         stored = set(
@@ -43,8 +84,7 @@ def erase_author(
             session,
             "erasure",
             removed,
-            f"an author's posts on {', '.join(sorted(known_platforms)) or 'no platform'} "
-            "(identity not recorded)",
+            f"an author's posts on {', '.join(sorted(platforms)) or 'no platform'} (identity not recorded)",
         )
     log.info("erasure: removed %d posts", removed)
-    return removed
+    return Erasure(removed, tuple(sorted(platforms)))

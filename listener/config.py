@@ -2,7 +2,7 @@
 
 Every problem is reported as one line that names the key path, what was expected and what was found, for example
 ``config.yaml: sources[2].schedule.every: expected a duration like "15m", got 15``. Unknown keys are errors: a typo
-must never be silently ignored.
+must never be silently ignored, nor a key given twice.
 
 Relative paths in the file (the SQLite database, file sources, the report directory) are resolved against the
 directory that holds config.yaml, so the same config works from cron, whatever the working directory.
@@ -421,13 +421,39 @@ def parse_config(
     return _resolve(config.model_copy(update={"path": path}), base_dir or Path.cwd())
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice in one mapping is an error.
+
+    YAML requires keys to be unique, but PyYAML keeps the last value silently; in a config that hides a mistake
+    (two ``store:`` sections, one of them ignored). Keys brought in by a ``<<`` merge may still be overridden.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, typing.Hashable):
+                continue  # PyYAML reports an unhashable key itself
+            if key in first_line:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} appears twice in one mapping, first on line {first_line[key] + 1}",
+                    key_node.start_mark,
+                )
+            first_line[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read the config file ({exc.strerror})"]) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

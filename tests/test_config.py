@@ -86,6 +86,14 @@ BROKEN = [
     ),
     ("- just\n- a list\n", "expected a mapping of sections at the top level, got a list"),
     ("store:\n  url: [unclosed\n", "not valid YAML"),
+    (
+        "store:\n  url: sqlite:///a.db\nscoring: {}\nstore:\n  url: sqlite:///b.db\n",
+        "line 4, column 1: not valid YAML (the key 'store' appears twice in one mapping, first on line 1)",
+    ),
+    (
+        "organisations:\n  - code: RJ1\n    name: A Trust\n    name: B Trust\n",
+        "line 4, column 5: not valid YAML (the key 'name' appears twice in one mapping, first on line 3)",
+    ),
 ]
 
 
@@ -99,6 +107,15 @@ def test_broken_config_names_the_key(tmp_path, text, expected):
     for line in caught.value.problems:
         assert line.startswith(str(path)), line
         assert "\n" not in line
+
+
+def test_keys_merged_with_an_anchor_may_still_be_overridden(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "organisations:\n  - &trust {code: RJ1, name: A Trust}\n  - <<: *trust\n    code: RR8\n",
+        encoding="utf-8",
+    )
+    assert [org.code for org in load_config(path).organisations] == ["RJ1", "RR8"]
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import types
 import typing
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from listener.config_errors import describe_errors, show_value
 from listener.errors import ConfigError
 
 CONFIG_ENV = "LISTENER_CONFIG"
@@ -411,7 +411,7 @@ def parse_config(
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(
-            [f"{source_name}: expected a mapping of sections at the top level, got {_show(data)}"]
+            [f"{source_name}: expected a mapping of sections at the top level, got {show_value(data)}"]
         )
     try:
         config = Config.model_validate(data)
@@ -525,92 +525,3 @@ def _absolute_sqlite(url: str, base_dir: Path) -> str:
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
         return prefix + str(base_dir / url[len(prefix) :])
     return url
-
-
-def describe_errors(exc: ValidationError, model: type[BaseModel]) -> list[str]:
-    """Turn pydantic's errors into lines of the form ``key.path: expected ..., got ...``."""
-    lines = []
-    for error in exc.errors():
-        loc = [part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
-        path = _key_path(loc)
-        kind, message = error["type"], error["msg"]
-        if kind == "extra_forbidden":
-            allowed = _allowed_keys(model, loc[:-1])
-            hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
-            lines.append(f"{path}: unknown key{hint}")
-            continue
-        if kind == "missing":
-            lines.append(f"{path}: required key is missing")
-            continue
-        message = message.removeprefix("Value error, ")
-        message = re.sub(r"^Input should be (greater|less)", r"expected a value \1", message)
-        message = re.sub(r"^Input should be", "expected", message)
-        message = re.sub(r"^String should match pattern", "expected text matching the pattern", message)
-        message = re.sub(r"^String should", "expected text that should", message)
-        if "got " in message:
-            lines.append(f"{path}: {message}" if path else message)
-        else:
-            lines.append(
-                f"{path}: {message}, got {_show(error.get('input'))}"
-                if path
-                else f"{message}, got {_show(error.get('input'))}"
-            )
-    return lines
-
-
-def _key_path(loc: list[Any]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part in ("options",):
-            continue
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _allowed_keys(model: type[BaseModel], loc: list[Any]) -> list[str]:
-    """The keys a mapping at ``loc`` inside ``model`` accepts (for 'unknown key' hints)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            current = _item_type(current)
-        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
-            current = _model_in(current.model_fields[part].annotation)
-        else:
-            return []
-    if not (isinstance(current, type) and issubclass(current, BaseModel)):
-        return []
-    return [
-        field.alias or name
-        for name, field in current.model_fields.items()
-        if not field.exclude and name != "options"
-    ]
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-        return None
-    return annotation
-
-
-def _item_type(annotation: Any) -> Any:
-    args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
-    return _model_in(args[0]) if args else None

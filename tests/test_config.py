@@ -22,7 +22,7 @@ BROKEN = [
     # (yaml, text the error must contain)
     ("store:\n  url: mysql://x\n", "store.url: expected a SQLAlchemy URL"),
     ("store:\n  urll: sqlite:///x.db\n", "store.urll: unknown key (expected one of: url, keep_raw)"),
-    ("store:\n  keep_raw: maybe\n", "store.keep_raw: expected a valid boolean"),
+    ("store:\n  keep_raw: maybe\n", "store.keep_raw: expected true or false, got 'maybe'"),
     ("organisations:\n  - name: Some Trust\n", "organisations[0].code: required key is missing"),
     (
         "organisations:\n  - code: not a code\n    name: X Trust\n",
@@ -35,7 +35,7 @@ BROKEN = [
     ),
     (
         "organisations:\n  - code: RJ1\n    name: A Trust\n    handles: GSTT\n",
-        "organisations[0].handles: expected a valid tuple",
+        "organisations[0].handles: expected a list of text like [a, b], got 'GSTT'",
     ),
     ("sources:\n  - name: a\n    kind: twiter\n", "sources[0].kind: expected one of "),
     ("sources:\n  - name: a\n    kind: file\n", "sources[0].path: required key is missing"),
@@ -72,6 +72,26 @@ BROKEN = [
         "sources[0].fields.txt: unknown key",
     ),
     ("scoring:\n  batch_size: 0\n", "scoring.batch_size: expected a value greater than 0, got 0"),
+    ("scoring:\n  batch_size: lots\n", "scoring.batch_size: expected a whole number, got 'lots'"),
+    ("store: 5\n", "store: expected a mapping (keys url, keep_raw), got 5"),
+    ("reports:\n  output_dir: [a, b]\n", "reports.output_dir: expected the path of a folder, got a list"),
+    (
+        "privacy:\n  pseudonym_key_file: {a: 1}\n",
+        "privacy.pseudonym_key_file: expected the path of a file, got a mapping",
+    ),
+    ("privacy:\n  redact: phone\n", "privacy.redact: expected a list of items from 'nhs_number', 'phone', "),
+    (
+        "reports:\n  email: {host: h, from: a@b.uk, to: []}\n",
+        "reports.email.to: expected at least 1 item, got an empty list",
+    ),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust, ambiguous_aliases: [5]}\n",
+        "organisations[0].ambiguous_aliases[0]: expected text or a mapping (keys alias, context), got 5",
+    ),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust, ambiguous_aliases: [{alias: St Mary's}]}\n",
+        "organisations[0].ambiguous_aliases[0].context: required key is missing",
+    ),
     (
         "reports:\n  timezone: Europe/Londn\n",
         "reports.timezone: expected an IANA time zone like \"Europe/London\", got 'Europe/Londn'",
@@ -116,6 +136,29 @@ def test_keys_merged_with_an_anchor_may_still_be_overridden(tmp_path):
         encoding="utf-8",
     )
     assert [org.code for org in load_config(path).organisations] == ["RJ1", "RR8"]
+
+
+def test_messages_speak_yaml_not_python(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "store: {keep_raw: maybe}\nreports: {output_dir: [1], timezone: 5}\nprivacy: {redact: phone}\n"
+        "organisations:\n  - {code: RJ1, name: A Trust, handles: x, ambiguous_aliases: [5, {alias: ab}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    for python_word in (
+        "tuple",
+        "dictionary",
+        "valid",
+        "Input",
+        "class",
+        "pathlib",
+        "AmbiguousAlias",
+        ".str",
+    ):
+        assert python_word not in text, python_word
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):

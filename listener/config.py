@@ -399,7 +399,7 @@ def load_config(path: str | Path | None = None, *, required: bool = True) -> Con
                 ]
             )
         return _resolve(Config(), Path.cwd())
-    data = _read_yaml(found)
+    data = read_yaml(found)
     return parse_config(data, source_name=str(found), base_dir=found.resolve().parent, path=found)
 
 
@@ -447,7 +447,7 @@ class UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from listener.cli import cli
 from listener.config import load_config
-from listener.errors import UsageError
+from listener.errors import ConfigError, UsageError
 from listener.orgs.aliases import suggest, title_case
 from listener.orgs.directory import ORGS_DIR_ENV, load_directory, shipped_directory
 from listener.orgs.ods import STANDARD_FIELDS, TRUST_COLUMNS, import_ods
@@ -196,3 +196,13 @@ def test_add_flags_a_closed_organisation_and_refuses_duplicates(tmp_path):
     assert "# WARNING | CLOSED 2024-12-31" in path.read_text(encoding="utf-8")
     again = runner.invoke(cli, ["orgs", "add", "RAP", "--config", str(path)], catch_exceptions=True)
     assert isinstance(again.exception, UsageError) and "already in organisations" in str(again.exception)
+
+
+def test_add_to_a_config_with_a_key_given_twice_is_a_config_error_and_changes_nothing(tmp_path):
+    path = tmp_path / "config.yaml"
+    text = CONFIG + "store:\n  url: sqlite:///other.db\n"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["orgs", "add", "RAL", "--config", str(path)], catch_exceptions=True)
+    assert isinstance(result.exception, ConfigError), result.exception
+    assert "appears twice" in str(result.exception)
+    assert path.read_text(encoding="utf-8") == text

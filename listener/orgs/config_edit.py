@@ -9,7 +9,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from listener.config import parse_config
+from listener.config import parse_config, read_yaml
 from listener.errors import ConfigError, UsageError
 
 
@@ -24,6 +24,8 @@ def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> None:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never re-wrap the user's lines
     text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text.strip():
+        read_yaml(path)  # bad YAML or a key given twice: the same one-line error as every other command
     document = yaml.load(text) if text.strip() else CommentedMap()
     if not isinstance(document, dict):
         raise ConfigError([f"{path}: expected a mapping of sections at the top level"])

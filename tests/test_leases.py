@@ -104,7 +104,9 @@ def test_overlapping_cron_runs_never_collect_a_stream_at_once(tmp_path, paged):
     server = FeedServer(["s1", "s2", "s3"], 40, delay=0.1, token=TOKEN).start()
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"store: {{url: 'sqlite:///{tmp_path}/l.db'}}\nsources:\n  - {{name: feed, kind: paged, "
+        f"store: {{url: 'sqlite:///{tmp_path}/l.db'}}\n"
+        "organisations: [{code: RJ1, name: Guy's and St Thomas' NHS Foundation Trust}]\n"
+        f"sources:\n  - {{name: feed, kind: paged, "
         f"url: '{server.url}', streams: [s1, s2, s3], token_env: FAKE_FEED_TOKEN, page_size: 5}}\n",
         encoding="utf-8",
     )
@@ -112,7 +114,9 @@ def test_overlapping_cron_runs_never_collect_a_stream_at_once(tmp_path, paged):
     subprocess.run([*command, "db", "upgrade"], check=True, capture_output=True)
     try:
         runs = [subprocess.Popen([*command, "collect"], stdout=subprocess.PIPE, text=True)]
+        deadline = time.monotonic() + 30
         while not server.request_count():  # the first holds s1 (it reads 3 x 8 pages of 0.1 s)
+            assert runs[0].poll() is None and time.monotonic() < deadline, runs[0].communicate()
             time.sleep(0.01)
         runs.append(subprocess.Popen([*command, "collect"], stdout=subprocess.PIPE, text=True))
         outputs = [run.communicate(timeout=60)[0] for run in runs]

@@ -1,18 +1,21 @@
-"""`listener score-file` on awkward files."""
+"""`listener score-file`: columns kept and scores added, in chunks, and awkward files."""
 
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
-from listener.cli import main
+from listener.cli import cli, main
 from listener.config import load_config
 from listener.errors import UsageError
 from listener.matching import Matcher
 from listener.scoring.nhs import NhsScorer
-from listener.scoring.scorefile import score_csv
+from listener.scoring.scorefile import OUTPUT_COLUMNS, score_csv
 from tests.conftest import write_config
 
+TRIAGE = Path(__file__).parent / "data" / "triage_posts.csv"
 CAFE_CP1252 = b"id,comment\n1,Caf\xe9 at Guy's Hospital was great\n"
 
 
@@ -138,3 +141,60 @@ def test_an_output_folder_that_does_not_exist_is_a_usage_error(tmp_path, monkeyp
     code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
     assert code == 2
     assert error == f"error: {output}: cannot write it, the folder {output.parent} does not exist"
+
+
+def test_score_file_keeps_columns_and_adds_scores(tmp_path):
+    config = write_config(tmp_path)
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "FFT question": ["What could we do better?", "FFT Why?", "", ""],
+            "FFT answer": ["Nothing", "Rude staff at Leeds General Infirmary", "", "😀" * 5000],
+            "site": ["x", "y", "z", "w"],
+        }
+    ).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    args = ["--config", str(config), "score-file", str(source), "--text-column", "FFT answer"]
+    result = CliRunner().invoke(cli, [*args, "--question-column", "FFT question", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(scored.columns) == ["id", "FFT question", "FFT answer", "site", *OUTPUT_COLUMNS]
+    assert scored["id"].tolist() == ["a", "b", "c", "d"] and scored["site"].tolist() == ["x", "y", "z", "w"]
+    assert scored["sentiment_label"].tolist()[:3] == ["positive", "negative", "neutral"]
+    assert scored["organisations"].tolist() == ["", "RR8", "", ""]
+    assert "staff_manner_personal_attributes" in scored.loc[1, "themes"].split(";")
+
+
+def test_score_file_in_chunks_matches_one_pass(tmp_path):
+    posts = pd.read_csv(TRIAGE)
+    source = tmp_path / "triage.csv"
+    posts.to_csv(source, index=False)
+    scorer = NhsScorer()
+    matcher = Matcher(load_config(write_config(tmp_path)).organisations)
+    score_csv(source, tmp_path / "one.csv", "text", scorer, matcher)
+    score_csv(source, tmp_path / "many.csv", "text", scorer, matcher, chunk_rows=7)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "many.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("", "no rows"), ("id,text\n1,hello\n", "'body' is not a column (columns: id, text)")],
+)
+def test_score_file_explains_bad_input(tmp_path, content, message):
+    source = tmp_path / "in.csv"
+    source.write_text(content, encoding="utf-8")
+    config = write_config(tmp_path)
+    args = [
+        "--config",
+        str(config),
+        "score-file",
+        str(source),
+        "--text-column",
+        "body",
+        "-o",
+        str(tmp_path / "o.csv"),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0
+    assert message in str(result.exception)

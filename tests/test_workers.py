@@ -91,8 +91,11 @@ scoring: {{scorers: [counting], batch_size: {BATCH}}}
             60,
             "w1 to hold a stream",
         )
-        held = [
-            name for (name,) in query("SELECT name FROM leases WHERE owner = 'w1' AND expires_at > now()")
+        held = [  # the streams it was collecting (not its other jobs' leases, such as job:score)
+            name
+            for (name,) in query(
+                "SELECT name FROM leases WHERE owner = 'w1' AND expires_at > now() AND name LIKE 'collect:%'"
+            )
         ]
         workers["w1"].send_signal(signal.SIGKILL)
         killed_at = time.monotonic()

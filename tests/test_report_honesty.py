@@ -7,6 +7,7 @@ import pytest
 from report_data import NOW, load_report_dataset
 
 from listener.reports.coverage import care_caveat, own_posts_caveat
+from listener.reports.export import export_frame
 from listener.reports.headline import TOO_FEW_POSTS, measure
 from listener.reports.publish import publish
 from listener.reports.render import _env, render_markdown
@@ -99,6 +100,15 @@ def test_own_posts_are_left_out_of_every_figure_and_counted(store, config):
     )
     leeds = build_weekly_report(store.engine, config, "RR8", WEEK, now=NOW)
     assert (leeds.this_week.posts, leeds.own_posts) == (1, 1)  # its own post about GSTT is left out of RR8's
+
+
+def test_export_marks_each_organisations_own_posts(store, config):
+    load_report_dataset(store)
+    add_own_and_other_org_posts(store)
+    frame = export_frame(store.engine, config, WEEK)
+    own = {(row.post_id, row.org_code) for row in frame.itertuples() if row.own_post}
+    # GSTT's two posts are its own; Leeds' post about GSTT is Leeds' own only on its RR8 row
+    assert own == {(1001, "RJ1"), (1002, "RJ1"), (1003, "RR8")}
 
 
 def test_portfolio_counts_distinct_posts_and_mentions(store, config, tmp_path):

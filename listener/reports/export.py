@@ -2,7 +2,8 @@
 
 Personal data is taken out: quotes are redacted as in reports, and the author pseudonym, the platform's post id
 and the post's address (which names its author on most platforms) are left out. ``post_id`` finds a post in the
-store for anyone allowed to read it there.
+store for anyone allowed to read it there. ``own_post`` is true on a row whose post was written by that row's
+organisation's own account: its report leaves such posts out, and an analyst can too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def export_frame(engine: Engine, config: Config, week: str, org_code: str | None
         org_code = config.organisation(org_code).code
     (bounds,) = data.weeks_ending(week, config.reports.zone, 1)
     frame = data.export_rows(engine, bounds, org_code).drop(columns=list(LEFT_OUT))
+    own = {org.code: {h.lower().lstrip("@") for h in org.handles} for org in config.organisations}
+    frame["own_post"] = [
+        isinstance(handle, str) and handle.lower().lstrip("@") in own.get(code, ())
+        for code, handle in zip(frame["org_code"], frame["author_handle"], strict=True)
+    ]
     handles = [h for org in config.organisations for h in org.handles]
     frame["text"] = [redact(text, handles) for text in frame["text"]]
     frame["created_at"] = [moment.isoformat() for moment in frame["created_at"]]

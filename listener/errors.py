@@ -56,6 +56,10 @@ class BudgetExhausted(CollectorError):
     status = "budget_exhausted"
 
 
+class ReportWriteError(ListenerError):
+    """A report's files could not be written (the disk is full, or the folder is not writable)."""
+
+
 class DeliveryError(ListenerError):
     """A report was written but could not be delivered (the SMTP server refused or could not be reached)."""
 

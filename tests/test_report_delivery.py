@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from email import message_from_bytes
 from email.policy import default
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,7 +17,7 @@ from report_data import NOW, load_report_dataset
 from sqlalchemy import select
 
 from listener.cli import cli
-from listener.errors import ConfigError
+from listener.errors import ConfigError, ReportWriteError
 from listener.reports.export import export_frame, parquet_available, write_export
 from listener.reports.publish import last_full_week, publish
 from listener.store.models import Report
@@ -179,3 +181,26 @@ def test_export_command(store, make_config):
     assert result.exit_code == 0, result.output
     assert "30 rows for 2026-W47" in result.output
     assert (config.reports.output_dir / WEEK / "all-posts.csv").exists()
+
+
+def test_a_full_disk_leaves_the_earlier_report_whole_and_is_one_clear_error(
+    store, make_config, tmp_path, monkeypatch
+):
+    config = make_config()
+    load_report_dataset(store)
+    publish(store, config, WEEK, ["RJ1"], output_dir=tmp_path, send_email=False, now=NOW)
+    folder = tmp_path / WEEK
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    written = Path.write_text
+
+    def disk_fills_up(path, text, *args, **kwargs):
+        if path.name.startswith("RJ1-weekly.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return written(path, text.replace("Guy", "GUY"), *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", disk_fills_up)
+    with pytest.raises(ReportWriteError, match="No space left on device"):
+        publish(store, config, WEEK, ["RJ1"], output_dir=tmp_path, send_email=False, now=NOW)
+    assert {
+        path.name: path.read_bytes() for path in folder.iterdir()
+    } == before  # no partial file, nothing replaced

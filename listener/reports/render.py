@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from listener.errors import ReportWriteError
 from listener.reports import tables
 from listener.reports.charts import KIND_COLOURS, KIND_NAMES, spc_chart
 from listener.reports.headline import Measure, show
@@ -105,24 +106,48 @@ def report_paths(output_dir: Path, report: WeeklyReport) -> dict[str, Path]:
 
 def write_report(output_dir: Path, report: WeeklyReport) -> dict[str, Path]:
     paths = report_paths(output_dir, report)
-    paths["html"].parent.mkdir(parents=True, exist_ok=True)
-    paths["html"].write_text(render_html(report), encoding="utf-8")
-    paths["md"].write_text(render_markdown(report), encoding="utf-8")
-    paths["json"].write_text(tables.summary_json(report), encoding="utf-8")
-    for name, table in tables.TABLES.items():
-        paths[name].write_text(table(report), encoding="utf-8")
+    contents = {
+        paths["html"]: render_html(report),
+        paths["md"]: render_markdown(report),
+        paths["json"]: tables.summary_json(report),
+    }
+    contents.update({paths[name]: table(report) for name, table in tables.TABLES.items()})
+    _write_all(contents)
     return paths
 
 
 def write_portfolio(output_dir: Path, portfolio: Portfolio) -> dict[str, Path]:
     folder = output_dir / portfolio.week
-    folder.mkdir(parents=True, exist_ok=True)
     paths = {fmt: folder / f"portfolio.{fmt}" for fmt in ("html", "md", "csv", "json")}
-    paths["html"].write_text(render_portfolio_html(portfolio), encoding="utf-8")
-    paths["md"].write_text(render_portfolio_markdown(portfolio), encoding="utf-8")
-    paths["csv"].write_text(portfolio_csv(portfolio), encoding="utf-8")
-    paths["json"].write_text(portfolio_json(portfolio), encoding="utf-8")
+    _write_all(
+        {
+            paths["html"]: render_portfolio_html(portfolio),
+            paths["md"]: render_portfolio_markdown(portfolio),
+            paths["csv"]: portfolio_csv(portfolio),
+            paths["json"]: portfolio_json(portfolio),
+        }
+    )
     return paths
+
+
+def _write_all(contents: dict[Path, str]) -> None:
+    """Write every file, or none: each goes to a ``.partial`` file first, and only when all are written are they
+    renamed into place. So a full disk never leaves a report half-written or an earlier one half-replaced."""
+    partials = {path: path.with_name(path.name + ".partial") for path in contents}
+    try:
+        for path, text in contents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partials[path].write_text(text, encoding="utf-8")
+        for path, partial in partials.items():
+            partial.replace(path)
+    except OSError as exc:
+        for partial in partials.values():
+            partial.unlink(missing_ok=True)
+        folder = next(iter(contents)).parent
+        raise ReportWriteError(
+            f"cannot write the report files in {folder} ({exc.strerror or exc}): check the disk has space and "
+            "that reports.output_dir may be written"
+        ) from None
 
 
 def generated_line(version: str, when: datetime) -> str:

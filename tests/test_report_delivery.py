@@ -204,3 +204,18 @@ def test_a_full_disk_leaves_the_earlier_report_whole_and_is_one_clear_error(
     assert {
         path.name: path.read_bytes() for path in folder.iterdir()
     } == before  # no partial file, nothing replaced
+
+
+def test_export_has_one_schema_whatever_the_week_holds(store, make_config, tmp_path):
+    config = make_config()
+    load_report_dataset(store)
+    busy, empty = export_frame(store.engine, config, WEEK), export_frame(store.engine, config, "2026-W30")
+    assert len(busy) and not len(empty)
+    assert busy.dtypes.to_dict() == empty.dtypes.to_dict()
+    assert str(busy["created_at"].dtype) == "datetime64[us, UTC]"
+    paths = write_export(busy, tmp_path, WEEK, None)
+    assert pd.read_csv(paths["csv"])["created_at"].str.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$").all()
+    if parquet_available():
+        empty_paths = write_export(empty, tmp_path, "2026-W30", None)
+        schemas = [pd.read_parquet(p["parquet"]).dtypes.to_dict() for p in (paths, empty_paths)]
+        assert schemas[0] == schemas[1]

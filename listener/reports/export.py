@@ -34,9 +34,27 @@ def export_frame(engine: Engine, config: Config, week: str, org_code: str | None
     ]
     handles = [h for org in config.organisations for h in org.handles]
     frame["text"] = [redact(text, handles) for text in frame["text"]]
-    frame["created_at"] = [moment.isoformat() for moment in frame["created_at"]]
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     frame.insert(0, "week", bounds.label)
-    return frame
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """One type per column whatever the week holds (a column empty all week is still text, or whole numbers),
+    so that weeks' Parquet files have one schema and concatenate."""
+    types = {column: "string" for column in frame.columns}
+    types.update(
+        {column: "Int64" for column in frame.columns if column.endswith("_count") or column == "post_id"}
+    )
+    types.update(
+        {
+            "created_at": "datetime64[us, UTC]",
+            "sentiment_score": "Float64",
+            "vader_compound": "Float64",
+            "own_post": "boolean",
+        }
+    )
+    return frame.astype({column: types[column] for column in frame.columns})
 
 
 def parquet_available() -> bool:
@@ -48,7 +66,9 @@ def write_export(frame: pd.DataFrame, folder: Path, week: str, org_code: str | N
     stem = folder / week / f"{org_code or 'all'}-posts"
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = {"csv": stem.with_suffix(".csv")}
-    frame.to_csv(paths["csv"], index=False)
+    frame.assign(created_at=[moment.isoformat() for moment in frame["created_at"]]).to_csv(
+        paths["csv"], index=False
+    )
     if parquet_available():
         paths["parquet"] = stem.with_suffix(".parquet")
         frame.to_parquet(paths["parquet"], index=False)

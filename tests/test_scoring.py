@@ -1,14 +1,16 @@
 """VADER scoring: stored per post with its version; a new version re-scores history."""
 
 import json
+import time
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from listener.collectors.runner import collect
 from listener.scoring.base import label_for
-from listener.scoring.runner import score_pending
+from listener.scoring.runner import refresh_statistics, score_pending
 from listener.scoring.vader import VaderScorer
-from listener.store.models import Scoring, SentimentScore
+from listener.store.models import Post, Scoring, SentimentScore
 
 
 def load(store, make_config, tmp_path, texts):
@@ -70,3 +72,26 @@ def test_empty_huge_and_emoji_text_are_scored():
 
 def test_labels():
     assert (label_for(0.5), label_for(0.0), label_for(-0.5)) == ("positive", "neutral", "negative")
+
+
+def test_statistics_are_refreshed_after_a_bulk_import_on_postgres(store):
+    """Postgres plans the batch claim from table statistics; after a bulk import they are refreshed first."""
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    with store.engine.begin() as connection:
+        connection.execute(
+            Post.__table__.insert(),
+            [
+                {"platform": "x", "native_id": str(n), "source": "bulk", "text": "hi", "created_at": now}
+                for n in range(3000)
+            ],
+        )
+    if store.engine.dialect.name != "postgresql":
+        assert refresh_statistics(store) == []
+        return
+    deadline = time.monotonic() + 10  # table activity reaches pg_stat_user_tables within a second or so
+    analysed = refresh_statistics(store)
+    while "posts" not in analysed and time.monotonic() < deadline:
+        time.sleep(0.2)
+        analysed = refresh_statistics(store)
+    assert "posts" in analysed
+    assert refresh_statistics(store) == []  # up to date now

@@ -7,6 +7,11 @@ Batches are claimed, so several workers sharing one Postgres never score the sam
 locked with ``SELECT ... FOR NO KEY UPDATE SKIP LOCKED`` (other workers skip them and take the next ones) and stay
 locked until the batch's results are committed; a worker that dies mid-batch loses its connection, its
 transaction is rolled back and the posts are pending again. (SQLite ignores the lock; there, one process scores.)
+
+Postgres plans that claim from its table statistics. Right after a bulk import they describe a nearly empty
+table, and the plan it picks (a nested-loop anti-join) is quadratic: 49,000 of 60,000 freshly imported posts
+scored in 12 minutes, against 37,000 in 30 s once analysed. Where autovacuum is slow or off, ``score_pending``
+therefore analyses the two tables itself when they have changed by more than a tenth since they last were.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from listener.config import Config
@@ -42,6 +47,7 @@ def score_pending(
 
     ``stop``, when set, ends the run after the batch being committed.
     """
+    refresh_statistics(store)
     counts = {}
     for scorer in scorers if scorers is not None else configured_scorers(config):
         counts[scorer.name] = 0
@@ -52,6 +58,26 @@ def score_pending(
             counts[scorer.name] += scored
         log.info("scorer %s %s: scored %d posts", scorer.name, scorer.version, counts[scorer.name])
     return counts
+
+
+_STALE_TABLES = text(
+    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+    "AND relname IN ('posts', 'scorings') AND n_mod_since_analyze > 1000 + 0.1 * n_live_tup"
+)
+
+
+def refresh_statistics(store: Store) -> list[str]:
+    """On Postgres, ANALYZE posts and scorings when they changed by more than a tenth since last analysed (the
+    same rule as autovacuum's); returns the tables analysed. A no-op elsewhere."""
+    if store.engine.dialect.name != "postgresql":
+        return []
+    with store.engine.begin() as connection:
+        stale = list(connection.scalars(_STALE_TABLES))
+        for table in stale:
+            connection.execute(text(f"ANALYZE {table}"))  # a name from the fixed list above
+    if stale:
+        log.info("analysed %s: their statistics were out of date", ", ".join(stale))
+    return stale
 
 
 def _score_one_batch(store: Store, scorer: Scorer, size: int) -> int:

@@ -66,3 +66,7 @@ class DeliveryError(ListenerError):
 
 class LeaseLost(ListenerError):
     """Our lease on a stream expired and another worker took it: stop, and commit nothing more."""
+
+
+class PseudonymKeyMismatch(UsageError):
+    """The pseudonymisation key is not the one the store's author keys were made with (exit code 2)."""

@@ -107,3 +107,27 @@ def test_erase_names_the_known_platforms_and_says_when_nothing_matched(tmp_path,
     )
     code, out, _ = run(monkeypatch, capsys, config, "erase", "--author", "jane_doe", "--yes")
     assert code == 0 and out.startswith("erased 1 posts (searched import, x)")
+
+
+def test_a_changed_pseudonym_key_is_refused_before_it_breaks_erasure(tmp_path, monkeypatch, capsys):
+    (tmp_path / "p.jsonl").write_text(
+        '{"id": "1", "platform": "x", "author": "kemi_j82", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n'
+    )
+    config = write_config(tmp_path, "sources:\n  - {name: f, kind: file, path: p.jsonl}\n")
+    assert run(monkeypatch, capsys, config, "collect")[0] == 0  # first use: the key's fingerprint is recorded
+    assert run(monkeypatch, capsys, config, "collect")[0] == 0  # the same key passes
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", "b" * 32)
+    for args in (["collect"], ["erase", "--author", "kemi_j82", "--yes"]):
+        code, out, err = run(monkeypatch, capsys, config, *args)
+        assert (code, out, len(err)) == (2, "", 1), (args, out, err)
+        assert err[0].startswith(
+            "error: the pseudonymisation key in LISTENER_PSEUDONYM_KEY is not the one this database's authors "
+            "were pseudonymised with"
+        )
+        assert "restore the original key" in err[0] and "listener accept-new-key" in err[0]
+    code, out, _ = run(monkeypatch, capsys, config, "accept-new-key", "--yes")
+    assert code == 0 and out.startswith("the configured key is now this database's key")
+    code, out, _ = run(monkeypatch, capsys, config, "erase", "--author", "kemi_j82", "--yes")
+    assert (
+        code == 0 and "nothing erased" in out
+    )  # the old key's posts are out of reach: what the error warned

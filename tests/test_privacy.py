@@ -197,3 +197,29 @@ def test_erasure_refuses_an_unknown_platform_and_says_when_nothing_matched(store
     nobody = erase_author(store, config, ["jane_doe"], ["reddit"])
     assert (nobody.posts, nobody.platforms) == (0, ("reddit",))
     assert erase_author(store, config, ["jane_doe"], ["X"]).posts == 1
+
+
+def test_the_store_remembers_a_fingerprint_of_the_key_never_the_key(
+    store, make_config, tmp_path, monkeypatch
+):
+    from conftest import TEST_KEY
+
+    from listener.errors import PseudonymKeyMismatch
+    from listener.store.models import PseudonymKeyCheck
+
+    write_posts(tmp_path, [post("1", "kemi_j82", "LGI was great"), post("2", "kemi_j82", "LGI again")])
+    config = make_config(SOURCE)
+    assert count(store, PseudonymKeyCheck) == 0
+    pipeline(store, config)
+    with store.transaction() as session:
+        fingerprint = session.scalar(sa.select(PseudonymKeyCheck.fingerprint))
+    assert len(fingerprint) == 64 and TEST_KEY not in fingerprint
+    assert fingerprint != Pseudonymiser(TEST_KEY.encode()).author_key("x", "kemi_j82")
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", "b" * 32)
+    with pytest.raises(PseudonymKeyMismatch):
+        collect(store, config)
+    with pytest.raises(PseudonymKeyMismatch):
+        erase_author(store, config, ["kemi_j82"])
+    assert count(store, Post) == 2
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", TEST_KEY)
+    assert erase_author(store, config, ["kemi_j82"]).posts == 2

@@ -61,10 +61,12 @@ def erase(ctx: Context, authors: tuple[str, ...], platforms: tuple[str, ...], ye
     Example:
       listener erase --author jane_doe85 --platform x
     """
+    from listener.privacy import Pseudonymiser
     from listener.privacy.erasure import erase_author, platforms_to_erase
 
     store = ctx.store()
     try:
+        pseudonymiser = Pseudonymiser.for_store(store, ctx.config)  # a changed key would erase nothing
         chosen = platforms_to_erase(store, ctx.config, list(platforms))
         if not yes:
             click.confirm(
@@ -72,7 +74,7 @@ def erase(ctx: Context, authors: tuple[str, ...], platforms: tuple[str, ...], ye
                 "This cannot be undone",
                 abort=True,
             )
-        erasure = erase_author(store, ctx.config, list(authors), chosen)
+        erasure = erase_author(store, ctx.config, list(authors), chosen, pseudonymiser)
     finally:
         store.close()
     on = ", ".join(erasure.platforms) or "any platform"
@@ -84,3 +86,36 @@ def erase(ctx: Context, authors: tuple[str, ...], platforms: tuple[str, ...], ye
         click.echo(
             f"no stored posts by that author on {on}; nothing erased; later posts by this author will not be stored"
         )
+
+
+@cli.command("accept-new-key")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def accept_new_key(ctx: Context, yes: bool) -> None:
+    """Use a new pseudonymisation key with this database, because the old one is lost for good.
+
+    Author keys are one-way hashes, so stored posts cannot be moved to the new key: posts stored under the old
+    key can no longer be erased by author (retention still purges them), and authors erased before are no
+    longer recognised, so erase them again. Restore the old key instead if you can.
+
+    \b
+    Example:
+      listener accept-new-key --yes
+    """
+    from listener.privacy.pseudonyms import accept_new_key as accept
+
+    if not yes:
+        click.confirm(
+            "Accept the configured key as this database's pseudonymisation key? Posts stored under the old key "
+            "can then no longer be erased by author",
+            abort=True,
+        )
+    store = ctx.store()
+    try:
+        changed = accept(store, ctx.config)
+    finally:
+        store.close()
+    if changed:
+        click.echo("the configured key is now this database's key; erase again any author erased before")
+    else:
+        click.echo("the configured key already is this database's key: nothing changed")

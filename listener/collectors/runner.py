@@ -107,7 +107,7 @@ def collect(
     sources = [config.source(n) for n in names] if names else [s for s in config.sources if s.enabled]
     with store.transaction() as session:
         sync_organisations(session, config.organisations)
-    pseudonymiser = Pseudonymiser.for_config(config)
+    pseudonymiser = Pseudonymiser.for_store(store, config)
     leasing = leasing or Leasing(default_worker_id(), config.scheduler.lease_ttl)
     results = []
     for source in sources:

@@ -63,12 +63,19 @@ def platforms_to_erase(store: Store, config: Config, requested: list[str] | None
 
 
 def erase_author(
-    store: Store, config: Config, identifiers: list[str], platforms: list[str] | None = None
+    store: Store,
+    config: Config,
+    identifiers: list[str],
+    platforms: list[str] | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> Erasure:
     """Remove every post by the author known by ``identifiers`` (handles or account ids) on ``platforms``
-    (default: every known platform), and keep their later posts out."""
+    (default: every known platform), and keep their later posts out.
+
+    Refuses (PseudonymKeyMismatch) a key other than the one the store's author keys were made with: it would
+    match nothing."""
+    pseudonymiser = pseudonymiser or Pseudonymiser.for_store(store, config)
     platforms = platforms_to_erase(store, config, platforms)
-    pseudonymiser = Pseudonymiser.for_config(config)
     keys = {
         pseudonymiser.author_key(platform, identifier) for platform in platforms for identifier in identifiers
     }

@@ -12,8 +12,14 @@ import hmac
 import os
 from collections.abc import Iterable
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 from listener.config import Config
-from listener.errors import ConfigError
+from listener.errors import ConfigError, PseudonymKeyMismatch
+from listener.store import Store
+from listener.store.models import PseudonymKeyCheck, utcnow
+from listener.store.removal import record_action
 
 KEY_HINT = (
     'create one with: python -c "import secrets; print(secrets.token_hex(32))" and put it in the '
@@ -47,6 +53,61 @@ def load_pseudonym_key(config: Config) -> bytes:
     return value.encode("utf-8")
 
 
+def key_fingerprint(key: bytes) -> str:
+    """What the store keeps to recognise the key: a keyed hash of a fixed text, from which the key cannot be found."""
+    return hmac.new(key, b"listener pseudonym key check", hashlib.sha256).hexdigest()
+
+
+def check_key_with_store(store: Store, config: Config, key: bytes) -> None:
+    """Refuse a key other than the one the store's author keys were made with; remember the key on first use.
+
+    With another key every author gets another key: erasure requests would match nothing and suppressed authors
+    would be stored again, silently. So a changed or lost key stops the command instead.
+    """
+    fingerprint = key_fingerprint(key)
+    for _ in range(2):  # a second worker may record its key between our read and our insert: read it then
+        try:
+            with store.transaction() as session:
+                recorded = session.scalar(
+                    select(PseudonymKeyCheck.fingerprint).where(PseudonymKeyCheck.id == 1)
+                )
+                if recorded is None:
+                    session.add(PseudonymKeyCheck(id=1, fingerprint=fingerprint, recorded_at=utcnow()))
+                    return
+        except IntegrityError:
+            continue
+        if hmac.compare_digest(recorded, fingerprint):
+            return
+        raise PseudonymKeyMismatch(
+            f"the pseudonymisation key in {key_source(config)} is not the one this database's authors were "
+            "pseudonymised with, so erasure requests could not find them: restore the original key; only if it "
+            'is lost for good, run `listener accept-new-key` (see docs/data-protection.md, "Losing the key")'
+        )
+
+
+def accept_new_key(store: Store, config: Config) -> bool:
+    """Make the configured key the store's key from now on (the old one is lost); False if it already was."""
+    fingerprint = key_fingerprint(load_pseudonym_key(config))
+    with store.transaction() as session:
+        row = session.get(PseudonymKeyCheck, 1)
+        if row is not None and hmac.compare_digest(row.fingerprint, fingerprint):
+            return False
+        if row is None:
+            session.add(PseudonymKeyCheck(id=1, fingerprint=fingerprint, recorded_at=utcnow()))
+        else:
+            row.fingerprint, row.recorded_at = fingerprint, utcnow()
+        record_action(session, "key_change", 0, "a new pseudonymisation key accepted; the old one was lost")
+    return True
+
+
+def key_source(config: Config) -> str:
+    """Where the key was read from, for messages."""
+    privacy = config.privacy
+    if not os.environ.get(privacy.pseudonym_key_env, "").strip() and privacy.pseudonym_key_file:
+        return str(privacy.pseudonym_key_file)
+    return privacy.pseudonym_key_env
+
+
 class Pseudonymiser:
     """Turns (platform, author id) into a stable key; keeps organisation handles recognisable."""
 
@@ -72,3 +133,10 @@ class Pseudonymiser:
     def for_config(cls, config: Config) -> Pseudonymiser:
         handles = [h for org in config.organisations for h in org.handles]
         return cls(load_pseudonym_key(config), handles)
+
+    @classmethod
+    def for_store(cls, store: Store, config: Config) -> Pseudonymiser:
+        """The pseudonymiser of config's key, refusing a key other than the one the store was used with."""
+        pseudonymiser = cls.for_config(config)
+        check_key_with_store(store, config, pseudonymiser._key)
+        return pseudonymiser

@@ -268,3 +268,14 @@ class Lease(Base):
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     tick: Mapped[datetime | None]
+
+
+class PseudonymKeyCheck(Base):
+    """A fingerprint of the pseudonymisation key the store's author keys were made with (never the key itself),
+    so a changed or lost key is noticed before it makes erasure requests impossible to honour."""
+
+    __tablename__ = "pseudonym_key_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # a single row, id 1
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

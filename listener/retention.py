@@ -44,7 +44,13 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
                 update(Post)
                 .where(old)
                 .values(
-                    text=PURGED_TEXT, url=None, author_key=None, author_handle=None, raw=None, purged_at=now
+                    text=PURGED_TEXT,
+                    url=None,
+                    author_key=None,
+                    author_handle_key=None,
+                    author_handle=None,
+                    raw=None,
+                    purged_at=now,
                 )
             )
             record_action(

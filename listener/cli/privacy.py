@@ -38,7 +38,7 @@ def purge(ctx: Context) -> None:
     multiple=True,
     required=True,
     metavar="HANDLE",
-    help="The author's handle (or account id) on the platform; repeat for several.",
+    help="The author's handle or account id (X user id, Bluesky DID) on the platform; repeat for several.",
 )
 @click.option(
     "--platform",

@@ -29,6 +29,7 @@ from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, LeaseLost, ListenerError
 from listener.privacy import Pseudonymiser, Redactor
+from listener.privacy.erasure import suppressed_by_handle
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
@@ -281,6 +282,7 @@ def _commit_page(
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         removed = unwanted(session, rows)  # deleted on the platform, or erased on request: never stored again
+        removed |= suppressed_by_handle(session, rows)
         new_ids = insert_new_posts(
             session, [r for r in rows if (r["platform"], r["native_id"]) not in removed]
         )
@@ -314,6 +316,7 @@ def _post_row(
     if redactor is not None:
         text = redactor(text)
     keep_raw = collector.config.store.keep_raw
+    author_key, handle_key = pseudonymiser.post_author_keys(post.platform, post.author_id, post.author_handle)
     return {
         "platform": post.platform,
         "native_id": post.native_id,
@@ -323,7 +326,8 @@ def _post_row(
         "created_at": post.created_at,
         "collected_at": utcnow(),
         "lang": post.lang,
-        "author_key": pseudonymiser.author_key(post.platform, post.author_handle or post.author_id),
+        "author_key": author_key,
+        "author_handle_key": handle_key,
         "author_handle": pseudonymiser.public_handle(post.author_handle),
         "reply_count": post.reply_count,
         "repost_count": post.repost_count,

@@ -1,8 +1,11 @@
 """Erasure requests: remove everything listener holds from one author, and keep it out from now on.
 
-Authors are stored only as keyed hashes of (platform, handle), so an erasure needs the handle (or the platform's
-account id): listener computes the author's key for each platform and removes every post with that key. The key
-is kept in ``suppressed_authors`` so later collection never stores the author's posts again.
+Authors are stored only as keyed hashes: ``author_key`` of (platform, account id) when the platform gives an id
+(so it survives a change of handle), else of (platform, handle), and ``author_handle_key`` of (platform, handle)
+beside an id key. An erasure computes the key of every identifier given (handles, account ids) on each platform and
+removes every post with one of them in either column. Those keys, and the keys of the posts removed (so an erasure
+by handle also covers the account id), are kept in ``suppressed_authors``; collection stores no post whose author
+key or handle key is suppressed.
 
 The platforms are those of stored posts and of configured sources; a platform outside them is refused, because a
 misspelt one ("twitter" for ``x``) would match nothing and suppress nothing, silently.
@@ -13,7 +16,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from listener.config import Config
 from listener.errors import UsageError
@@ -81,8 +85,10 @@ def erase_author(
     }
     keys.discard(None)
     with store.transaction() as session:
-        ids = session.scalars(select(Post.id).where(Post.author_key.in_(keys))).all()
-        removed = remove_posts(session, ids, reason="erasure")
+        found = _posts_of(session, keys)
+        keys |= {key for _, *both in found for key in both if key}  # the id behind a handle, and the reverse
+        found = _posts_of(session, keys)  # the author's posts under their other handles, through the id
+        removed = remove_posts(session, [post_id for post_id, *_ in found], reason="erasure")
         stored = set(
             session.scalars(select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(keys)))
         )
@@ -95,3 +101,33 @@ def erase_author(
         )
     log.info("erasure: removed %d posts", removed)
     return Erasure(removed, tuple(sorted(platforms)))
+
+
+def _posts_of(session: Session, keys: set[str]) -> list:
+    """(id, author key, handle key) of the posts with one of ``keys`` as author key or handle key."""
+    return session.execute(
+        select(Post.id, Post.author_key, Post.author_handle_key).where(
+            or_(Post.author_key.in_(keys), Post.author_handle_key.in_(keys))
+        )
+    ).all()
+
+
+def suppressed_by_handle(session: Session, rows: list[dict]) -> set[tuple[str, str]]:
+    """The (platform, native_id) of rows whose handle key is suppressed (an author erased by handle), suppressing
+    their account id's key too. Rows' author keys are checked by ``unwanted``."""
+    handle_keys = {r["author_handle_key"] for r in rows if r.get("author_handle_key")}
+    if not handle_keys:
+        return set()
+    suppressed = set(
+        session.scalars(
+            select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(handle_keys))
+        )
+    )
+    hits = [r for r in rows if r.get("author_handle_key") in suppressed]
+    # learn the account id behind an erased handle, so a later change of handle does not let the author back in
+    learnt = {r["author_key"] for r in hits if r.get("author_key")}
+    learnt -= set(
+        session.scalars(select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(learnt)))
+    )
+    session.add_all(SuppressedAuthor(author_key=key, suppressed_at=utcnow()) for key in learnt)
+    return {(r["platform"], r["native_id"]) for r in hits}

@@ -116,12 +116,23 @@ class Pseudonymiser:
         self._org_handles = {h.lower().lstrip("@") for h in organisation_handles}
 
     def author_key(self, platform: str, author: str | None) -> str | None:
-        """The key of an author on a platform, from their handle (preferred, so erasure by handle works) or id."""
+        """The key of one identifier (handle or account id) of an author on a platform."""
         author = (author or "").strip().lstrip("@").lower()
         if not author:
             return None
         message = f"{platform}\x1f{author}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+    def post_author_keys(
+        self, platform: str, author_id: str | None, handle: str | None
+    ) -> tuple[str | None, str | None]:
+        """(author key, handle key) of a post: the author key is of the account id when the platform gives one,
+        so it survives a change of handle; the handle key, kept only when it differs, lets erasure by handle
+        find the post."""
+        by_id, by_handle = self.author_key(platform, author_id), self.author_key(platform, handle)
+        if by_id is None:
+            return by_handle, None
+        return by_id, (by_handle if by_handle != by_id else None)
 
     def public_handle(self, handle: str | None) -> str | None:
         """The handle if it belongs to a configured organisation, else None (private individuals)."""

@@ -86,7 +86,8 @@ class Post(Base):
     created_at: Mapped[datetime]
     collected_at: Mapped[datetime] = mapped_column(default=utcnow)
     lang: Mapped[str | None] = mapped_column(String(16))
-    author_key: Mapped[str | None] = mapped_column(String(64))
+    author_key: Mapped[str | None] = mapped_column(String(64))  # of the account id, else of the handle
+    author_handle_key: Mapped[str | None] = mapped_column(String(64))  # of the handle, when keyed by id
     author_handle: Mapped[str | None] = mapped_column(String(200))
     reply_count: Mapped[int | None]
     repost_count: Mapped[int | None]

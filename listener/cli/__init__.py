@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from listener.cli import operations, orgs, pipeline, privacy, scoring  # noqa: F401 - registers the commands
 from listener.cli.base import EXIT_CONFIG, EXIT_FAILED, cli
 from listener.errors import ConfigError, ListenerError, UsageError
+from listener.store.engine import database_error
 
 __all__ = ["cli", "main"]
 
@@ -38,4 +40,7 @@ def main() -> None:
         sys.exit(EXIT_CONFIG)
     except ListenerError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    except OperationalError as exc:  # the database failed outside a store transaction (a locked SQLite file)
+        click.echo(f"error: {database_error(exc)}", err=True)
         sys.exit(EXIT_FAILED)

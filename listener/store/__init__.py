@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.store.engine import open_engine
+from listener.store.engine import database_error, open_engine
 from listener.store.schema import ensure_schema
 
 
@@ -21,8 +22,12 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        """A session in one transaction. The database failing under it (locked, gone) is a one-line StoreError."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise database_error(exc, self.engine.url) from exc
 
     def close(self) -> None:
         self.engine.dispose()

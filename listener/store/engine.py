@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
 from listener.errors import StoreError
+
+SQLITE_BUSY_TIMEOUT = (
+    30  # seconds a SQLite write waits for another process's lock before "database is locked"
+)
 
 
 def normalise_url(url: str) -> str:
@@ -24,7 +28,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``. SQLite gets foreign keys, WAL and a busy timeout so concurrent readers work."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -49,6 +53,21 @@ def open_engine(url: str) -> Engine:
             f"cannot open the database {where}: {reason}; check store.url (or LISTENER_DATABASE_URL) and {check}"
         ) from None
     return engine
+
+
+def database_error(exc: OperationalError, url: URL | None = None) -> StoreError:
+    """The StoreError an operational failure of the database becomes: one line saying what and where.
+
+    SQLite reports a write lock held past the busy timeout as "database is locked"; anything else (a server gone,
+    a connection dropped, a disk full) is said as the driver says it, first line only."""
+    where = f" ({url.render_as_string(hide_password=True)})" if url is not None else ""
+    reason = (str(exc.orig).strip().splitlines() or ["no reason given"])[0]
+    if "database is locked" in reason:
+        return StoreError(
+            f"the database is locked by another process{where}: still locked after waiting "
+            f"{SQLITE_BUSY_TIMEOUT} s; try again, or check for a stuck listener process"
+        )
+    return StoreError(f"the database{where} failed: {reason}; check that it is running and reachable")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

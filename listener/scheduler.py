@@ -6,8 +6,10 @@ source and then matches and scores what is pending. The weekly reports run on ``
 daily jobs (retention, platform deletions) on ``scheduler.daily_jobs``.
 
 Every job runs with ``max_instances=1``, coalesces missed runs into one and may start up to
-``scheduler.misfire_grace_time`` late. A job's exception is logged and recorded as a failed run in
-``collection_runs``; it never stops the scheduler. Setting the stop event (on SIGTERM or SIGINT) ends every job
+``scheduler.misfire_grace_time`` late. Every run of the weekly and daily jobs is recorded in ``collection_runs``
+(stream "job"), ok or failed; a collection job records only its failures (its streams record their runs). A job's
+exception is logged in one line and never stops the scheduler; a failed weekly or daily job is tried again after
+each of RETRY_DELAYS (5, 15 and 45 minutes), its earlier attempts recorded as "retrying", the last as "failed". Setting the stop event (on SIGTERM or SIGINT) ends every job
 after the page or batch it is committing, then the scheduler.
 
 Several processes may run the same schedule against one Postgres (``listener run --worker``): each scheduled
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,12 +29,17 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import OperationalError
 
 from listener.collectors.runner import Leasing, collect
 from listener.config import Config, SourceConfig
+from listener.errors import ListenerError
 from listener.store import Store
 from listener.store.leases import Claim
+from listener.store.models import CollectionRun, utcnow
 from listener.store.runs import RunCounts, finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,9 @@ _LOOKBACKS = (
     timedelta(days=370),
 )
 
+
+# A weekly or daily job that fails is tried again after each of these delays, then not until its next occasion.
+RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=45))
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -129,12 +140,13 @@ class Jobs:
         self.config = config
         self.worker_id = worker_id
         self.stop = stop
+        self.scheduler: BackgroundScheduler | None = None  # set by build_scheduler; retries are added to it
 
     def collect_source(self, name: str, trigger: BaseTrigger) -> None:
         """Collect one source for the current tick, then match and score whatever is pending."""
         tick = latest_fire_time(trigger, datetime.now(UTC))
         leasing = Leasing(self.worker_id, self.config.scheduler.lease_ttl, tick)
-        with self._recorded(name):
+        with RecordedJob(self.store, name, self.worker_id, tick, record_success=False):
             collect(self.store, self.config, [name], leasing=leasing, stop=self.stop)
             if not self.stop.is_set():
                 self._match_and_score()
@@ -148,40 +160,80 @@ class Jobs:
 
     def weekly_reports(self, trigger: BaseTrigger) -> None:
         """Write (and e-mail, when configured) last full week's reports and portfolio, once per tick."""
+        self.occasion(
+            "weekly-reports", self._write_weekly_reports, latest_fire_time(trigger, datetime.now(UTC))
+        )
+
+    def _write_weekly_reports(self, tick: datetime) -> None:
         from listener.reports.publish import last_full_week, publish
 
-        tick = latest_fire_time(trigger, datetime.now(UTC))
-        with self._recorded("weekly-reports"), self._once_per_tick("weekly-reports", tick) as mine:
-            if not mine:
-                return
-            week = last_full_week(self.config, tick)
-            for done in publish(self.store, self.config, week):
-                log.info(
-                    "weekly report %s %s: %s", done.org_code or "portfolio", week, done.paths.get("html")
-                )
+        week = last_full_week(self.config, tick)
+        for done in publish(self.store, self.config, week):
+            log.info("weekly report %s %s: %s", done.org_code or "portfolio", week, done.paths.get("html"))
 
     def daily_jobs(self, trigger: BaseTrigger) -> None:
         """Retention (purge personal data past retention.posts_days) and platform deletions (``listener
         compliance`` for every platform with an enabled source that can check), once per tick."""
+        self.occasion("daily-jobs", self._run_daily_jobs, latest_fire_time(trigger, datetime.now(UTC)))
+
+    def _run_daily_jobs(self, tick: datetime) -> None:
         from listener.compliance import check_deletions, sources_to_check
         from listener.retention import purge
 
-        tick = latest_fire_time(trigger, datetime.now(UTC))
-        with self._recorded("daily-jobs"), self._once_per_tick("daily-jobs", tick) as mine:
-            if not mine:
-                return
-            purge(self.store, self.config)
-            for source in sources_to_check(self.config):
-                result = check_deletions(self.store, self.config, source)
-                log.info("compliance %s: %s, %d deleted", source.name, result.status, result.deleted)
+        purge(self.store, self.config)
+        for source in sources_to_check(self.config):
+            result = check_deletions(self.store, self.config, source)
+            log.info("compliance %s: %s, %d deleted", source.name, result.status, result.deleted)
 
-    def _once_per_tick(self, name: str, tick: datetime) -> TickLease:
+    def occasion(self, name: str, work: Callable[[datetime], None], tick: datetime, attempt: int = 0) -> None:
+        """One attempt at a weekly or daily job's scheduled occasion ``tick``: done once per tick, and tried
+        again after each of RETRY_DELAYS while it fails (a retry is dropped once the occasion is done or a
+        later one has started)."""
+        retry_at = self._retry_time(attempt)
+        # the first attempt takes the lease for its tick; a retry takes it for now, as that tick is spent
+        with (
+            RecordedJob(self.store, name, self.worker_id, tick, retry_at=retry_at) as recorded,
+            self._once_per_tick(name, None if attempt else tick) as mine,
+        ):
+            if not mine or (attempt and self._done_or_superseded(name, tick)):
+                recorded.skip()
+                return
+            work(tick)
+        if recorded.failed and retry_at is not None:
+            self.scheduler.add_job(
+                self.occasion,
+                DateTrigger(retry_at),
+                args=[name, work, tick, attempt + 1],
+                id=f"{name}:retry",
+                replace_existing=True,
+            )
+
+    def _retry_time(self, attempt: int) -> datetime | None:
+        if attempt >= len(RETRY_DELAYS) or self.scheduler is None or self.stop.is_set():
+            return None
+        return datetime.now(UTC) + RETRY_DELAYS[attempt]
+
+    def _done_or_superseded(self, name: str, tick: datetime) -> bool:
+        with self.store.transaction() as session:
+            done = session.scalar(
+                select(CollectionRun.id)
+                .where(CollectionRun.source == name, CollectionRun.stream == "job")
+                .where(
+                    or_(
+                        CollectionRun.tick > tick,
+                        and_(CollectionRun.tick == tick, CollectionRun.status == "ok"),
+                    )
+                )
+                .limit(1)
+            )
+        if done is not None:
+            log.info("job %s: retry for %s dropped: done, or a later run has started", name, tick)
+        return done is not None
+
+    def _once_per_tick(self, name: str, tick: datetime | None) -> TickLease:
         return TickLease(
             self.store, Claim(f"job:{name}", self.worker_id, self.config.scheduler.lease_ttl, tick)
         )
-
-    def _recorded(self, name: str) -> RecordedJob:
-        return RecordedJob(self.store, name, self.worker_id)
 
 
 class TickLease:
@@ -203,25 +255,65 @@ class TickLease:
 
 
 class RecordedJob:
-    """Logs a job's exception and records it as a failed run (stream "job"); the scheduler carries on."""
+    """Records one run of a job in ``collection_runs`` (stream "job"): "ok", "failed", or "retrying" when
+    ``retry_at`` says it will be tried again. A failure is logged in one line (with a traceback only for an
+    unexpected error, which is a bug) and swallowed: the scheduler carries on. ``record_success=False`` records
+    failures only (a collection job, whose streams record their own runs)."""
 
-    def __init__(self, store: Store, name: str, worker_id: str):
-        self.store, self.name, self.worker_id = store, name, worker_id
+    def __init__(
+        self,
+        store: Store,
+        name: str,
+        worker_id: str,
+        tick: datetime | None = None,
+        *,
+        retry_at: datetime | None = None,
+        record_success: bool = True,
+    ):
+        self.store, self.name, self.worker_id, self.tick = store, name, worker_id, tick
+        self.retry_at, self.record_success = retry_at, record_success
+        self.started, self.skipped, self.failed = utcnow(), False, False
 
-    def __enter__(self) -> None:
-        return None
+    def skip(self) -> None:
+        """Another worker has this run: record nothing."""
+        self.skipped = True
+
+    def __enter__(self) -> RecordedJob:
+        self.started = utcnow()
+        return self
 
     def __exit__(self, kind, exc, traceback) -> bool:
         if exc is None:
+            if self.record_success and not self.skipped:
+                not_recorded = self._record("ok", None)
+                if not_recorded:
+                    log.warning("job %s: ok, but not recorded: %s", self.name, not_recorded)
             return False
-        log.error("job %s failed: %s: %s", self.name, kind.__name__, exc, exc_info=(kind, exc, traceback))
+        self.failed = True
+        expected = isinstance(exc, ListenerError | OperationalError)
+        error = str(exc) if isinstance(exc, ListenerError) else f"{kind.__name__}: {exc}"
+        status = "failed" if self.retry_at is None else "retrying"
+        not_recorded = self._record(status, error)
+        log.error(
+            "job %s failed: %s%s%s",
+            self.name,
+            error,
+            f"; retrying at {self.retry_at:%Y-%m-%d %H:%M:%S} UTC" if self.retry_at else "",
+            f" (not recorded: {not_recorded})" if not_recorded else "",
+            exc_info=None if expected else (kind, exc, traceback),
+        )
+        return True  # swallowed: a job's failure never stops the scheduler
+
+    def _record(self, status: str, error: str | None) -> str | None:
+        """Record the run; return why it could not be (the database itself may be what failed), else None."""
         try:
             with self.store.transaction() as session:
-                run_id = start_run(session, self.name, "job", worker=self.worker_id)
-                finish_run(session, run_id, "failed", RunCounts(), f"{kind.__name__}: {exc}")
-        except Exception:  # the database itself may be what failed
-            log.exception("job %s: could not record the failure", self.name)
-        return True  # swallowed: a job's failure never stops the scheduler
+                run_id = start_run(session, self.name, "job", worker=self.worker_id, tick=self.tick)
+                session.get(CollectionRun, run_id).started_at = self.started
+                finish_run(session, run_id, status, RunCounts(), error)
+        except Exception as exc:
+            return str(exc) if isinstance(exc, ListenerError) else f"{type(exc).__name__}: {exc}"
+        return None
 
 
 def build_scheduler(jobs: Jobs, *, worker_only: bool = False) -> BackgroundScheduler:
@@ -249,6 +341,7 @@ def build_scheduler(jobs: Jobs, *, worker_only: bool = False) -> BackgroundSched
         ):
             trigger = cron_trigger(expression, config)
             scheduler.add_job(function, trigger, args=[trigger], id=job_id)
+    jobs.scheduler = scheduler
     return scheduler
 
 

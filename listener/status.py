@@ -1,11 +1,14 @@
 """What ``listener status`` shows: per source its last run, next run, cursors, last error and budget used, and
 whether a stream has failed ``alert_after_failures`` runs in a row (the source's own, else ``status.``'s) (then the command exits non-zero).
+
+The weekly and daily jobs alert after one failed occasion: ``listener run`` retries a failed job (scheduler.py,
+RETRY_DELAYS) and records those attempts as "retrying", so "failed" is an occasion that failed retries included.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,8 +22,11 @@ from listener.store.leases import held_leases
 from listener.store.models import CollectionRun
 
 RECENT_RUNS = 500  # per source: enough to count failures in a row on every stream
-# Runs in progress, or interrupted by a stop or a crash, are neither failures nor successes.
-NOT_COUNTED = {"running", "stopped"}
+# Runs in progress, interrupted by a stop or a crash, or failed attempts about to be retried, are neither
+# failures nor successes.
+NOT_COUNTED = {"running", "stopped", "retrying"}
+JOBS = ("weekly-reports", "daily-jobs")
+JOB_ALERT_AFTER = 1  # failed occasions of a weekly or daily job, each already retried
 # Failures of a whole source (before its streams were known) or of its scheduled job.
 SOURCE_WIDE = {"*", "job"}
 
@@ -44,6 +50,7 @@ class SourceStatus:
     budget: str | None
     streams: list[StreamStatus] = field(default_factory=list)
     alert: bool = False
+    alert_after: int = 0
 
     @property
     def last_run(self) -> CollectionRun | None:
@@ -73,17 +80,30 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 lease = leases.get(f"collect:{source.name}:{stream.stream}")
                 stream.held_by = lease.owner if lease else None
             status.alert = any(s.failures_in_a_row >= alert_after for s in status.streams)
+            status.alert_after = alert_after
             statuses.append(status)
-        for job in ("weekly-reports", "daily-jobs"):
-            streams = _streams(session, job, {}, config.status.alert_after_failures)
+        for job in JOBS:
+            streams = _streams(session, job, {}, JOB_ALERT_AFTER, retries_over=now - _retry_window(config))
             if streams:
-                alert = any(s.failures_in_a_row >= config.status.alert_after_failures for s in streams)
-                statuses.append(SourceStatus(job, "job", True, None, None, streams, alert))
+                alert = any(s.failures_in_a_row >= JOB_ALERT_AFTER for s in streams)
+                statuses.append(SourceStatus(job, "job", True, None, None, streams, alert, JOB_ALERT_AFTER))
     return statuses
 
 
+def _retry_window(config: Config) -> timedelta:
+    """How long after a failed attempt its retries are all done: a "retrying" run older than this was the last
+    attempt that could be recorded (the database may have been down for the rest), so it counts as failed."""
+    from listener.scheduler import RETRY_DELAYS
+
+    return sum(RETRY_DELAYS, timedelta()) + len(RETRY_DELAYS) * config.scheduler.misfire_grace_time
+
+
 def _streams(
-    session: Session, source: str, cursors: dict[tuple[str, str], Any], alert_after: int
+    session: Session,
+    source: str,
+    cursors: dict[tuple[str, str], Any],
+    alert_after: int,
+    retries_over: datetime | None = None,
 ) -> list[StreamStatus]:
     runs = session.scalars(
         select(CollectionRun)
@@ -102,7 +122,7 @@ def _streams(
             stream,
             stream_runs[0] if stream_runs else None,
             cursors.get((source, stream)),
-            failures_in_a_row(_counted_runs(stream, stream_runs, runs)),
+            failures_in_a_row(_counted_runs(stream, stream_runs, runs), retries_over),
             next((r.error for r in stream_runs if r.error), None),
         )
         for stream, stream_runs in sorted(by_stream.items())
@@ -118,15 +138,21 @@ def _counted_runs(
     return [r for r in source_runs if r.stream == stream or r.status != "failed"]
 
 
-def failures_in_a_row(runs_newest_first: list[CollectionRun]) -> int:
-    count = 0
+def failures_in_a_row(runs_newest_first: list[CollectionRun], retries_over: datetime | None = None) -> int:
+    """Failed runs since the last run that went well.
+
+    With ``retries_over`` (a weekly or daily job), failed occasions instead: attempts for one tick count once,
+    and a "retrying" attempt started before ``retries_over`` counts as failed (its retries were never recorded).
+    """
+    failed: set[object] = set()
     for run in runs_newest_first:
-        if run.status in NOT_COUNTED:
+        gave_up = run.status == "retrying" and retries_over is not None and run.started_at < retries_over
+        if run.status in NOT_COUNTED and not gave_up:
             continue
-        if run.status != "failed":
+        if run.status != "failed" and not gave_up:
             break
-        count += 1
-    return count
+        failed.add(run.tick if retries_over is not None and run.tick is not None else run.id)
+    return len(failed)
 
 
 def _budget(session: Session, source: SourceConfig) -> str | None:

@@ -2,12 +2,15 @@
 
 import sqlite3
 import sys
+import threading
 
 import pytest
 from conftest import write_config
 
 import listener.store.engine
 from listener.cli import main
+from listener.config import load_config
+from listener.scheduler import Jobs, build_scheduler
 from listener.store import open_store
 
 
@@ -38,3 +41,18 @@ def test_collect_against_a_locked_database_is_one_line(tmp_path, locked, monkeyp
         f"error: the database is locked by another process (sqlite:///{locked}): still locked after waiting "
         "0.2 s; try again, or check for a stuck listener process"
     ]
+
+
+def test_a_job_blocked_by_the_lock_logs_one_line(tmp_path, locked, caplog):
+    config = load_config(write_config(tmp_path, db_url=f"sqlite:///{locked}"))
+    store = open_store(f"sqlite:///{locked}", check_schema=False)
+    jobs = Jobs(store, config, "test-worker", threading.Event())
+    trigger = build_scheduler(jobs).get_job("daily-jobs").trigger
+    caplog.clear()
+    jobs.daily_jobs(trigger)  # does not raise, and is tried again in 5 minutes
+    assert jobs.scheduler.get_job("daily-jobs:retry") is not None
+    store.close()
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and errors[0].exc_info is None, caplog.text
+    assert "job daily-jobs failed: the database is locked by another process" in errors[0].getMessage()
+    assert "; retrying at " in errors[0].getMessage() and "(not recorded: " in errors[0].getMessage()

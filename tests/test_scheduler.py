@@ -1,5 +1,6 @@
 """listener run: jobs built from config, ticks, failures recorded, stop between pages, SIGTERM, hooks."""
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from click.testing import CliRunner
 
+from listener.cli import cli
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.collectors.runner import collect_stream
 from listener.config import parse_config
@@ -69,14 +72,105 @@ def test_a_failing_job_is_logged_recorded_and_swallowed(store, make_config, monk
     jobs.weekly_reports(trigger)  # does not raise
     with store.transaction() as session:
         run = session.scalars(sa.select(CollectionRun)).one()
-    assert (run.source, run.stream, run.status, run.worker) == (
+    assert (run.source, run.stream, run.status, run.worker, run.tick) == (
         "weekly-reports",
         "job",
-        "failed",
+        "retrying",
         "test-worker",
+        latest_fire_time(trigger, datetime.now(UTC)),
     )
     assert "ZeroDivisionError" in run.error
-    assert "job weekly-reports failed" in caplog.text
+    assert "job weekly-reports failed: ZeroDivisionError: division by zero; retrying at" in caplog.text
+
+
+def job_runs(store, name="weekly-reports"):
+    with store.transaction() as session:
+        query = sa.select(CollectionRun).where(CollectionRun.source == name).order_by(CollectionRun.id)
+        return [(run.status, run.tick) for run in session.scalars(query)]
+
+
+def test_every_run_of_a_job_is_recorded_and_status_counts_only_failures_in_a_row(
+    store, make_config, tmp_path
+):
+    config = make_config("reports: {output_dir: out}\nstatus: {alert_after_failures: 3}\n")
+    jobs = jobs_for(store, config)  # no scheduler: no retries, every occasion is one attempt
+    ticks = [datetime(2026, 11, 23, 7, minute, tzinfo=UTC) for minute in (30, 32, 34, 36)]
+    for tick, fails in zip(ticks, (True, False, True, True), strict=True):
+        if fails:  # a file where the report folder should be: NotADirectoryError
+            (tmp_path / "out").write_text("not a folder")
+        jobs.occasion("weekly-reports", jobs._write_weekly_reports, tick)
+        shutil.rmtree(tmp_path / "out") if not fails else (tmp_path / "out").unlink()
+        if tick == ticks[1]:
+            shown = status_of(config)
+            assert "weekly-reports (job): last run ok at" in shown.output and shown.exit_code == 0
+    assert job_runs(store) == list(zip(["failed", "ok", "failed", "failed"], ticks, strict=True))
+    shown = status_of(config)
+    assert "2 failures in a row" in shown.output and "3 failures" not in shown.output
+    assert "ALERT: weekly-reports failed 1 or more scheduled runs (each retried) in a row" in shown.stderr
+
+
+def status_of(config):
+    return CliRunner().invoke(cli, ["--config", str(config.path), "status"])
+
+
+def test_a_failed_job_is_retried_after_5_15_and_45_minutes_then_fails(store, make_config, monkeypatch):
+    import listener.reports.publish as publish
+
+    monkeypatch.setattr(publish, "build_weekly_report", lambda *a, **k: 1 / 0)
+    config = make_config()
+    jobs = jobs_for(store, config)
+    scheduler = build_scheduler(jobs)
+    tick = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    jobs.occasion("weekly-reports", jobs._write_weekly_reports, tick)
+    delays = []
+    while retry := scheduler.get_job("weekly-reports:retry"):
+        delays.append(retry.trigger.run_date - datetime.now(UTC))
+        scheduler.remove_job(retry.id)
+        retry.func(*retry.args)  # the retry, run now instead of minutes from now
+    assert [round(d / timedelta(minutes=1)) for d in delays] == [5, 15, 45]
+    assert job_runs(store) == [("retrying", tick)] * 3 + [("failed", tick)]
+    shown = status_of(config)
+    assert "1 failures in a row" in shown.output and shown.exit_code == 1
+
+
+def test_a_retry_that_succeeds_clears_the_failure_and_stops_retrying(store, make_config, monkeypatch):
+    import listener.reports.publish as publish
+
+    real = publish.build_weekly_report
+    monkeypatch.setattr(publish, "build_weekly_report", lambda *a, **k: 1 / 0)
+    config = make_config("reports: {output_dir: out}\n")
+    jobs = jobs_for(store, config)
+    scheduler = build_scheduler(jobs)
+    tick = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    jobs.occasion("weekly-reports", jobs._write_weekly_reports, tick)
+    assert status_of(config).exit_code == 0  # a failed attempt about to be retried does not alert yet
+    monkeypatch.setattr(publish, "build_weekly_report", real)
+    retry = scheduler.get_job("weekly-reports:retry")
+    scheduler.remove_job(retry.id)
+    retry.func(*retry.args)
+    assert scheduler.get_job("weekly-reports:retry") is None
+    assert job_runs(store) == [("retrying", tick), ("ok", tick)]
+    shown = status_of(config)
+    assert shown.exit_code == 0 and "last run ok" in shown.output and "failures in a row" not in shown.output
+    retry.func(*retry.args)  # a late duplicate of the retry: the occasion is done, nothing more is recorded
+    assert job_runs(store) == [("retrying", tick), ("ok", tick)]
+
+
+def test_a_retry_never_recorded_counts_as_a_failed_occasion_once_its_window_is_over(
+    store, make_config, monkeypatch
+):
+    import listener.reports.publish as publish
+
+    monkeypatch.setattr(publish, "build_weekly_report", lambda *a, **k: 1 / 0)
+    config = make_config()
+    jobs = jobs_for(store, config)
+    build_scheduler(jobs)
+    jobs.occasion("weekly-reports", jobs._write_weekly_reports, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+    assert status_of(config).exit_code == 0
+    with store.transaction() as session:  # the database went down before the retries could be recorded
+        session.execute(sa.update(CollectionRun).values(started_at=datetime.now(UTC) - timedelta(hours=3)))
+    shown = status_of(config)
+    assert shown.exit_code == 1 and "1 failures in a row" in shown.output
 
 
 def test_weekly_reports_are_written_once_per_tick_for_every_organisation(store, make_config, tmp_path):

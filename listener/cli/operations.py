@@ -68,8 +68,9 @@ def run(ctx: Context, worker: bool, worker_id: str | None) -> None:
 def status(ctx: Context) -> None:
     """Show each source's last run, next run, cursor, last error and budget used.
 
-    Exits 1 when a stream has failed status.alert_after_failures runs in a row (default 3), so monitoring
-    can alert on the exit code.
+    Exits 1 when a stream has failed status.alert_after_failures runs in a row (default 3), or the weekly
+    reports or daily jobs failed on their last scheduled run (retries included), so monitoring can alert on
+    the exit code.
 
     \b
     Example:
@@ -88,9 +89,8 @@ def status(ctx: Context) -> None:
             click.echo(line)
     alerts = [s for s in statuses if s.alert]
     for alert in alerts:
-        source = next((s for s in config.sources if s.name == alert.name), None)
-        threshold = (source and source.alert_after_failures) or config.status.alert_after_failures
-        click.echo(f"ALERT: {alert.name} failed {threshold} or more runs in a row", err=True)
+        runs = "scheduled runs (each retried)" if alert.kind == "job" else "runs"
+        click.echo(f"ALERT: {alert.name} failed {alert.alert_after} or more {runs} in a row", err=True)
     if alerts:
         sys.exit(EXIT_FAILED)
 

@@ -7,8 +7,10 @@ RETRY_DELAYS) and records those attempts as "retrying", so "failed" is an occasi
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +26,7 @@ from listener.store.models import CollectionRun
 RECENT_RUNS = 500  # per source: enough to count failures in a row on every stream
 # Runs in progress, interrupted by a stop or a crash, or failed attempts about to be retried, are neither
 # failures nor successes.
-NOT_COUNTED = {"running", "stopped", "retrying"}
+NOT_COUNTED = {"running", "stopped", "abandoned", "retrying"}
 JOBS = ("weekly-reports", "daily-jobs")
 JOB_ALERT_AFTER = 1  # failed occasions of a weekly or daily job, each already retried
 # Failures of a whole source (before its streams were known) or of its scheduled job.
@@ -40,6 +42,16 @@ class StreamStatus:
     last_error: str | None
     held_by: str | None = None
 
+    @property
+    def run_status(self) -> str | None:
+        """The last run's status, or "abandoned" for a run still marked running that nobody is doing: its
+        lease expired or its worker (a process on this machine) is gone."""
+        if self.last_run is None:
+            return None
+        if self.last_run.status == "running" and self.held_by is None:
+            return "abandoned"
+        return self.last_run.status
+
 
 @dataclass
 class SourceStatus:
@@ -53,14 +65,19 @@ class SourceStatus:
     alert_after: int = 0
 
     @property
+    def last_stream(self) -> StreamStatus | None:
+        """The stream whose run started last."""
+        ran = [s for s in self.streams if s.last_run is not None]
+        return max(ran, key=lambda s: s.last_run.id) if ran else None
+
+    @property
     def last_run(self) -> CollectionRun | None:
-        runs = [s.last_run for s in self.streams if s.last_run is not None]
-        return max(runs, key=lambda r: r.id) if runs else None
+        return self.last_stream.last_run if self.last_stream else None
 
 
 def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceStatus]:
     """The status of every configured source (and of the scheduler's jobs that have run)."""
-    from listener.scheduler import next_fire_time, source_trigger
+    from listener.scheduler import source_trigger
 
     with store.transaction() as session:
         cursors = {(c.source, c.stream): c.value for c in all_cursors(session)}
@@ -71,14 +88,14 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 source.name,
                 source.kind,
                 source.enabled,
-                next_fire_time(source_trigger(source, config), now) if source.enabled else None,
+                _next_run(source_trigger(source, config), now) if source.enabled else None,
                 _budget(session, source),
             )
             alert_after = source.alert_after_failures or config.status.alert_after_failures
             status.streams = _streams(session, source.name, cursors, alert_after)
             for stream in status.streams:
                 lease = leases.get(f"collect:{source.name}:{stream.stream}")
-                stream.held_by = lease.owner if lease else None
+                stream.held_by = lease.owner if lease and not _worker_gone(lease.owner) else None
             status.alert = any(s.failures_in_a_row >= alert_after for s in status.streams)
             status.alert_after = alert_after
             statuses.append(status)
@@ -88,6 +105,28 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 alert = any(s.failures_in_a_row >= JOB_ALERT_AFTER for s in streams)
                 statuses.append(SourceStatus(job, "job", True, None, None, streams, alert, JOB_ALERT_AFTER))
     return statuses
+
+
+def _next_run(trigger, now: datetime) -> datetime | None:
+    """The source's next scheduled run, in UTC, never before ``now`` (a run due at this moment is due now)."""
+    from listener.scheduler import next_fire_time
+
+    fire = next_fire_time(trigger, now)
+    return None if fire is None else max(fire.astimezone(UTC), now)
+
+
+def _worker_gone(worker: str) -> bool:
+    """True when ``worker`` is a host:pid of this machine whose process has ended (killed, say)."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, under another user
+        return False
+    return False
 
 
 def _retry_window(config: Config) -> timedelta:

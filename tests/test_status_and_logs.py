@@ -140,3 +140,69 @@ def test_cron_mode_exit_codes(tmp_path):
     assert failed.returncode == 1
     assert failed.stdout.splitlines()[1].startswith("bad: failed, 0 new, 0 read, 0 requests, ")
     assert wrong.returncode == 2 and "source 'nope' is not in the config" in wrong.stderr
+
+
+def killed_run(store, source, stream, worker, lease_for):
+    """What a SIGKILLed run leaves: its run row still "running" and its stream's lease."""
+    from datetime import UTC, datetime
+
+    from listener.store.leases import try_acquire
+    from listener.store.runs import start_run
+
+    with store.transaction() as session:
+        start_run(session, source, stream, worker=worker)
+        try_acquire(session, f"collect:{source}:{stream}", worker, lease_for)
+    return datetime.now(UTC)
+
+
+def test_a_run_of_a_killed_process_on_this_machine_is_shown_as_abandoned(store, make_config, tmp_path):
+    import socket
+    from datetime import timedelta
+
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    config = make_config("sources:\n  - {name: a, kind: file, path: a.jsonl}\n")
+    stream = str(tmp_path / "a.jsonl")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed_run(store, "a", stream, f"{socket.gethostname()}:{dead.pid}", timedelta(minutes=5))
+    shown = status(config.path)
+    assert "a (file): last run abandoned at" in shown.output, shown.output
+    assert "being collected by" not in shown.output and "running" not in shown.output
+
+
+def test_a_run_whose_lease_expired_is_abandoned_and_the_next_run_records_it(store, make_config, tmp_path):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from listener.store.models import CollectionRun
+
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    config = make_config("sources:\n  - {name: a, kind: file, path: a.jsonl}\n")
+    stream = str(tmp_path / "a.jsonl")
+    killed_run(store, "a", stream, "elsewhere:1234", timedelta(seconds=-1))
+    shown = status(config.path)
+    assert f"[{stream}] abandoned at" in shown.output and "being collected" not in shown.output
+    assert shown.exit_code == 0  # an interrupted run is not a failure
+    collect(store, config)
+    with store.transaction() as session:
+        runs = session.scalars(sa.select(CollectionRun).order_by(CollectionRun.id)).all()
+    assert [r.status for r in runs] == ["abandoned", "ok"]
+    assert runs[0].finished_at is not None and "without finishing" in runs[0].error
+
+
+def test_status_never_shows_a_next_run_in_the_past(make_config, store):
+    from datetime import UTC, datetime
+
+    config = make_config("""
+scheduler: {timezone: America/New_York}
+sources:
+  - {name: hourly, kind: file, path: a.jsonl, schedule: {cron: "0 * * * *"}}
+""")
+    before = datetime.now(UTC).replace(microsecond=0)
+    shown = status(config.path)
+    printed = shown.output.split("next run ")[1].split(";")[0]
+    assert (
+        printed == "due now"
+        or datetime.strptime(printed, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC) >= before
+    )

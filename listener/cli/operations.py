@@ -97,18 +97,22 @@ def status(ctx: Context) -> None:
 
 def _status_lines(status) -> list[str]:
     def when(moment: datetime | None) -> str:
-        return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "none"
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "none"
 
-    last = status.last_run
+    def next_run(moment: datetime | None) -> str:
+        return "due now" if moment is not None and moment <= now else when(moment)
+
+    now = datetime.now(UTC)
+    last = status.last_stream
     head = f"{status.name} ({status.kind}{'' if status.enabled else ', disabled'}): "
-    head += f"last run {last.status} at {when(last.started_at)}" if last else "never run"
+    head += f"last run {last.run_status} at {when(last.last_run.started_at)}" if last else "never run"
     if status.kind != "job":
-        head += f"; next run {when(status.next_run)}; budget used: {status.budget or 'n/a'}"
+        head += f"; next run {next_run(status.next_run)}; budget used: {status.budget or 'n/a'}"
     lines = [head]
     for stream in status.streams:
         run = stream.last_run
         line = f"  [{stream.stream}] " + (
-            f"{run.status} at {when(run.started_at)}, {run.posts_new} new, {run.posts_read} read, "
+            f"{stream.run_status} at {when(run.started_at)}, {run.posts_new} new, {run.posts_read} read, "
             f"{run.requests} requests"
             if run
             else "never run"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from listener.store.models import CollectionRun, ComplianceCheck, utcnow
@@ -25,7 +25,20 @@ def start_run(
     worker: str | None = None,
     tick: datetime | None = None,
 ) -> int:
-    """Record that a run starts; ``worker`` and ``tick`` say who runs it, for which scheduled time."""
+    """Record that a run starts; ``worker`` and ``tick`` say who runs it, for which scheduled time.
+
+    The caller holds the stream's lease, so an earlier run of the stream still marked "running" cannot still be
+    going: its process was killed (or lost its lease). It is recorded as "abandoned"."""
+    session.execute(
+        update(CollectionRun)
+        .where(
+            CollectionRun.source == source, CollectionRun.stream == stream, CollectionRun.status == "running"
+        )
+        .values(
+            status="abandoned", finished_at=utcnow(), error="the run's process stopped without finishing it"
+        )
+        .execution_options(synchronize_session=False)
+    )
     run = CollectionRun(
         source=source,
         stream=stream,

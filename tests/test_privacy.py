@@ -223,3 +223,16 @@ def test_the_store_remembers_a_fingerprint_of_the_key_never_the_key(
     assert count(store, Post) == 2
     monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", TEST_KEY)
     assert erase_author(store, config, ["kemi_j82"]).posts == 2
+
+
+def test_posts_without_a_payload_hold_sql_null(store, make_config, tmp_path):
+    """raw is SQL NULL (not the JSON text null) when keep_raw is off, and after a purge empties it."""
+    write_posts(tmp_path, [post("1", "bob", "LGI was great"), post("2", "amy", "LGI was slow", days_ago=40)])
+    pipeline(store, make_config(SOURCE + "retention:\n  posts_days: 30\n"))
+    assert count(store, Post, Post.raw.is_(None)) == 2
+    with store.transaction() as session:
+        session.execute(sa.update(Post).values(raw={"kept": True}))  # as if keep_raw had been on
+    purge(store, make_config(SOURCE + "retention:\n  posts_days: 30\n"), now=NOW)
+    with store.transaction() as session:
+        nulls = session.scalars(sa.select(Post.native_id).where(sa.text("posts.raw IS NULL"))).all()
+    assert len(nulls) == 1 and count(store, Post, Post.raw.is_not(None)) == 1

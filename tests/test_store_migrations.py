@@ -154,3 +154,35 @@ def test_stored_ids_and_links_lose_their_handles(db_url):
         ]
     )
     assert tombs == {"mstdn.example/111", "mstdn.example/333"}
+
+
+def test_json_null_payloads_become_sql_null(db_url):
+    """0008: posts stored without a payload held the JSON value null; they hold SQL NULL after the upgrade."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0006")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    posts = sa.table(
+        "posts",
+        *(sa.column(c) for c in ("platform", "native_id", "source", "text")),
+        sa.column(
+            "raw", sa.JSON
+        ),  # a plain JSON column writes None as the JSON null, as earlier versions did
+        sa.column("created_at", UTCDateTime),
+        sa.column("collected_at", UTCDateTime),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            posts.insert(),
+            [
+                {"platform": "x", "native_id": n, "source": "s", "text": "t", "raw": raw}
+                | {"created_at": now, "collected_at": now}
+                for n, raw in (("1", None), ("2", {"id": "2"}))
+            ],
+        )
+        assert connection.scalar(sa.select(sa.func.count()).where(posts.c.raw.is_(None))) == 0
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(sa.select(posts.c.native_id, posts.c.raw)).all())
+        nulls = connection.scalars(sa.select(posts.c.native_id).where(posts.c.raw.is_(None))).all()
+    engine.dispose()
+    assert stored == {"1": None, "2": {"id": "2"}} and nulls == ["1"]

@@ -94,7 +94,9 @@ class Post(Base):
     like_count: Mapped[int | None]
     quote_count: Mapped[int | None]
     match_key: Mapped[str | None] = mapped_column(String(64))
-    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True)
+    )  # None is SQL NULL, not 'null'
     purged_at: Mapped[datetime | None]
 
 

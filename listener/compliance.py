@@ -24,6 +24,7 @@ from listener.collectors import collector_class, collector_kinds
 from listener.collectors.base import Collector
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, UsageError
+from listener.privacy.pseudonyms import load_pseudonym_key
 from listener.store import Store
 from listener.store.posts import stored_native_ids
 from listener.store.removal import remove_by_platform_ids
@@ -104,6 +105,7 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
     """Re-check every stored post of ``source``'s platform and remove those it no longer serves; record the
     check and return what was done."""
     result = ComplianceResult(source.name, source.kind)
+    key = load_pseudonym_key(config)  # tombstones keep a keyed digest of each removed post's id
     with store.transaction() as session:
         month_reads = month_to_date_reads(session, source.name)
         check_id = start_compliance_check(session, source.name, source.kind)
@@ -111,7 +113,7 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
     try:
         collector = collector_class(source.kind)(source, config)  # may refuse: a missing token
         collector.set_month_to_date_reads(month_reads)
-        _check_batches(store, collector, result)
+        _check_batches(store, collector, result, key)
         result.status = "ok"
     except CollectorError as exc:
         result.status, result.error = exc.status, str(exc)
@@ -147,7 +149,7 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
     return result
 
 
-def _check_batches(store: Store, collector: Collector, result: ComplianceResult) -> None:
+def _check_batches(store: Store, collector: Collector, result: ComplianceResult, key: bytes) -> None:
     last_id = 0
     while True:
         with store.transaction() as session:
@@ -160,7 +162,7 @@ def _check_batches(store: Store, collector: Collector, result: ComplianceResult)
         result.read += check.read
         with store.transaction() as session:
             result.deleted += remove_by_platform_ids(
-                session, result.platform, check.gone, reason=f"deleted on {result.platform}"
+                session, result.platform, check.gone, reason=f"deleted on {result.platform}", key=key
             )
         result.checked += len(batch) - check.unchecked
         result.unchecked += check.unchecked

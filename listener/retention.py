@@ -1,7 +1,10 @@
 """Retention: personal data is kept only as long as configured (``retention.posts_days``).
 
 A purge keeps each old post's row, its organisation mentions and its scores, so weekly counts and trend charts
-stay right, but empties the text and removes the URL, author key, organisation handle and raw payload.
+stay right, but empties the text, removes the URL, author key, organisation handle and raw payload, cuts the
+quoted words out of its flags' reasons, and replaces its platform id with a keyed digest (store/removal.py): the
+id leads to the author, the digest only recognises the post if a collector reads it again, so it is not stored
+twice. The same purge rewrites tombstones that earlier versions wrote with raw ids.
 """
 
 from __future__ import annotations
@@ -10,22 +13,26 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from listener.config import Config
+from listener.privacy.pseudonyms import load_pseudonym_key
 from listener.store import Store
-from listener.store.models import Post, utcnow
-from listener.store.removal import record_action
+from listener.store.models import Flag, Post, utcnow
+from listener.store.removal import digest_tombstones, id_digest, record_action
 
 log = logging.getLogger(__name__)
 
 PURGED_TEXT = ""
+BATCH = 1000  # posts updated together
 
 
 @dataclass(frozen=True)
 class PurgeResult:
     cutoff: datetime | None
     posts: int
+    tombstones: int = 0  # tombstones rewritten from raw ids to digests
 
 
 def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeResult:
@@ -34,31 +41,68 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
     if days is None:
         log.info("retention: posts_days is not set, nothing purged")
         return PurgeResult(None, 0)
+    key = load_pseudonym_key(config)  # the digests must match those collection and removal compute
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     with store.transaction() as session:
-        old = (Post.created_at < cutoff) & Post.purged_at.is_(None)
-        count = session.scalar(select(func.count()).select_from(Post).where(old))
-        if count:
-            session.execute(
-                update(Post)
-                .where(old)
-                .values(
-                    text=PURGED_TEXT,
-                    url=None,
-                    author_key=None,
-                    author_handle_key=None,
-                    author_handle=None,
-                    raw=None,
-                    purged_at=now,
-                )
+        old = session.execute(
+            select(Post.id, Post.platform, Post.native_id).where(
+                Post.created_at < cutoff, Post.purged_at.is_(None)
             )
+        ).all()
+        for start in range(0, len(old), BATCH):
+            _purge_posts(session, old[start : start + BATCH], key, now)
+        if old:
             record_action(
                 session,
                 "purge",
-                count,
-                f"text, URLs, author keys and payloads of posts created before {cutoff:%Y-%m-%d %H:%M} UTC "
-                f"(retention.posts_days = {days})",
+                len(old),
+                f"text, URLs, post ids, quotes in flags, author keys and payloads of posts created before "
+                f"{cutoff:%Y-%m-%d %H:%M} UTC (retention.posts_days = {days})",
             )
-    log.info("retention: purged %d posts created before %s", count, cutoff.isoformat())
-    return PurgeResult(cutoff, count)
+        tombstones = digest_tombstones(session, key)
+    log.info(
+        "retention: purged %d posts created before %s; %d tombstones rewritten to digests",
+        len(old),
+        cutoff.isoformat(),
+        tombstones,
+    )
+    return PurgeResult(cutoff, len(old), tombstones)
+
+
+def unquoted(reason: str) -> str:
+    """A flag's reason without the post's words it quotes: 'mentions self-harm: "..."' -> 'mentions self-harm'."""
+    return reason.split('"', 1)[0].rstrip(" :(")
+
+
+def _purge_posts(session: Session, rows: list, key: bytes, now: datetime) -> None:
+    ids = [row.id for row in rows]
+    emptied = {
+        "text": PURGED_TEXT,
+        "url": None,
+        "author_key": None,
+        "author_handle_key": None,
+        "author_handle": None,
+        "raw": None,
+    }
+    session.execute(
+        update(Post),
+        [
+            {"id": row.id, "native_id": id_digest(key, row.platform, row.native_id), "purged_at": now}
+            | emptied
+            for row in rows
+        ],
+    )
+    flags = session.execute(
+        select(Flag.post_id, Flag.scorer, Flag.flag, Flag.reason).where(
+            Flag.post_id.in_(ids), Flag.reason.contains('"')
+        )
+    ).all()
+    if flags:
+        session.execute(
+            update(Flag),
+            [
+                {"post_id": f.post_id, "scorer": f.scorer, "flag": f.flag, "reason": unquoted(f.reason)}
+                for f in flags
+            ],
+        )

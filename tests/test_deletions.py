@@ -18,6 +18,7 @@ from listener.cli import cli
 from listener.collectors.runner import collect
 from listener.errors import UsageError
 from listener.matching.runner import match_pending
+from listener.retention import purge
 from listener.scheduler import Jobs, build_scheduler
 from listener.scoring import scorer_names
 from listener.scoring.runner import score_pending
@@ -294,3 +295,19 @@ def test_usage_errors_name_what_can_be_checked(make_config):
         assert isinstance(done.exception, UsageError) and message in str(done.exception), args
     done = compliance(config)
     assert done.exit_code == 0 and "no enabled source can be checked for deleted posts" in done.output
+
+
+def test_purged_posts_are_not_stored_again_nor_asked_about(store, make_config, platform):
+    """After a purge a post keeps only a digest of its id; reading it again from the platform stores nothing,
+    and a deletion check does not send the digests to the platform."""
+    config = collected(store, make_config, platform)
+    purge(store, config, now=NOW + timedelta(days=400))
+    assert not stored_ids(store) & set(platform.ids)
+    assert all(native_id.startswith("hmac:") for native_id in stored_ids(store))
+    again = collect(store, make_config(source_yaml(platform.source("again"))))[0]
+    assert again.status == "ok" and again.total("posts_read") == 30 and again.total("posts_new") == 0
+    assert counts(store)["posts"] == 30
+    platform.fake.log.clear()
+    done = compliance(config, platform.kind)
+    assert done.exit_code == 0, done.output
+    assert platform.lookups() == [] and counts(store)["posts"] == 30

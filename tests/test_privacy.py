@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import write_config
+from conftest import TEST_KEY, write_config
 
 from listener.collectors.runner import collect
 from listener.errors import UsageError
@@ -18,10 +18,11 @@ from listener.reports.render import render_html
 from listener.reports.weekly import build_weekly_report
 from listener.retention import purge
 from listener.scoring.runner import score_pending
-from listener.store.models import Mention, Post, PrivacyAction, SentimentScore, Tombstone
-from listener.store.removal import remove_by_platform_ids
+from listener.store.models import Flag, Mention, Post, PrivacyAction, SentimentScore, Tombstone
+from listener.store.removal import id_digest, remove_by_platform_ids
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+KEY = TEST_KEY.encode()
 SOURCE = "sources:\n  - {name: f, kind: file, path: p.jsonl}\n"
 
 
@@ -106,7 +107,7 @@ def test_purge_keeps_counts_but_not_personal_data(store, make_config, tmp_path):
     result = purge(store, config, now=NOW)
     assert result.posts == 1
     with store.transaction() as session:
-        old = session.scalar(sa.select(Post).where(Post.native_id == "old"))
+        old = session.scalar(sa.select(Post).where(Post.native_id == id_digest(KEY, "x", "old")))
         assert (old.text, old.url, old.author_key, old.raw) == ("", None, None, None)
         assert old.purged_at is not None
         assert (
@@ -129,7 +130,7 @@ def test_platform_deletions_are_removed_and_stay_removed(store, make_config, tmp
     config = make_config(SOURCE)
     pipeline(store, config)
     with store.transaction() as session:
-        assert remove_by_platform_ids(session, "x", ["1"], reason="deleted on platform") == 1
+        assert remove_by_platform_ids(session, "x", ["1"], reason="deleted on platform", key=KEY) == 1
     assert (
         count(store, Post) == 1
         and count(store, Mention) == 1
@@ -141,6 +142,8 @@ def test_platform_deletions_are_removed_and_stay_removed(store, make_config, tmp
     )
     assert pipeline(store, config) == 1  # the deleted post is not imported again
     assert count(store, Tombstone) == 1
+    with store.transaction() as session:
+        assert session.scalars(sa.select(Tombstone.native_id)).all() == [id_digest(KEY, "x", "1")]
 
 
 def test_erasure_removes_an_author_everywhere_and_for_good(store, make_config, tmp_path):
@@ -236,3 +239,53 @@ def test_posts_without_a_payload_hold_sql_null(store, make_config, tmp_path):
     with store.transaction() as session:
         nulls = session.scalars(sa.select(Post.native_id).where(sa.text("posts.raw IS NULL"))).all()
     assert len(nulls) == 1 and count(store, Post, Post.raw.is_not(None)) == 1
+
+
+def test_purge_keeps_no_post_id_or_quote_and_the_post_is_not_stored_again(store, make_config, tmp_path):
+    """A purged post keeps its flags, but not the words they quoted, and only a keyed digest of its id, which
+    still stops the post being stored a second time when it is read again."""
+    words = "LGI I can't keep going, I want to die"
+    write_posts(tmp_path, [post("1461", "bob", words, days_ago=40), post("1462", "amy", "LGI was slow")])
+    config = make_config(SOURCE + "retention:\n  posts_days: 30\n")
+    pipeline(store, config)
+    with store.transaction() as session:
+        quoted = session.scalars(sa.select(Flag.reason).where(Flag.reason.contains('"'))).all()
+    assert any("keep going" in reason for reason in quoted)  # what there is to purge
+    purge(store, config, now=NOW)
+    with store.transaction() as session:
+        native_ids = set(session.scalars(sa.select(Post.native_id)))
+        reasons = set(session.scalars(sa.select(Flag.reason)))
+    assert native_ids == {id_digest(KEY, "x", "1461"), "1462"}
+    assert (
+        "1461" not in id_digest(KEY, "x", "1461") and id_digest(b"other" * 8, "x", "1461") not in native_ids
+    )
+    assert reasons and not any('"' in reason or "keep going" in reason for reason in reasons)
+    assert "mentions suicide or wanting to die" in reasons
+    assert pipeline(store, config) == 0  # the same file read again: nothing new
+    write_posts(tmp_path, [post("1461", "bob", words, days_ago=40), post("1463", "cal", "LGI again")])
+    assert (
+        pipeline(store, make_config(SOURCE.replace("name: f", "name: g") + "retention:\n  posts_days: 30\n"))
+        == 1
+    )
+    assert count(store, Post) == 3
+
+
+def test_erased_posts_leave_only_digests_and_purge_rewrites_old_tombstones(store, make_config, tmp_path):
+    write_posts(tmp_path, [post("1", "jane_doe", "Thanks @GSTTnhs"), post("2", "bob", "Thanks @GSTTnhs")])
+    config = make_config(SOURCE + "retention:\n  posts_days: 30\n")
+    pipeline(store, config)
+    erase_author(store, config, ["jane_doe"])
+    with store.transaction() as session:
+        assert session.scalars(sa.select(Tombstone.native_id)).all() == [id_digest(KEY, "x", "1")]
+        # a tombstone written by an earlier version, with the raw id
+        session.add(Tombstone(platform="x", native_id="2", reason="deleted on x", removed_at=NOW))
+        session.execute(sa.delete(Post).where(Post.native_id == "2"))
+    write_posts(tmp_path, [post("1", "jane_doe", "Thanks @GSTTnhs"), post("2", "bob", "Thanks @GSTTnhs")])
+    assert pipeline(store, config) == 0  # both forms are honoured
+    assert purge(store, config, now=NOW).tombstones == 1
+    with store.transaction() as session:
+        stored = set(session.scalars(sa.select(Tombstone.native_id)))
+        details = " ".join(session.scalars(sa.select(PrivacyAction.detail)))
+    assert stored == {id_digest(KEY, "x", "1"), id_digest(KEY, "x", "2")}
+    assert pipeline(store, config) == 0
+    assert "jane" not in details.lower() and "hmac:" not in details

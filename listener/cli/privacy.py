@@ -12,7 +12,8 @@ from listener.cli.base import Context, cli, pass_context
 def purge(ctx: Context) -> None:
     """Purge personal data older than retention.posts_days, keeping counts for trends.
 
-    Old posts keep their organisation, time and scores; their text, URL, author key and payload are removed.
+    Old posts keep their organisation, time and scores; their text, URL, author key and payload are removed,
+    their id is replaced by a keyed digest and their flags' reasons lose the words they quoted.
 
     \b
     Example:
@@ -29,6 +30,8 @@ def purge(ctx: Context) -> None:
         click.echo("retention.posts_days is not set: nothing purged")
     else:
         click.echo(f"purged {result.posts} posts created before {result.cutoff:%Y-%m-%d %H:%M} UTC")
+        if result.tombstones:
+            click.echo(f"rewrote {result.tombstones} tombstones from post ids to digests")
 
 
 @cli.command()

@@ -28,7 +28,7 @@ from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, LeaseLost, ListenerError
-from listener.privacy import Pseudonymiser, Redactor
+from listener.privacy import Pseudonymiser, Redactor, load_pseudonym_key
 from listener.privacy.erasure import suppressed_by_handle
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
@@ -281,7 +281,8 @@ def _commit_page(
     with store.transaction() as session:
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
-        removed = unwanted(session, rows)  # deleted on the platform, or erased on request: never stored again
+        # deleted on the platform, erased on request, or stored and purged since: never stored again
+        removed = unwanted(session, rows, load_pseudonym_key(collector.config))
         removed |= suppressed_by_handle(session, rows)
         new_ids = insert_new_posts(
             session, [r for r in rows if (r["platform"], r["native_id"]) not in removed]

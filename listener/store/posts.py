@@ -33,10 +33,12 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
 
 
 def stored_native_ids(session: Session, platform: str, after_id: int, limit: int) -> list[tuple[int, str]]:
-    """(id, native_id) of up to ``limit`` stored posts of a platform with id above ``after_id``, in id order."""
+    """(id, native_id) of up to ``limit`` stored posts of a platform with id above ``after_id``, in id order.
+
+    Purged posts are left out: they keep only a digest of their id, which no platform can be asked about."""
     query = (
         select(Post.id, Post.native_id)
-        .where(Post.platform == platform, Post.id > after_id)
+        .where(Post.platform == platform, Post.id > after_id, Post.purged_at.is_(None))
         .order_by(Post.id)
         .limit(limit)
     )

@@ -1,62 +1,76 @@
-"""Removing posts for good: platform deletions and erasure requests leave a tombstone, so they never return."""
+"""Removing posts for good: platform deletions and erasure requests leave a tombstone, so they never return.
+
+A tombstone, like a purged post, keeps the post's id only as a digest: a keyed hash (HMAC-SHA256, with the
+pseudonymisation key of author keys) of its platform and id. A post id leads to its author on the platform, so the
+id itself is not kept; the digest still recognises the post when a collector reads it again, but the store alone
+cannot be turned back into ids. Tombstones written by earlier versions hold the raw id until ``listener purge``
+rewrites them (:func:`digest_tombstones`); until then both forms are checked.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from listener.store.models import Post, PrivacyAction, SuppressedAuthor, Tombstone, utcnow
 
+DIGEST_PREFIX = "hmac:"  # no platform's post id starts so: a stored id with it is a digest
 
-def remove_posts(session: Session, post_ids: Iterable[int], reason: str) -> int:
-    """Delete the posts (their mentions, scores and flags go with them) and tombstone their platform ids."""
+
+def id_digest(key: bytes, platform: str, native_id: str) -> str:
+    """The digest kept in place of a post's id: ``hmac:`` and 32 hex digits; a digest is returned as it is."""
+    if native_id.startswith(DIGEST_PREFIX):
+        return native_id
+    message = f"post\x1f{platform}\x1f{native_id}".encode()  # "post": never equal to an author key's message
+    return DIGEST_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def remove_posts(session: Session, post_ids: Iterable[int], reason: str, *, key: bytes) -> int:
+    """Delete the posts (their mentions, scores and flags go with them) and tombstone their ids' digests."""
     ids = list(post_ids)
     if not ids:
         return 0
     now = utcnow()
     keys = session.execute(select(Post.platform, Post.native_id).where(Post.id.in_(ids))).all()
-    known = (
-        set(
-            session.execute(
-                select(Tombstone.platform, Tombstone.native_id).where(
-                    tuple_(Tombstone.platform, Tombstone.native_id).in_(keys)
-                )
-            ).all()
-        )
-        if keys
-        else set()
-    )
+    digests = {(p, id_digest(key, p, n)) for p, n in keys}
+    known = _existing(session, Tombstone.platform, Tombstone.native_id, digests)
     session.add_all(
-        Tombstone(platform=p, native_id=n, reason=reason, removed_at=now)
-        for p, n in keys
-        if (p, n) not in known
+        Tombstone(platform=p, native_id=d, reason=reason, removed_at=now) for p, d in digests - known
     )
     session.execute(delete(Post).where(Post.id.in_(ids)))
     return len(keys)
 
 
-def remove_by_platform_ids(session: Session, platform: str, native_ids: Iterable[str], reason: str) -> int:
-    """Remove stored posts by their platform ids (what a platform's deletion or compliance check returns)."""
-    ids = session.scalars(
-        select(Post.id).where(Post.platform == platform, Post.native_id.in_(list(native_ids)))
-    ).all()
-    return remove_posts(session, ids, reason)
+def remove_by_platform_ids(
+    session: Session, platform: str, native_ids: Iterable[str], reason: str, *, key: bytes
+) -> int:
+    """Remove stored posts by their platform ids (what a platform's deletion or compliance check returns),
+    purged posts (stored by digest) included."""
+    native_ids = list(native_ids)
+    forms = native_ids + [id_digest(key, platform, n) for n in native_ids]
+    ids = session.scalars(select(Post.id).where(Post.platform == platform, Post.native_id.in_(forms))).all()
+    return remove_posts(session, ids, reason, key=key)
 
 
-def unwanted(session: Session, rows: list[dict]) -> set[tuple[str, str]]:
-    """The (platform, native_id) of rows that must not be stored: tombstoned posts or suppressed authors."""
+def unwanted(session: Session, rows: list[dict], key: bytes) -> set[tuple[str, str]]:
+    """The (platform, native_id) of rows that must not be stored: tombstoned posts, posts already stored and
+    purged since (kept by digest, so the unique (platform, native_id) no longer catches them), and posts of
+    suppressed authors."""
     if not rows:
         return set()
-    keys = [(r["platform"], r["native_id"]) for r in rows]
-    found = set(
-        session.execute(
-            select(Tombstone.platform, Tombstone.native_id).where(
-                tuple_(Tombstone.platform, Tombstone.native_id).in_(keys)
-            )
-        ).all()
-    )
+    digests = {(r["platform"], r["native_id"]): id_digest(key, r["platform"], r["native_id"]) for r in rows}
+    by_digest = {(p, d) for (p, _), d in digests.items()}
+    tombstoned = _existing(session, Tombstone.platform, Tombstone.native_id, set(digests) | by_digest)
+    purged = _existing(session, Post.platform, Post.native_id, by_digest)
+    found = {
+        (p, n)
+        for (p, n), d in digests.items()
+        if (p, n) in tombstoned or (p, d) in tombstoned or (p, d) in purged
+    }
     authors = {r["author_key"] for r in rows if r.get("author_key")}
     if authors:
         suppressed = set(
@@ -68,7 +82,39 @@ def unwanted(session: Session, rows: list[dict]) -> set[tuple[str, str]]:
     return found
 
 
+def digest_tombstones(session: Session, key: bytes) -> int:
+    """Rewrite tombstones that still hold a raw post id (written before ids were digested); return how many."""
+    raw = session.execute(
+        select(Tombstone.platform, Tombstone.native_id).where(
+            Tombstone.native_id.not_like(f"{DIGEST_PREFIX}%")
+        )
+    ).all()
+    digested = {(p, n): (p, id_digest(key, p, n)) for p, n in raw}
+    present = _existing(session, Tombstone.platform, Tombstone.native_id, set(digested.values()))
+    for (platform, native_id), (_, digest) in digested.items():
+        old = (Tombstone.platform == platform) & (Tombstone.native_id == native_id)
+        if (platform, digest) in present:  # the same post tombstoned in both forms: one is enough
+            session.execute(delete(Tombstone).where(old))
+        else:
+            session.execute(update(Tombstone).where(old).values(native_id=digest))
+            present.add((platform, digest))
+    return len(raw)
+
+
 def record_action(session: Session, action: str, posts_affected: int, detail: str) -> None:
     session.add(
         PrivacyAction(action=action, posts_affected=posts_affected, detail=detail, performed_at=utcnow())
+    )
+
+
+def _existing(
+    session: Session, platform_column, id_column, pairs: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Those of the (platform, id) ``pairs`` present in the table of the two columns."""
+    if not pairs:
+        return set()
+    return set(
+        session.execute(
+            select(platform_column, id_column).where(tuple_(platform_column, id_column).in_(list(pairs)))
+        ).all()
     )

@@ -4,20 +4,26 @@ A purge keeps each old post's row, its organisation mentions and its scores, so 
 stay right, but empties the text, removes the URL, author key, organisation handle and raw payload, cuts the
 quoted words out of its flags' reasons, and replaces its platform id with a keyed digest (store/removal.py): the
 id leads to the author, the digest only recognises the post if a collector reads it again, so it is not stored
-twice. The same purge rewrites tombstones that earlier versions wrote with raw ids.
+twice. The same purge rewrites tombstones that earlier versions wrote with raw ids, and deletes the report
+folders (``reports.output_dir/<ISO week>/``: quotes, flagged posts, exports) of weeks that ended before the cutoff.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+import shutil
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from listener.config import Config
 from listener.privacy.pseudonyms import load_pseudonym_key
+from listener.reports.data import week_bounds
 from listener.store import Store
 from listener.store.models import Flag, Post, utcnow
 from listener.store.removal import digest_tombstones, id_digest, record_action
@@ -26,6 +32,7 @@ log = logging.getLogger(__name__)
 
 PURGED_TEXT = ""
 BATCH = 1000  # posts updated together
+WEEK_FOLDER = re.compile(r"(\d{4})-W(\d{2})")  # the folders reports write; nothing else is touched
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class PurgeResult:
     cutoff: datetime | None
     posts: int
     tombstones: int = 0  # tombstones rewritten from raw ids to digests
+    report_folders: tuple[Path, ...] = field(default=())  # week folders of reports and exports deleted
 
 
 def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeResult:
@@ -61,13 +69,45 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
                 f"{cutoff:%Y-%m-%d %H:%M} UTC (retention.posts_days = {days})",
             )
         tombstones = digest_tombstones(session, key)
+        folders = purge_report_folders(config.reports.output_dir, cutoff, config.reports.zone)
+        if folders:
+            record_action(
+                session, "purge", 0, f"report folders of weeks {', '.join(f.name for f in folders)} deleted"
+            )
     log.info(
         "retention: purged %d posts created before %s; %d tombstones rewritten to digests",
         len(old),
         cutoff.isoformat(),
         tombstones,
     )
-    return PurgeResult(cutoff, len(old), tombstones)
+    return PurgeResult(cutoff, len(old), tombstones, tuple(folders))
+
+
+def purge_report_folders(output_dir: Path, cutoff: datetime, zone: ZoneInfo) -> list[Path]:
+    """Delete the week folders under ``output_dir`` (named like ``2026-W47``) of weeks that ended before
+    ``cutoff``; return them, oldest first. Other files and folders are left alone."""
+    if not output_dir.is_dir():
+        return []
+    removed = []
+    for folder in sorted(output_dir.iterdir()):
+        end = _week_end(folder.name, zone)
+        if end is None or end > cutoff or folder.is_symlink() or not folder.is_dir():
+            continue
+        shutil.rmtree(folder)
+        log.info("retention: deleted report folder %s", folder)
+        removed.append(folder)
+    return removed
+
+
+def _week_end(name: str, zone: ZoneInfo) -> datetime | None:
+    """When the ISO week named ``name`` ended (the next Monday 00:00 in ``zone``), or None for another name."""
+    match = WEEK_FOLDER.fullmatch(name)
+    if match is None:
+        return None
+    try:
+        return week_bounds(int(match.group(1)), int(match.group(2)), zone)[1]
+    except ValueError:  # "2026-W54": not a week
+        return None
 
 
 def unquoted(reason: str) -> str:

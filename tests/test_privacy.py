@@ -289,3 +289,27 @@ def test_erased_posts_leave_only_digests_and_purge_rewrites_old_tombstones(store
     assert stored == {id_digest(KEY, "x", "1"), id_digest(KEY, "x", "2")}
     assert pipeline(store, config) == 0
     assert "jane" not in details.lower() and "hmac:" not in details
+
+
+def test_purge_deletes_report_folders_of_weeks_past_retention(store, make_config, tmp_path):
+    """Report files and exports quote posts: a week's folder goes once the whole week is past retention."""
+    reports = tmp_path / "out"
+    for name in ("2026-W43", "2026-W44", "2026-W47", "notes", "2026-W99"):
+        (reports / name).mkdir(parents=True)
+        (reports / name / "RJ1-weekly.html").write_text("a quote", encoding="utf-8")
+    (reports / "2025-W01").write_text("a file, not a week folder", encoding="utf-8")
+    config = make_config(SOURCE + f"retention:\n  posts_days: 30\nreports:\n  output_dir: {reports}\n")
+    result = purge(
+        store, config, now=NOW
+    )  # cutoff 2026-10-28 12:00: W43 ended on the 26th, W44 on 2 November
+    assert result.report_folders == (reports / "2026-W43",)
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "2025-W01",
+        "2026-W44",
+        "2026-W47",
+        "2026-W99",
+        "notes",
+    ]
+    with store.transaction() as session:
+        assert "2026-W43" in session.scalar(sa.select(PrivacyAction.detail))
+    assert purge(store, config, now=NOW).report_folders == ()

@@ -13,7 +13,8 @@ def purge(ctx: Context) -> None:
     """Purge personal data older than retention.posts_days, keeping counts for trends.
 
     Old posts keep their organisation, time and scores; their text, URL, author key and payload are removed,
-    their id is replaced by a keyed digest and their flags' reasons lose the words they quoted.
+    their id is replaced by a keyed digest and their flags' reasons lose the words they quoted. Report folders
+    (reports.output_dir/<week>/, with quotes and exports) of weeks that ended before then are deleted.
 
     \b
     Example:
@@ -32,6 +33,8 @@ def purge(ctx: Context) -> None:
         click.echo(f"purged {result.posts} posts created before {result.cutoff:%Y-%m-%d %H:%M} UTC")
         if result.tombstones:
             click.echo(f"rewrote {result.tombstones} tombstones from post ids to digests")
+        for folder in result.report_folders:
+            click.echo(f"deleted report folder {folder}")
 
 
 @cli.command()

@@ -91,7 +91,10 @@ def test_bad_rows_are_skipped_and_logged(store, make_config, tmp_path, caplog):
             "{not json",
             '"a string"',
             json.dumps({"id": "9", "text": "no time"}),
-            json.dumps({"id": "10", "text": "bad time", "created_at": "yesterday"}),
+            json.dumps({"id": "10", "text": "bad time", "created_at": "call 07700 900123"}),
+            json.dumps(
+                {"id": "13", "text": "bad count", "created_at": "2026-11-18T10:00:00Z", "likes": "jo@x.org"}
+            ),
             json.dumps({"id": "11", "text": "   ", "created_at": "2026-11-18T10:00:00Z"}),
             json.dumps({"id": "12", "text": "x" * 60_000, "created_at": "2026-11-18T10:00:00Z"}),
         ],
@@ -101,7 +104,10 @@ def test_bad_rows_are_skipped_and_logged(store, make_config, tmp_path, caplog):
     assert result[0].total("posts_new") == 4
     messages = caplog.text
     assert "line 4 skipped: not valid JSON" in messages
-    assert "no timestamp" in messages and "expected an ISO 8601 time" in messages and "no text" in messages
+    assert "no timestamp" in messages and "no text" in messages
+    assert "line 7 skipped: fields.created_at ('created_at'): expected an ISO 8601 time" in messages
+    assert "line 8 skipped: fields.likes ('likes'): expected a count" in messages
+    assert "07700" not in messages and "jo@x.org" not in messages  # values are never logged
     with store.transaction() as session:
         long_text = session.scalar(sa.select(Post.text).where(Post.native_id == "12"))
     assert len(long_text) == 50_000

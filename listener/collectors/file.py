@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -197,28 +197,36 @@ class FileCollector(Collector):
             raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
 
     def _post(self, record: dict[str, Any], path: Path, line: int) -> CollectedPost | None:
-        fields = self.options.fields
+        fields, zone = self.options.fields, ZoneInfo(self.options.timezone)
+
+        def read(name: str, convert: Callable[[Any], Any] = _text) -> Any:
+            key = getattr(fields, name)
+            try:
+                return convert(_get(record, key))
+            except ValueError as exc:  # the message names the field, never its value: rows hold personal data
+                raise ValueError(f"fields.{name} ({key!r}): {exc}") from None
+
         try:
-            native_id = _text(_get(record, fields.id))
-            text = _text(_get(record, fields.text))
-            created_at = _timestamp(_get(record, fields.created_at), ZoneInfo(self.options.timezone))
+            native_id = read("id")
+            text = read("text")
+            created_at = read("created_at", lambda value: _timestamp(value, zone))
             if not native_id:
                 raise ValueError(f"no id in {fields.id!r}")
             if created_at is None:
                 raise ValueError(f"no timestamp in {fields.created_at!r}")
             return CollectedPost(
-                platform=_text(_get(record, fields.platform)) or self.options.platform,
+                platform=read("platform") or self.options.platform,
                 native_id=native_id,
                 text=text or "",
                 created_at=created_at,
-                url=_text(_get(record, fields.url)) or None,
-                lang=_text(_get(record, fields.lang)) or None,
-                author_id=_text(_get(record, fields.author)) or None,
-                author_handle=_text(_get(record, fields.author)) or None,
-                like_count=_count(_get(record, fields.likes)),
-                repost_count=_count(_get(record, fields.reposts)),
-                reply_count=_count(_get(record, fields.replies)),
-                quote_count=_count(_get(record, fields.quotes)),
+                url=read("url") or None,
+                lang=read("lang") or None,
+                author_id=read("author") or None,
+                author_handle=read("author") or None,
+                like_count=read("likes", _count),
+                repost_count=read("reposts", _count),
+                reply_count=read("replies", _count),
+                quote_count=read("quotes", _count),
                 raw=record,
             )
         except ValueError as exc:
@@ -266,7 +274,7 @@ def _count(value: Any) -> int | None:
     try:
         return max(0, int(float(value)))
     except (TypeError, ValueError):
-        raise ValueError(f"expected a count, got {value!r}") from None
+        raise ValueError("expected a count") from None
 
 
 def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
@@ -280,7 +288,7 @@ def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 time or epoch seconds, got {value!r}") from None
+        raise ValueError("expected an ISO 8601 time or epoch seconds") from None
     return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
 
 

@@ -95,7 +95,7 @@ def test_bad_rows_are_skipped_and_logged(store, make_config, tmp_path, caplog):
             json.dumps(
                 {"id": "13", "text": "bad count", "created_at": "2026-11-18T10:00:00Z", "likes": "jo@x.org"}
             ),
-            json.dumps({"id": "11", "text": "   ", "created_at": "2026-11-18T10:00:00Z"}),
+            json.dumps({"id": "post-id-11", "text": "   ", "created_at": "2026-11-18T10:00:00Z"}),
             json.dumps({"id": "12", "text": "x" * 60_000, "created_at": "2026-11-18T10:00:00Z"}),
         ],
     )
@@ -108,6 +108,8 @@ def test_bad_rows_are_skipped_and_logged(store, make_config, tmp_path, caplog):
     assert "line 7 skipped: fields.created_at ('created_at'): expected an ISO 8601 time" in messages
     assert "line 8 skipped: fields.likes ('likes'): expected a count" in messages
     assert "07700" not in messages and "jo@x.org" not in messages  # values are never logged
+    assert "post skipped: no text" in messages and "post-id-11" not in messages  # nor post ids
+    assert "post's text of 60000 characters cut to 50000" in messages
     with store.transaction() as session:
         long_text = session.scalar(sa.select(Post.text).where(Post.native_id == "12"))
     assert len(long_text) == 50_000

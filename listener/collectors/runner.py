@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
-from listener.errors import CollectorError, LeaseLost, ListenerError
+from listener.errors import CollectorError, LeaseLost, ListenerError, StoreError
 from listener.privacy import Pseudonymiser, Redactor, load_pseudonym_key
 from listener.privacy.erasure import suppressed_by_handle
 from listener.store import Store
@@ -226,6 +226,9 @@ def _collect_claimed(
     except CollectorError as exc:
         result.status, result.error = getattr(exc, "status", "failed"), str(exc)
         _add_counts(result, exc)
+    except StoreError as exc:  # the database is locked or gone: one line, the message says what to check
+        log.error("%s/%s: %s", source, stream, exc)
+        result.status, result.error = "failed", str(exc)
     except Exception as exc:  # a bug or an unexpected library error: record it, never stop other sources
         log.exception("%s/%s: unexpected error", source, stream)
         result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -302,14 +305,13 @@ def _post_row(
 ) -> dict[str, Any] | None:
     text = (post.text or "").strip()
     if not text:
-        log.warning("%s: %s post %s skipped: no text", collector.name, post.platform, post.native_id)
+        log.warning("%s: a %s post skipped: no text", collector.name, post.platform)  # ids lead to authors
         return None
     if len(text) > MAX_TEXT_CHARS:
         log.warning(
-            "%s: %s post %s: text of %d characters cut to %d",
+            "%s: a %s post's text of %d characters cut to %d",
             collector.name,
             post.platform,
-            post.native_id,
             len(text),
             MAX_TEXT_CHARS,
         )

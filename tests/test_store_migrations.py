@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from listener.errors import SchemaError
 from listener.store import open_store
 from listener.store.engine import make_engine
-from listener.store.models import Base, UTCDateTime
+from listener.store.models import Base, Flag, Mention, Post, ThemeScore, UTCDateTime
 from listener.store.schema import current_revision, downgrade, ensure_schema, head_revision, upgrade
 
 TABLES = {
@@ -186,3 +186,31 @@ def test_json_null_payloads_become_sql_null(db_url):
         nulls = connection.scalars(sa.select(posts.c.native_id).where(posts.c.raw.is_(None))).all()
     engine.dispose()
     assert stored == {"1": None, "2": {"id": "2"}} and nulls == ["1"]
+
+
+def test_the_view_lists_themes_and_flags_in_order_on_every_database(db_url):
+    """0009: SQLite's group_concat promised no order, so the same labels could read differently there."""
+    store = open_store(db_url)
+    now = datetime(2026, 11, 18, tzinfo=UTC)
+    try:
+        with store.transaction() as session:
+            post = Post(platform="x", native_id="1", source="s", text="t", created_at=now, collected_at=now)
+            session.add(post)
+            session.flush()
+            session.add(Mention(post_id=post.id, org_code="RJ1", method="name", matched_text="RJ1"))
+            for flag in ("safeguarding", "needs_response", "praise_to_share"):
+                session.add(Flag(post_id=post.id, scorer="sentiment", flag=flag, version="1", reason="r"))
+            for scorer, theme in (
+                ("sentiment", "timeliness_of_care"),
+                ("sentiment", "cleanliness_tidiness_infection_control"),
+                ("other", "timeliness_of_care"),  # the same theme from another scorer is listed once
+            ):
+                session.add(
+                    ThemeScore(post_id=post.id, scorer=scorer, theme=theme, version="1", confidence=1)
+                )
+        with store.transaction() as session:
+            row = session.execute(sa.text("SELECT themes, flags FROM organisation_posts")).one()
+    finally:
+        store.close()
+    assert row.themes == "cleanliness_tidiness_infection_control;timeliness_of_care"
+    assert row.flags == "needs_response;praise_to_share;safeguarding"

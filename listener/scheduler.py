@@ -9,8 +9,9 @@ Every job runs with ``max_instances=1``, coalesces missed runs into one and may 
 ``scheduler.misfire_grace_time`` late. Every run of the weekly and daily jobs is recorded in ``collection_runs``
 (stream "job"), ok or failed; a collection job records only its failures (its streams record their runs). A job's
 exception is logged in one line and never stops the scheduler; a failed weekly or daily job is tried again after
-each of RETRY_DELAYS (5, 15 and 45 minutes), its earlier attempts recorded as "retrying", the last as "failed". Setting the stop event (on SIGTERM or SIGINT) ends every job
-after the page or batch it is committing, then the scheduler.
+each of RETRY_DELAYS (5, 15 and 45 minutes), its earlier attempts recorded as "retrying", the last as "failed".
+Setting the stop event (on SIGTERM or SIGINT) ends every job after the page or batch it is committing, then the
+scheduler.
 
 Several processes may run the same schedule against one Postgres (``listener run --worker``): each scheduled
 moment is a "tick", and every stream and job is taken with a lease for its tick (store/leases.py), so each is done

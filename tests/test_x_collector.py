@@ -467,3 +467,36 @@ def test_the_fake_answers_in_the_shape_x_documents(fake, error_bodies):
     assert set(example["includes"]["users"][0]) - {"verified"} <= set(body["includes"]["users"][0])
     rate_headers = {h for h in cassette["_response_headers"] if h.startswith("x-rate-limit")}
     assert rate_headers and rate_headers <= {h.lower() for h in answer.headers}
+
+
+def test_an_interrupted_first_run_resumes_without_mixing_ids_and_times(store, make_config, fake):
+    """X refuses start_time next to until_id (400): the resumed backfill sends its start as an id instead."""
+    everything = seed(fake, 150)
+    config = x_config(make_config, fake, max_retries=0)
+    fake.script(None, "server_error")
+    assert run(store, config).status == "failed"
+    (cursor,) = cursor_of(store, config).values()
+    assert "start_time" in cursor and "until_id" in cursor
+    mark = len(fake.served)
+    resumed = run_reading_only_new(store, config, fake)
+    assert resumed.status == "ok", resumed.streams[0].error
+    assert stored(store) == set(everything)
+    first = fake.served[mark].params
+    assert {"since_id", "until_id"} <= first.keys() and not {"start_time", "end_time"} & first.keys()
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_until_after_a_run_sends_the_end_as_an_id_next_to_since_id(store, make_config, fake):
+    """X refuses since_id next to end_time (400): a bounded run after the first sends until as an id."""
+    config = x_config(make_config, fake)
+    seed(fake, 5)
+    run(store, config)
+    older = seed(fake, 4, start=timedelta(minutes=90))
+    newer = fresh(fake, 3)
+    mark = len(fake.served)
+    result = collect(store, config, until=datetime.now(UTC) - timedelta(hours=1))[0]
+    assert result.status == "ok", result.streams[0].error
+    assert set(older) <= stored(store) and not set(newer) & stored(store)
+    assert {"since_id", "until_id"} <= fake.served[mark].params.keys()
+    assert run_reading_only_new(store, config, fake).total("posts_new") == 3
+    assert_next_run_adds_nothing(store, config, fake)

@@ -15,7 +15,8 @@ first finishes the interrupted one with ``since_id=S, until_id=O`` (exactly the 
 time-ordered and both bounds are exclusive), saves ``{"since_id": N}``, then reads what is newer than N. Posts
 are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. (X bills a post
 fetched twice in one UTC day once, but the next run may fall on another day, and the budgets count every read.) The first run of
-a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies).
+a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies; X
+refuses a time bound next to an id bound, so a request that needs both sends the time as a snowflake id).
 
 **Budgets.** ``max_posts_per_run`` is shared fairly between the streams of a run and ``monthly_post_budget``
 counts the posts read this calendar month (UTC), as recorded in collection_runs. Each request asks for at most
@@ -65,6 +66,7 @@ TWEET_FIELDS = [
 EXPANSIONS = ["author_id"]
 USER_FIELDS = ["username"]
 SNOWFLAKE_EPOCH_MS = 1288834974657
+SNOWFLAKE_EPOCH = datetime.fromtimestamp(SNOWFLAKE_EPOCH_MS / 1000, UTC)
 
 
 class XOptions(RetryOptions):
@@ -334,14 +336,26 @@ def snowflake_time(post_id: str | int) -> datetime:
     return datetime.fromtimestamp(((int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, UTC)
 
 
+def snowflake_at(moment: datetime) -> int:
+    """The smallest id X can give a post created at ``moment`` or later (at the next whole millisecond)."""
+    millis = -(-(moment - SNOWFLAKE_EPOCH) // timedelta(milliseconds=1))  # rounded up
+    return millis << 22
+
+
 def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:
-    """X takes one of since_id/start_time and one of until_id/end_time."""
-    bounds = dict(lower)
+    """X takes one of since_id/start_time and one of until_id/end_time, and refuses an id next to a time (400
+    "Invalid use of 'since_id' or 'until_id' in conjunction with 'start_time' or 'end_time'"). So when the bounds
+    are of two kinds, the time is sent as an id: ids are time-ordered, so the same posts are asked for."""
+    upper: dict[str, Any] = {}
     if until_id:
-        bounds["until_id"] = until_id
+        upper = {"until_id": until_id}
     elif until is not None:
-        bounds["end_time"] = until
-    return bounds
+        upper = {"end_time": until}
+    if "start_time" in lower and "until_id" in upper:  # start_time is inclusive, since_id exclusive
+        lower = {"since_id": str(snowflake_at(lower["start_time"]) - 1)}
+    if "since_id" in lower and "end_time" in upper:  # both exclusive
+        upper = {"until_id": str(snowflake_at(until))}
+    return {**lower, **upper}
 
 
 def _stored(lower: dict[str, Any]) -> dict[str, Any]:

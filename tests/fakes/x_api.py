@@ -2,7 +2,8 @@
 
 It holds a corpus of posts and answers as X documents (docs.x.com: search "Paginate", "Build a query", "Rate
 limits", "Response codes and errors"): results newest first within and across pages, ``next_token`` paging,
-``since_id``/``until_id`` exclusive, ``start_time`` inclusive and ``end_time`` exclusive, ``meta.newest_id``,
+``since_id``/``until_id`` exclusive, ``start_time`` inclusive and ``end_time`` exclusive (an id bound next to a
+time bound is a 400), ``meta.newest_id``,
 ``oldest_id``, ``result_count`` and ``next_token``, ``includes.users`` for the ``author_id`` expansion, the 7-day
 window of recent search (older ``since_id``/``start_time`` are a 400), query length limits, the x-rate-limit-*
 headers, and lookup ``errors[]`` for posts it no longer serves.
@@ -189,6 +190,11 @@ class FakeXApi:
         for one, other in (("since_id", "start_time"), ("until_id", "end_time")):
             if one in params and other in params:
                 raise ValueError(f"Only one of '{one}' and '{other}' may be given")
+        if {"since_id", "until_id"} & params.keys() and {"start_time", "end_time"} & params.keys():
+            # X's own words (a 400 seen in the wild, and twarc PR #451)
+            raise ValueError(
+                "Invalid use of 'since_id' or 'until_id' in conjunction with 'start_time' or 'end_time'."
+            )
         now = datetime.fromtimestamp(self.clock(), UTC)
         oldest = None if archive else now - RECENT_WINDOW
         lower = _time(params["start_time"]) if "start_time" in params else None

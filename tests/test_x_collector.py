@@ -500,3 +500,22 @@ def test_until_after_a_run_sends_the_end_as_an_id_next_to_since_id(store, make_c
     assert {"since_id", "until_id"} <= fake.served[mark].params.keys()
     assert run_reading_only_new(store, config, fake).total("posts_new") == 3
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_an_edited_post_is_stored_once_under_its_first_id(store, make_config, fake):
+    """An edit gets a new id that search returns on the next run: it is the same post, not a second one."""
+    config = x_config(make_config, fake)
+    (original,) = seed(fake, 1)
+    run(store, config)
+    edited = fake.edit(original, "Thank you @GSTTnhs for the care (edited: and the food)")
+    again = fresh(fake, 1)
+    result = run_reading_only_new(store, config, fake)
+    assert result.status == "ok" and edited in fake.served_ids()
+    assert (result.total("posts_read"), result.total("posts_new")) == (2, 1)
+    assert stored(store) == {original, *again}
+    (unread,) = fresh(fake, 1)  # edited twice before any run read it: only the last version is found
+    latest = fake.edit(fake.edit(unread, "Thank you @GSTTnhs (edit 1)"), "Thank you @GSTTnhs (edit 2)")
+    mark = len(fake.served)
+    assert run(store, config).status == "ok" and fake.served_ids(mark) == [latest]
+    assert stored(store) == {original, *again, unread}
+    assert_next_run_adds_nothing(store, config, fake)

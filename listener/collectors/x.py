@@ -369,7 +369,9 @@ def _posts(response: tweepy.Response) -> list[CollectedPost]:
     users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
     posts = []
     for tweet in response.data or []:
-        native_id = str(tweet.id)
+        # An edit is a new post id; every version lists the chain, oldest first. Keyed by the first version, an
+        # edited post is stored once (the version first read), and deleting any version deletes the chain.
+        native_id = str(min(getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]))
         metrics = tweet.public_metrics or {}
         user = users.get(str(tweet.author_id))
         posts.append(

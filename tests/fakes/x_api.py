@@ -137,6 +137,15 @@ class FakeXApi:
         }
         return post_id
 
+    def edit(self, post_id: str, text: str) -> str:
+        """The author edits a post: a new version with a new id and the chain's ids, oldest first. Search
+        returns only the newest version; a lookup by id still returns the version asked for."""
+        old = self.posts[post_id]
+        new_id = self.add_post(text, old["_username"], lang=old["lang"])
+        self.posts[new_id]["edit_history_tweet_ids"] = [*old["edit_history_tweet_ids"], new_id]
+        old["_superseded"] = True
+        return new_id
+
     def delete(self, post_id: str, problem: str = "resource-not-found") -> None:
         """The post is gone from X (deleted, or ``not-authorized-for-resource`` when made protected)."""
         self.posts.pop(post_id, None)
@@ -209,7 +218,8 @@ class FakeXApi:
         found = [
             p
             for p in self.posts.values()
-            if (oldest is None or p["_created"] >= oldest)
+            if not p.get("_superseded")
+            and (oldest is None or p["_created"] >= oldest)
             and ("since_id" not in params or int(p["id"]) > int(params["since_id"]))
             and ("until_id" not in params or int(p["id"]) < int(params["until_id"]))
             and (lower is None or p["_created"] >= lower)

@@ -112,3 +112,15 @@ def test_the_check_needs_to_know_which_x_source_to_use(make_config, fake):
         check_x_posts(None, two)
     with pytest.raises(UsageError, match="not x"):
         check_x_posts(None, make_config("sources:\n  - {name: files, kind: file, path: x.jsonl}\n"), "files")
+
+
+def test_posts_withheld_in_the_uk_are_deleted_and_others_kept(store, make_config, fake):
+    config, ids = collected(store, make_config, fake, posts=4)
+    fake.withhold(ids[0], ["GB"])
+    fake.withhold(ids[1], ["DE", "FR"])  # not withheld here: kept
+    fake.withhold(ids[2], [], copyright=True)
+    result = check_x_posts(store, config)
+    assert (result.status, result.checked, result.read, result.deleted) == ("ok", 4, 4, 2)
+    with store.transaction() as session:
+        left = set(session.scalars(sa.select(Post.native_id)))
+    assert left == {ids[1], ids[3]}

@@ -300,7 +300,7 @@ class XCollector(Collector):
         """The ids of one lookup that X no longer returns, and the posts it returned.
 
         X answers a lookup with the posts it still serves in ``data`` and the others in ``errors``; an id in
-        neither is gone too. An error of another kind keeps the post (and is logged), so a transient problem never
+        neither is gone too, and so is a post it returns withheld in the UK (or for copyright). An error of another kind keeps the post (and is logged), so a transient problem never
         deletes anything.
         """
         month_left = self.options.monthly_post_budget - self.month_reads - self.run_reads
@@ -309,9 +309,10 @@ class XCollector(Collector):
                 f"source {self.name}: checking {len(ids)} more posts would pass monthly_post_budget "
                 f"({self.options.monthly_post_budget}); the check resumes next month, or raise the budget"
             )
-        response = self.api.lookup(ids, tweet_fields=["id"])
-        found = {str(t.id) for t in response.data or []}
-        self.run_reads += len(found)
+        response = self.api.lookup(ids, tweet_fields=["id", "withheld"])
+        returned = response.data or []
+        self.run_reads += len(returned)
+        found = {str(t.id) for t in returned if not _withheld_here(t)}
         kept = set()
         for error in response.errors or []:
             kind = str(error.get("type", "")).rsplit("/", 1)[-1]
@@ -320,7 +321,17 @@ class XCollector(Collector):
                     "%s: post %s kept: X said %s", self.name, error.get("resource_id"), error.get("detail")
                 )
                 kept.add(str(error["resource_id"]))
-        return set(ids) - found - kept, len(found)
+        return set(ids) - found - kept, len(returned)
+
+
+def _withheld_here(tweet) -> bool:
+    """X still returns a post withheld in some countries; in the UK, or for copyright, it must not be shown."""
+    withheld = (getattr(tweet, "data", None) or {}).get("withheld") or {}
+    return bool(withheld.get("copyright")) or bool(WITHHELD_HERE & set(withheld.get("country_codes") or ()))
+
+
+# X's country codes for "withheld here": the United Kingdom, and "XX" (everywhere)
+WITHHELD_HERE = frozenset({"GB", "XX"})
 
 
 GONE_PROBLEMS = {

@@ -151,6 +151,10 @@ class FakeXApi:
         self.posts.pop(post_id, None)
         self.gone[post_id] = problem
 
+    def withhold(self, post_id: str, countries: list[str], copyright: bool = False) -> None:
+        """The post is withheld in these countries (X still returns it, with a ``withheld`` object)."""
+        self.posts[post_id]["withheld"] = {"copyright": copyright, "country_codes": countries}
+
     def script(self, *faults: Fault | str | None) -> None:
         """Answer the next requests, in order, with these faults (None: answer normally)."""
         self.faults.extend(Fault(f) if isinstance(f, str) else f for f in faults)

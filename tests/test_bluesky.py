@@ -47,10 +47,8 @@ def test_two_runs_store_each_post_once(store, make_config, case, sleeps, caplog)
     assert [c.arg("cursor") for c in calls[:3]] == [None, "2", "4"]
     assert all(c.arg("sort") == "latest" and c.arg("q") == STREAM for c in calls)
     newest = max(stored_posts(store).values(), key=lambda p: p.created_at)
-    assert (
-        calls[-1].arg("since")
-        == newest.created_at.replace(tzinfo=UTC).isoformat(timespec="milliseconds")[:23] + "Z"
-    )
+    newest_at = newest.created_at.replace(tzinfo=UTC)
+    assert calls[-1].arg("since") == bluesky._iso(newest_at - timedelta(minutes=15))  # the overlap
     with store.transaction() as session:
         assert load_cursor(session, "sky", STREAM)["seen"] == [newest.native_id]
     assert "1 opted out" in caplog.text
@@ -278,3 +276,25 @@ def test_fake_posts_have_the_recorded_shape():
     assert set(fake) == set(real["posts"][0])
     assert set(fake["author"]) == set(real["posts"][0]["author"])
     assert set(real["posts"][0]["record"]) >= set(fake["record"])
+
+
+def test_a_post_indexed_late_is_found_by_the_next_run(store, make_config, case, sleeps):
+    """searchPosts filters on sortAt, the earlier of a post's claimed and indexed times: a post the search index
+    took in after a run can be older than that run's newest post, and must not fall behind the cursor."""
+    with case.start() as fake:
+        config = make_config(sources_yaml(source(fake, case)))
+        collect(store, config)
+        with store.transaction() as session:
+            saved = load_cursor(session, "sky", STREAM)
+        newest = datetime.fromisoformat(saved["since"].replace("Z", "+00:00"))
+        late = make_post(newest - timedelta(minutes=2), "Lovely nurses at St Thomas'", 61)
+        late["indexedAt"] = bluesky._iso(datetime.now(UTC))  # indexed after the first run
+        fake.add(late)
+        second = collect(store, config)[0]
+        third = collect(store, config)[0]
+        asked = searches(fake)[-1].arg("since")
+        with store.transaction() as session:
+            after = load_cursor(session, "sky", STREAM)
+    assert second.total("posts_new") == 1 and third.total("posts_new") == 0
+    assert asked == bluesky._iso(newest - timedelta(minutes=15))  # the default overlap
+    assert after == saved  # the late post is older than the cursor, which never moves back

@@ -6,7 +6,9 @@ fails the page, and it neither retries nor waits for rate limits; the collector 
 
 Each query is a stream. Results come newest first (``sort=latest``), so pages are committed without a cursor
 and the cursor (the newest ``sortAt`` seen, with the posts at that instant) is saved once the run has read
-every page; ``since`` is inclusive, so those posts are not read twice. The session is created once per run and
+every page. The next run asks from ``overlap`` before that time: search finds a post only after it is indexed,
+and its ``sortAt`` is the earlier of its claimed and indexed times, so a post can turn up with a ``sortAt`` older
+than posts already read (the store keeps each post once, and the cursor never moves back). The session is created once per run and
 reused for every stream; when the access token expires (``ExpiredToken``) it is refreshed with the refresh
 token, and created again only if that fails. Bluesky asks developers not to use search for bulk collection:
 keep queries few and schedules modest (see the README).
@@ -54,12 +56,18 @@ class BlueskyOptions(HttpOptions):
     organisation_queries: bool = True
     lang: str | None = None
     lookback: timedelta = timedelta(days=1)
+    overlap: timedelta = timedelta(minutes=15)
     page_size: int = Field(100, ge=1, le=100)
 
     @field_validator("lookback", mode="before")
     @classmethod
     def _lookback_duration(cls, value: Any) -> Any:
         return parse_duration(value)
+
+    @field_validator("overlap", mode="before")
+    @classmethod
+    def _overlap_duration(cls, value: Any) -> Any:
+        return timedelta(0) if value in (0, "0") else parse_duration(value)
 
     @model_validator(mode="after")
     def _one_handle(self) -> BlueskyOptions:
@@ -100,19 +108,20 @@ class BlueskyCollector(Collector):
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         self.counter.take()
-        since = (cursor or {}).get("since") or _iso(datetime.now(UTC) - self.options.lookback)
-        boundary = set((cursor or {}).get("seen") or ())
+        saved = _parse_time(cursor["since"]) if (cursor or {}).get("since") else None
+        boundary = set((cursor or {}).get("seen") or ()) if saved else set()
+        start = saved - self.options.overlap if saved else datetime.now(UTC) - self.options.lookback
         params: dict[str, Any] = {
             "q": stream,
             "sort": "latest",
-            "since": since,
+            "since": _iso(start),
             "limit": self.options.page_size,
         }
         if until is not None:
             params["until"] = _iso(until)  # exclusive, like ours
         if self.options.lang:
             params["lang"] = self.options.lang
-        newest = Watermark()
+        newest = Watermark(saved, set(boundary))  # starts at the saved cursor: never moves back
         while True:
             body = self.patience.call(
                 f"search {stream!r}", lambda p=dict(params): self.session.get(SEARCH, p)
@@ -129,7 +138,7 @@ class BlueskyCollector(Collector):
             if not items or not body.get("cursor"):
                 break
             params["cursor"] = body["cursor"]
-        if newest.time is not None:
+        if newest.time is not None and (newest.time, newest.ids) != (saved, boundary):
             yield Page(cursor={"since": _iso(newest.time), "seen": newest.seen()})
 
     def _posts(self, items: list[Any], stream: str) -> Iterator[CollectedPost]:

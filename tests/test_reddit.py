@@ -45,7 +45,9 @@ def test_two_runs_store_each_post_once(store, make_config, case, sleeps, caplog)
     newest_read = case.seeded[6]  # the NSFW post: left out, but read, so not read again
     assert cursor == {"created_utc": newest_read["created_utc"], "seen": [newest_read["name"]]}
     assert "1 deleted or removed, 1 NSFW" in caplog.text
-    assert second.total("requests") == 2 and second.total("posts_read") == 2  # stops at the cursor
+    # the second run reads again the hour before the cursor (the default overlap) and stops there
+    assert second.total("requests") == 3 and second.total("posts_read") == 4
+    assert [c.arg("after") for c in calls[4:]] == [None, "t3_000032"]
 
 
 def test_a_new_post_is_the_only_one_read_next_time(store, make_config, case, sleeps):
@@ -199,3 +201,21 @@ def test_fake_submissions_have_the_recorded_shape():
     )
     assert "author_fullname" in modern["body"]["data"]["children"][0]["data"]
     assert FakeReddit().subreddits == {"nhs", "doctorsuk"}
+
+
+def test_a_post_reddit_search_finds_late_is_read_next_time(store, make_config, case, sleeps):
+    """Reddit's search index takes posts in late: a post created before the newest one a run read, but found
+    only after that run, must not fall behind the cursor."""
+    with case.start() as fake:
+        config = make_config(sources_yaml(source(fake, case)))
+        collect(store, config)
+        with store.transaction() as session:
+            saved = load_cursor(session, "rd", "r/NHS")
+        newest = datetime.fromtimestamp(saved["created_utc"], UTC)
+        fake.add(make_submission(newest - timedelta(minutes=20), "St Thomas' maternity, thank you", 62))
+        second = collect(store, config)[0]
+        third = collect(store, config)[0]
+        with store.transaction() as session:
+            after = load_cursor(session, "rd", "r/NHS")
+    assert second.total("posts_new") == 1 and third.total("posts_new") == 0
+    assert after == saved  # the late post is older than the cursor, which never moves back

@@ -2,8 +2,9 @@
 
 Each subreddit is a stream (or several, when the organisations' names make a query longer than Reddit's 512
 characters). Reddit has no "since id": the search runs with ``sort=new`` and stops at the first post older than
-the newest one stored last time; the cursor (that post's ``created_utc`` and the posts at that second) is saved
-once the run has read every page. PRAW handles the OAuth token and paces requests with the ``x-ratelimit-*``
+``overlap`` before the newest one stored last time; the cursor (that post's ``created_utc`` and the posts at that
+second) is saved once the run has read every page. The overlap is there because Reddit's search index takes
+posts in late, so a post can turn up older than posts already read (the store keeps each post once). PRAW handles the OAuth token and paces requests with the ``x-ratelimit-*``
 headers; the collector makes sure no wait exceeds ``max_wait`` and that a 429 never loops.
 
 Deleted and removed posts (``[deleted]``, ``[removed]``) and NSFW posts are skipped: Reddit's Data API terms
@@ -44,6 +45,7 @@ class RedditOptions(HttpOptions):
     client_id_env: str = "LISTENER_REDDIT_CLIENT_ID"
     client_secret_env: str = "LISTENER_REDDIT_CLIENT_SECRET"
     lookback: timedelta = timedelta(days=7)
+    overlap: timedelta = timedelta(hours=1)
     page_size: int = Field(100, ge=1, le=100)
     oauth_url: str = Field("https://oauth.reddit.com", pattern=r"^https?://\S+$")
     reddit_url: str = Field("https://www.reddit.com", pattern=r"^https?://\S+$")
@@ -60,6 +62,11 @@ class RedditOptions(HttpOptions):
     @classmethod
     def _lookback_duration(cls, value: Any) -> Any:
         return parse_duration(value)
+
+    @field_validator("overlap", mode="before")
+    @classmethod
+    def _overlap_duration(cls, value: Any) -> Any:
+        return timedelta(0) if value in (0, "0") else parse_duration(value)
 
 
 class RateBudget:
@@ -120,11 +127,13 @@ class RedditCollector(Collector):
         query = self._queries()[int(part.strip("()").split("/")[0]) - 1 if part else 0]
         reddit = self._client()
         self.counter.take()
-        lookback = datetime.now(UTC) - self.options.lookback
-        stop_before = float((cursor or {}).get("created_utc") or lookback.timestamp())
-        seen = set((cursor or {}).get("seen") or ())
+        saved_utc = (cursor or {}).get("created_utc")
+        saved = datetime.fromtimestamp(float(saved_utc), UTC) if saved_utc is not None else None
+        seen = set((cursor or {}).get("seen") or ()) if saved else set()
+        start = saved - self.options.overlap if saved else datetime.now(UTC) - self.options.lookback
+        stop_before = start.timestamp()
         params = {"q": query, "sort": "new", "t": "all", "restrict_sr": "on", "limit": self.options.page_size}
-        newest = Watermark()
+        newest = Watermark(saved, set(seen))  # starts at the saved cursor: never moves back
         while True:
             listing = self.patience.call(
                 f"search r/{subreddit}",
@@ -137,7 +146,7 @@ class RedditCollector(Collector):
             if reached_old or not after or not children:
                 break
             params["after"] = after
-        if newest.time is not None:
+        if newest.time is not None and (newest.time, newest.ids) != (saved, seen):
             yield Page(cursor={"created_utc": newest.time.timestamp(), "seen": newest.seen()})
 
     def _page(

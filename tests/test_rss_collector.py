@@ -157,3 +157,16 @@ def test_recorded_google_news_feed(store, make_config, feed):
     assert posts[1].created_at == datetime(2026, 9, 25, 7, tzinfo=UTC)
     assert posts[1].url.startswith("https://news.google.com/rss/articles/") and posts[1].lang == "en"
     assert posts[1].native_id.startswith("sha256:")  # Google's guids are longer than posts.native_id allows
+
+
+def test_a_feed_that_moved_is_followed_and_the_move_logged(store, make_config, feed, caplog):
+    """Publishers move feeds (http to https, a new CMS) with a 301; the feed is still read, the move is logged,
+    and the second run still asks conditionally and gets a 304."""
+    caplog.set_level("WARNING")
+    feed.moved["/old-feed.xml"] = "/rss.xml"
+    first, second = twice(store, make_config(source(f"{feed.base_url}/old-feed.xml")))
+    assert first.total("posts_new") == 2 and set(stored(store)) == {"g1", "g2"}
+    assert first.total("requests") == 2  # the redirect and the feed
+    assert feed.requests[-1].path == "/rss.xml" and feed.requests[-1].header("If-None-Match")
+    assert second.total("requests") == 2 and second.total("posts_read") == 0  # a 304 at the new address
+    assert f"moved for good to {feed.base_url}/rss.xml" in caplog.text

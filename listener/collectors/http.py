@@ -190,6 +190,7 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         auth_hint: str = "",
         min_interval: float = 0.0,
+        follow_redirects: bool = False,
     ):
         self.source = source
         self.options = options
@@ -201,7 +202,7 @@ class ApiClient:
         self._client = httpx.Client(
             headers={"User-Agent": options.user_agent, **(headers or {})},
             timeout=options.timeout.total_seconds(),
-            follow_redirects=False,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -232,7 +233,14 @@ class ApiClient:
             response = self._client.get(url, params=params, headers=headers)
         except httpx.TransportError as exc:
             raise TransientError(f"cannot reach it ({type(exc).__name__}: {exc})") from None
+        except httpx.TooManyRedirects:
+            raise CollectorError(f"source {self.source}: {url} redirects in a loop") from None
+        self.requests += len(response.history)  # each redirect followed was a request too
         log.info("%s: GET %s %s -> %d", self.source, url, _safe(params), response.status_code)
+        if any(hop.status_code in (301, 308) for hop in response.history):
+            log.warning(
+                "%s: %s has moved for good to %s; update it in config", self.source, url, response.url
+            )
         if check is not None:
             check(response)
         if response.status_code in (401, 403):

@@ -2,7 +2,8 @@
 
 Each feed URL is a stream. The feed is fetched with httpx and its bytes parsed with feedparser (which would
 otherwise fetch with urllib, out of reach of the retry rules in http.py). Requests are conditional: the cursor
-keeps the feed's ``ETag`` and ``Last-Modified``, and a 304 answer costs one request and adds nothing.
+keeps the feed's ``ETag`` and ``Last-Modified``, and a 304 answer costs one request and adds nothing. Redirects
+are followed (a feed moved for good is logged, so the operator can update its URL).
 
 The cursor is small: ``etag``, ``modified``, ``newest`` (the newest entry time stored) and ``ids`` (the entries at
 exactly that time). An entry is offered to the store when it is newer than ``newest - lookback`` and not one of
@@ -27,7 +28,7 @@ import feedparser
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Page
-from listener.collectors.http import ApiCollector, HttpOptions
+from listener.collectors.http import ApiClient, ApiCollector, HttpOptions
 from listener.config import parse_duration
 from listener.errors import CollectorError
 
@@ -76,6 +77,10 @@ class RssCollector(ApiCollector):
     kind = "rss"
     Options = RssOptions
     options: RssOptions
+
+    def make_client(self) -> ApiClient:
+        # Feeds move (http to https, a new CMS) and answer with a redirect, as browsers and feed readers follow.
+        return ApiClient(self.name, self.options, follow_redirects=True)
 
     def streams(self) -> list[str]:
         queries = list(self.options.searches)

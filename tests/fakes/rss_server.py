@@ -35,12 +35,15 @@ class FeedServer(FakeServer):
         self.entries: list[Entry] = []
         self.changed_at = datetime(2026, 1, 1, tzinfo=UTC)
         self.recorded: dict[str, bytes] = {}  # path -> a recorded feed served byte for byte
+        self.moved: dict[str, str] = {}  # path -> the path it redirects to for good (301)
 
     def add(self, *entries: Entry) -> None:
         self.entries.extend(entries)
         self.changed_at = datetime.now(UTC).replace(microsecond=0)
 
     def handle(self, request: Request) -> Reply:
+        if request.path in self.moved:
+            return Reply(301, b"", {"Location": f"{self.base_url}{self.moved[request.path]}"})
         if request.path in self.recorded:
             return Reply(200, self.recorded[request.path], {"Content-Type": "application/xml; charset=UTF-8"})
         if request.path not in ("/rss.xml", "/atom.xml", "/search"):

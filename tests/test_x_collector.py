@@ -519,3 +519,29 @@ def test_an_edited_post_is_stored_once_under_its_first_id(store, make_config, fa
     assert run(store, config).status == "ok" and fake.served_ids(mark) == [latest]
     assert stored(store) == {original, *again, unread}
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_an_edit_replaces_the_stored_text_and_the_post_is_matched_and_scored_again(store, make_config, fake):
+    """X asks that stored content follow edits: the newest version's text replaces the stored one."""
+    from listener.matching.runner import match_pending
+    from listener.scoring.runner import score_pending
+    from listener.store.models import Mention, Scoring
+
+    config = x_config(make_config, fake)
+    (original,) = seed(fake, 1)
+    run(store, config)
+    match_pending(store, config)
+    score_pending(store, config)
+    fake.edit(original, "Rude staff at Leeds General Infirmary today, edited to say where it was")
+    run(store, config)
+    with store.transaction() as session:
+        post = session.scalars(sa.select(Post)).one()
+        assert post.native_id == original and "Leeds General Infirmary" in post.text
+        assert post.match_key is None
+        assert session.scalar(sa.select(sa.func.count()).select_from(Scoring)) == 0
+    match_pending(store, config)
+    score_pending(store, config)
+    with store.transaction() as session:
+        assert {m.org_code for m in session.scalars(sa.select(Mention))} == {"RR8"}
+        assert session.scalar(sa.select(sa.func.count()).select_from(Scoring)) > 0
+    assert_next_run_adds_nothing(store, config, fake)

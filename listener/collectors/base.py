@@ -54,8 +54,9 @@ class SourceOptions(BaseModel):
 class CollectedPost:
     """A post as a collector read it, before the runner pseudonymises and stores it.
 
-    ``author_id`` is the platform's stable identifier for the author and never reaches the database in clear;
-    ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does).
+        ``author_id`` is the platform's stable identifier for the author and never reaches the database in clear;
+        ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does); ``edited``
+    marks a post the platform says was edited, whose stored text is then replaced by this one.
     """
 
     platform: str
@@ -72,6 +73,7 @@ class CollectedPost:
     quote_count: int | None = None
     organisation_codes: tuple[str, ...] = ()
     raw: Mapping[str, Any] | None = None
+    edited: bool = False  # the platform says this text replaces an earlier version of the same post
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:

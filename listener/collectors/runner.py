@@ -34,7 +34,7 @@ from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
 from listener.store.models import Mention, Post, utcnow
-from listener.store.posts import insert_new_posts, sync_organisations
+from listener.store.posts import apply_edits, insert_new_posts, sync_organisations
 from listener.store.removal import unwanted
 from listener.store.runs import RunCounts, finish_run, month_to_date_reads, record_progress, start_run
 
@@ -274,22 +274,31 @@ def _commit_page(
 ) -> int:
     """Store a page's new posts, its cursor and (``progress``: the run's id and counts before this page's new
     posts) the run's counts, in one transaction; return how many posts were new."""
-    rows, codes = [], {}  # codes: what the source says each post is about
+    rows, codes, edited = [], {}, set()  # codes: what the source says each post is about
     redactor = stored_text_redactor(collector.config)
     for post in page.posts:
         row = _post_row(collector, post, pseudonymiser, redactor)
         if row is not None:
             rows.append(row)
             codes[(post.platform, post.native_id)] = post.organisation_codes
+            if post.edited:
+                edited.add((post.platform, post.native_id))
     with store.transaction() as session:
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         # deleted on the platform, erased on request, or stored and purged since: never stored again
         removed = unwanted(session, rows, load_pseudonym_key(collector.config))
         removed |= suppressed_by_handle(session, rows)
-        new_ids = insert_new_posts(
-            session, [r for r in rows if (r["platform"], r["native_id"]) not in removed]
-        )
+        wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
+        new_ids = insert_new_posts(session, wanted)
+        changed = apply_edits(session, [r for r in wanted if (r["platform"], r["native_id"]) in edited])
+        if changed:
+            log.info(
+                "%s %s: %d stored posts edited on the platform; matched and scored again",
+                collector.name,
+                stream,
+                len(changed),
+            )
         if any(codes.values()) and new_ids:
             _add_source_mentions(session, new_ids, codes)
         if page.cursor is not None:

@@ -381,8 +381,10 @@ def _posts(response: tweepy.Response) -> list[CollectedPost]:
     posts = []
     for tweet in response.data or []:
         # An edit is a new post id; every version lists the chain, oldest first. Keyed by the first version, an
-        # edited post is stored once (the version first read), and deleting any version deletes the chain.
-        native_id = str(min(getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]))
+        # edited post is stored once, its text replaced by the newest version's (search returns only that), and
+        # deleting any version deletes the chain.
+        versions = getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]
+        native_id = str(min(versions, key=int))
         metrics = tweet.public_metrics or {}
         user = users.get(str(tweet.author_id))
         posts.append(
@@ -400,6 +402,7 @@ def _posts(response: tweepy.Response) -> list[CollectedPost]:
                 like_count=metrics.get("like_count"),
                 quote_count=metrics.get("quote_count"),
                 raw=tweet.data,
+                edited=len(versions) > 1,
             )
         )
     return posts

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from listener.config import OrganisationConfig
-from listener.store.models import Organisation, Post, utcnow
+from listener.store.models import Organisation, Post, Scoring, utcnow
 
 
 def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -30,6 +30,30 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
         .returning(Post.id)
     )
     return list(session.scalars(statement, list(unique.values())))
+
+
+def apply_edits(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Give stored posts the text of their edited version (``rows``: platform, native_id, text); return the ids
+    of the posts whose text changed. Those are matched and scored again: their match key and scoring markers
+    are cleared. A purged post stays purged."""
+    changed = []
+    for row in rows:
+        post_id = session.scalar(
+            update(Post)
+            .where(
+                Post.platform == row["platform"],
+                Post.native_id == row["native_id"],
+                Post.purged_at.is_(None),
+                Post.text != row["text"],
+            )
+            .values(text=row["text"], match_key=None)
+            .returning(Post.id)
+        )
+        if post_id is not None:
+            changed.append(post_id)
+    if changed:
+        session.execute(delete(Scoring).where(Scoring.post_id.in_(changed)))
+    return changed
 
 
 def stored_native_ids(session: Session, platform: str, after_id: int, limit: int) -> list[tuple[int, str]]:

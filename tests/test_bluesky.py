@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import ORGANISATIONS
 from fakes.bluesky_api import HANDLE, PASSWORD_ENV, FakeBluesky, make_post, scenario
+from fakes.social_fake import Reply
 from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, use_case  # noqa: F401
 from fakes.social_fixtures import source_yaml as sources_yaml
 
@@ -298,3 +299,17 @@ def test_a_post_indexed_late_is_found_by_the_next_run(store, make_config, case, 
     assert second.total("posts_new") == 1 and third.total("posts_new") == 0
     assert asked == bluesky._iso(newest - timedelta(minutes=15))  # the default overlap
     assert after == saved  # the late post is older than the cursor, which never moves back
+
+
+def test_a_web_page_refusing_search_is_not_blamed_on_the_app_password(lite, case, sleeps):
+    """A proxy's HTML 403 (search switched off or blocked) says to check service_url, not the password."""
+    store, build = lite
+    with case.start() as fake:
+        fake.answer_instead(
+            lambda request: request.path.endswith("searchPosts"),
+            lambda _: Reply(403, "<html><body>Forbidden</body></html>", content_type="text/html"),
+        )
+        (result,) = collect(store, build(source(fake, case)))
+    error = result.streams[0].error
+    assert result.failed and "HTTP 403 and a web page" in error and "service_url" in error
+    assert "app password" not in error

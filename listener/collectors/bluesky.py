@@ -201,6 +201,13 @@ class XrpcSession:
             log.info("%s: Bluesky access token expired; refreshing the session", self.source)
             self._refresh()
             response = self._send("GET", nsid, params=params, token=self.access)
+        if response.status_code == 403 and not _is_json(response):
+            # not an XRPC refusal: a proxy or firewall in front of the service answered with a web page
+            raise CollectorError(
+                f"source {self.source}: {self.base} answered {nsid} with HTTP 403 and a web page, not a Bluesky "
+                "error: that service does not offer it to this client (search may be switched off there, or a "
+                "firewall blocks it); check service_url"
+            )
         if response.status_code in (401, 403):
             self.access = None  # a revoked session: log in again next time
             raise AuthenticationError(
@@ -372,6 +379,10 @@ def _json(response: httpx.Response) -> Mapping[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, Mapping) else {}
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "")
 
 
 def _error(response: httpx.Response) -> str | None:

@@ -112,24 +112,3 @@ def _posts_of(session: Session, keys: set[str]) -> list:
             or_(Post.author_key.in_(keys), Post.author_handle_key.in_(keys))
         )
     ).all()
-
-
-def suppressed_by_handle(session: Session, rows: list[dict]) -> set[tuple[str, str]]:
-    """The (platform, native_id) of rows whose handle key is suppressed (an author erased by handle), suppressing
-    their account id's key too. Rows' author keys are checked by ``unwanted``."""
-    handle_keys = {r["author_handle_key"] for r in rows if r.get("author_handle_key")}
-    if not handle_keys:
-        return set()
-    suppressed = set(
-        session.scalars(
-            select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(handle_keys))
-        )
-    )
-    hits = [r for r in rows if r.get("author_handle_key") in suppressed]
-    # learn the account id behind an erased handle, so a later change of handle does not let the author back in
-    learnt = {r["author_key"] for r in hits if r.get("author_key")}
-    learnt -= set(
-        session.scalars(select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(learnt)))
-    )
-    session.add_all(SuppressedAuthor(author_key=key, suppressed_at=utcnow()) for key in learnt)
-    return {(r["platform"], r["native_id"]) for r in hits}

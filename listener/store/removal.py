@@ -59,7 +59,7 @@ def remove_by_platform_ids(
 def unwanted(session: Session, rows: list[dict], key: bytes) -> set[tuple[str, str]]:
     """The (platform, native_id) of rows that must not be stored: tombstoned posts, posts already stored and
     purged since (kept by digest, so the unique (platform, native_id) no longer catches them), and posts of
-    suppressed authors."""
+    suppressed authors (by author key or handle key)."""
     if not rows:
         return set()
     digests = {(r["platform"], r["native_id"]): id_digest(key, r["platform"], r["native_id"]) for r in rows}
@@ -71,15 +71,23 @@ def unwanted(session: Session, rows: list[dict], key: bytes) -> set[tuple[str, s
         for (p, n), d in digests.items()
         if (p, n) in tombstoned or (p, d) in tombstoned or (p, d) in purged
     }
-    authors = {r["author_key"] for r in rows if r.get("author_key")}
-    if authors:
-        suppressed = set(
-            session.scalars(
-                select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(authors))
-            )
-        )
-        found |= {(r["platform"], r["native_id"]) for r in rows if r.get("author_key") in suppressed}
-    return found
+    return found | _suppressed(session, rows)
+
+
+def _suppressed(session: Session, rows: list[dict]) -> set[tuple[str, str]]:
+    """Rows whose author key or handle key is suppressed (an erased author). A row caught by its handle key
+    alone has its author key (of the account id) suppressed too, so a later change of handle does not let the
+    author back in."""
+    keys = {r[column] for r in rows for column in ("author_key", "author_handle_key") if r.get(column)}
+    if not keys:
+        return set()
+    suppressed = set(
+        session.scalars(select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(keys)))
+    )
+    hits = [r for r in rows if {r.get("author_key"), r.get("author_handle_key")} & suppressed]
+    learnt = {r["author_key"] for r in hits if r.get("author_key")} - suppressed
+    session.add_all(SuppressedAuthor(author_key=key, suppressed_at=utcnow()) for key in learnt)
+    return {(r["platform"], r["native_id"]) for r in hits}
 
 
 def digest_tombstones(session: Session, key: bytes) -> int:

@@ -28,7 +28,7 @@ from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, LeaseLost, ListenerError, StoreError
-from listener.privacy import Pseudonymiser, Redactor, load_pseudonym_key
+from listener.privacy import Pseudonymiser, Redactor
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
@@ -286,7 +286,7 @@ def _commit_page(
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         # deleted on the platform, erased on request, or stored and purged since: never stored again
-        removed = unwanted(session, rows, load_pseudonym_key(collector.config))
+        removed = unwanted(session, rows, pseudonymiser.key)
         wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
         new_ids = insert_new_posts(session, wanted)
         changed = apply_edits(session, [r for r in wanted if (r["platform"], r["native_id"]) in edited])

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from listener.config import Config
 from listener.errors import UsageError
-from listener.privacy.pseudonyms import Pseudonymiser, load_pseudonym_key
+from listener.privacy.pseudonyms import Pseudonymiser
 from listener.store import Store
 from listener.store.models import Post, SuppressedAuthor, utcnow
 from listener.store.removal import record_action, remove_posts
@@ -89,7 +89,7 @@ def erase_author(
         keys |= {key for _, *both in found for key in both if key}  # the id behind a handle, and the reverse
         found = _posts_of(session, keys)  # the author's posts under their other handles, through the id
         removed = remove_posts(
-            session, [post_id for post_id, *_ in found], reason="erasure", key=load_pseudonym_key(config)
+            session, [post_id for post_id, *_ in found], reason="erasure", key=pseudonymiser.key
         )
         stored = set(
             session.scalars(select(SuppressedAuthor.author_key).where(SuppressedAuthor.author_key.in_(keys)))

@@ -115,6 +115,11 @@ class Pseudonymiser:
         self._key = key
         self._org_handles = {h.lower().lstrip("@") for h in organisation_handles}
 
+    @property
+    def key(self) -> bytes:
+        """The secret itself, for the other keyed digests that must match this key's (post ids in tombstones)."""
+        return self._key
+
     def author_key(self, platform: str, author: str | None) -> str | None:
         """The key of one identifier (handle or account id) of an author on a platform."""
         author = (author or "").strip().lstrip("@").lower()
@@ -149,5 +154,5 @@ class Pseudonymiser:
     def for_store(cls, store: Store, config: Config) -> Pseudonymiser:
         """The pseudonymiser of config's key, refusing a key other than the one the store was used with."""
         pseudonymiser = cls.for_config(config)
-        check_key_with_store(store, config, pseudonymiser._key)
+        check_key_with_store(store, config, pseudonymiser.key)
         return pseudonymiser

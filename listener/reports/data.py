@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -55,13 +56,21 @@ class OrgScope:
     code: str
     own_handles: tuple[str, ...] = ()
 
+    @cached_property
+    def handles(self) -> frozenset[str]:
+        """Its own handles as compared: lower case, without "@"."""
+        return frozenset(h.lower().lstrip("@") for h in self.own_handles)
+
     @property
     def not_own(self) -> ColumnElement:
         """True for a post not written by one of the organisation's own accounts (handles compared case-blind)."""
         if not self.own_handles:
             return true()
-        handles = sorted({h.lower().lstrip("@") for h in self.own_handles})
-        return or_(Post.author_handle.is_(None), func.lower(Post.author_handle).not_in(handles))
+        return or_(Post.author_handle.is_(None), func.lower(Post.author_handle).not_in(sorted(self.handles)))
+
+    def wrote(self, author_handle: str | None) -> bool:
+        """Whether a post by ``author_handle`` is the organisation's own (the Python twin of ``not_own``)."""
+        return isinstance(author_handle, str) and author_handle.lower().lstrip("@") in self.handles
 
 
 def parse_week(week: str) -> tuple[int, int]:

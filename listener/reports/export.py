@@ -27,9 +27,9 @@ def export_frame(engine: Engine, config: Config, week: str, org_code: str | None
         org_code = config.organisation(org_code).code
     (bounds,) = data.weeks_ending(week, config.reports.zone, 1)
     frame = data.export_rows(engine, bounds, org_code).drop(columns=list(LEFT_OUT))
-    own = {org.code: {h.lower().lstrip("@") for h in org.handles} for org in config.organisations}
+    scopes = {org.code: data.OrgScope(org.code, org.handles) for org in config.organisations}
     frame["own_post"] = [
-        isinstance(handle, str) and handle.lower().lstrip("@") in own.get(code, ())
+        code in scopes and scopes[code].wrote(handle)
         for code, handle in zip(frame["org_code"], frame["author_handle"], strict=True)
     ]
     handles = [h for org in config.organisations for h in org.handles]

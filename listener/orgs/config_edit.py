@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from listener.config import parse_config, read_yaml
 from listener.errors import ConfigError, UsageError
+from listener.files import replaced_on_success
 
 
 def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> None:
@@ -40,9 +41,8 @@ def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> None:
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     parse_config(YAML(typ="safe").load(buffer.getvalue()), source_name=str(path), base_dir=path.parent)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(buffer.getvalue(), encoding="utf-8")
-    partial.replace(path)
+    with replaced_on_success(path) as handle:
+        handle.write(buffer.getvalue())
 
 
 def _entry_map(entry: dict[str, Any]) -> CommentedMap:

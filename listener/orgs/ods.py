@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from listener.errors import UsageError
+from listener.files import replaced_on_success
 from listener.orgs.directory import ICBS_FILE, SUCCESSORS_FILE, TRUSTS_FILE
 
 TRUST_COLUMNS = (
@@ -121,12 +122,10 @@ def import_ods(path: Path, kind: str, folder: Path) -> tuple[Path, int]:
     rows = read(path)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    partial = target.with_suffix(".csv.partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
+    with replaced_on_success(target) as handle:  # readers never see a half-written file
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    partial.replace(target)  # readers never see a half-written file
     return target, len(rows)
 
 

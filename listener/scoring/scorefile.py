@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import codecs
 import os
-import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import pandas as pd
 
 from listener.errors import UsageError
+from listener.files import replaced_on_success
 from listener.matching import Matcher
 from listener.scoring.nhs import NhsScorer
 
@@ -49,7 +47,7 @@ def score_csv(
     _check_paths(source, output)
     _check_encoding(encoding)
     result = ScoreFileResult(output=output)
-    with _replaced_on_success(output) as written, open(source, "rb") as handle:
+    with replaced_on_success(output) as written, open(source, "rb") as handle:
         for chunk in _read_chunks(handle, source, chunk_rows, encoding):
             _check_columns(chunk, source, text_column, question_column)
             scored = _score_chunk(chunk, text_column, question_column, scorer, matcher)
@@ -74,25 +72,6 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise UsageError(f"--encoding {encoding!r} is not a known encoding (try utf-8 or cp1252)") from None
-
-
-@contextmanager
-def _replaced_on_success(output: Path) -> Iterator[TextIO]:
-    """Yield a new file beside ``output`` that is renamed onto it if the block succeeds and removed if not."""
-    partial = output.with_name(f"{output.name}.{secrets.token_hex(4)}.partial")
-    try:
-        handle = partial.open(
-            "x", encoding="utf-8", newline=""
-        )  # "x": never an existing file, such as the input
-    except OSError as exc:
-        raise UsageError(f"{output}: cannot write it ({exc.strerror})") from None
-    try:
-        with handle:
-            yield handle
-        partial.replace(output)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def _read_chunks(handle, source: Path, chunk_rows: int, encoding: str) -> Iterator[pd.DataFrame]:

@@ -1,5 +1,6 @@
 """Redaction: at least 100 written cases, including near misses that must be left alone."""
 
+import json
 import time
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def test_huge_text_is_fast_enough_to_finish():
 ADVERSARIAL_UNITS = [
     "a", "0", "1 ", "1-", "123.", "(1)", "07700 ", "1:", "a.", "@a", "@a.", "@a@a.", "@", "/@a", "x.com/",
     "a at a dot ", "a [at] ", "x at a.a.", "a@a.", "se1 ", "a1 1", "my ", "my a ", "my mum ", "my mum Tom ",
-    "my son Tom-", "O'", "Ab",
+    "my son Tom-", "O'", "Ab", "Sarah ", "Sarah Jones ", "Tom (", "call Tom ", "patient Tom ", "her son Will ",
+    "Sarah Jones the ", "Will Smith's ",
 ]  # fmt: skip
 
 
@@ -87,3 +89,67 @@ def test_organisation_handles_are_kept_on_every_platform():
 def test_config_redacts_every_category_by_default():
     """Stored text is redacted with privacy.redact, whose default must name every category the redactor has."""
     assert REDACTION_CATEGORIES == CATEGORIES
+
+
+# Names of private individuals: posts written for listener, labelled with the names that must go and the words
+# that must stay (staff in praise, organisations, places). "known" marks a post the rule is documented to get
+# wrong; every other post must come out exactly right.
+NAME_CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "person_names.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()[1:]
+]
+NAME_ORG_HANDLES = ["LTHTrust", "NHSEngland"]
+
+
+def name_outcome(case: dict) -> tuple[int, int, int, list[str]]:
+    """(names redacted, names missed, other words taken for names, words that had to stay but went)."""
+    out = redact(case["text"], NAME_ORG_HANDLES)
+    found = sum(span not in out for span in case["redact"])
+    lost = [word for word in case["keep"] if word not in out]
+    return found, len(case["redact"]) - found, max(0, out.count("[name]") - found), lost
+
+
+def test_the_name_set_is_large_and_mixed():
+    assert len(NAME_CASES) >= 150
+    assert sum(len(case["redact"]) for case in NAME_CASES) >= 80
+    assert sum(1 for case in NAME_CASES if case["keep"] and not case["redact"]) >= 60
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in NAME_CASES if "known" not in c],
+    ids=[c["text"][:40] for c in NAME_CASES if "known" not in c],
+)
+def test_name_redaction_case(case):
+    _, missed, extra, lost = name_outcome(case)
+    assert (missed, extra, lost) == (0, 0, [])
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in NAME_CASES if "known" in c], ids=[c["text"][:40] for c in NAME_CASES if "known" in c]
+)
+def test_known_limits_of_name_redaction_are_still_as_documented(case):
+    """When one of these starts to pass, move it out of "known" and update docs/data-protection.md."""
+    _, missed, extra, lost = name_outcome(case)
+    assert missed or extra or lost
+
+
+def test_name_redaction_precision_and_recall():
+    """The figures docs/data-protection.md quotes (python benchmarks/redaction.py prints them)."""
+    outcomes = [name_outcome(case) for case in NAME_CASES]
+    found, missed, extra = (sum(o[i] for o in outcomes) for i in range(3))
+    assert found / (found + extra) >= 0.95
+    assert found / (found + missed) >= 0.85
+
+
+def test_the_name_rule_keeps_staff_organisations_and_places_from_the_module_docstring():
+    text = "Kemi the HCA, Nurse Ali and Dr Patel at Royal Victoria Infirmary, St Thomas' Hospital, Ward 12, Leeds"
+    assert redact(text + ", NHS England") == text + ", NHS England"
+    assert redact("Please can someone call Ahmed Khan back") == "Please can someone call [name] back"
+    assert (
+        redact("Tom Baker's bloods; Will Smith; Will anyone help")
+        == "[name]'s bloods; [name]; Will anyone help"
+    )
+    assert Redactor(categories=["phone"])("Sarah Jones") == "Sarah Jones"

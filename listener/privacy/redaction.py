@@ -14,9 +14,11 @@ Postcodes are found in any case ("se1 7eh"); in lower case an inward code that r
 ("B12 1st", "a1 2hr") is left alone. Handles include Bluesky's domain handles, Mastodon's ``@name@server`` and
 the name in profile and post links (``bsky.app/profile/NAME``, ``x.com/NAME/status``, ``server/@NAME``).
 
-A name is redacted only where the text says whose relative or friend it is: the capitalised words right after
-"my" or "our" and a word for kin ("my mum Margaret Jones", "our son Tom"). Staff in praise ("Kemi the HCA",
-"Nurse Ali"), organisation and ward names are not names of that kind and are kept.
+Names are redacted where the text says whose relative or friend it is: the capitalised words right after "my",
+"our", "his", "her", "their" or "your" and a word for kin ("my mum Margaret Jones", "her son Tom"); capitalised
+words that are English words and not names ("my daughters Issues") end the name. Full names and given names in
+a person's context ("Sarah Jones was left", "call Ahmed back") are found by ``person_names``. Staff in praise
+("Kemi the HCA", "Nurse Ali"), organisation and ward names are not names of that kind and are kept.
 
 Every pattern is linear in the length of the text: each can start only at a word boundary or a marker, and no
 pattern has two quantifiers that can match the same characters.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from listener.privacy.person_names import NAME, PLACES, STAFF, is_word_not_name, redact_person_names
 
 CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle", "name")
 
@@ -67,81 +71,12 @@ _KIN = (
     "|grandma|grandmother|grandad|granddad|grandpa|grandfather|grandson|granddaughter|grandchild|grandchildren"
     "|aunt|auntie|aunty|uncle|niece|nephew|cousin|step(?:son|daughter|dad|mum|mom)|friend|neighbou?r|carer"
 )
-_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
-# "Tom", "O'Brien", "Smith-Jones", "McDonald"; each repetition starts with a separator or a capital, so the
-# pattern has one way to match a word.
-_NAME = rf"(?:O['’])?[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+|[{_UPPER}][{_LOWER}]+)*"
 _KIN_NAME = re.compile(
-    rf"\b(?i:my|our)\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:{_KIN})(?:s|-in-law)?)\b,?\s+({_NAME}(?:\s+{_NAME}){{0,2}})"
+    rf"\b(?i:my|our|his|her|their|your)\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:{_KIN})(?:s|-in-law)?)\b,?\s+({NAME}(?:\s+{NAME}){{0,2}})"
 )
-_MY_OR_OUR = re.compile(r"\b(?:my|our)\s")  # searched in the lower-cased text, faster than _KIN_NAME's start
-_WORD = re.compile(rf"{_NAME}")
-# Capitalised words after a word for kin that are not a private person's name: a member of staff ("my friend
-# Nurse Ali" names a nurse), a place or an organisation ("our son Great Ormond Street saved"), or the sentence
-# going on ("my husband I", "my mum Thank you").
-_STAFF = {
-    "Nurse",
-    "Dr",
-    "Doctor",
-    "Sister",
-    "Matron",
-    "Midwife",
-    "Consultant",
-    "Surgeon",
-    "Professor",
-    "Prof",
-}
-_STAFF |= {"Paramedic", "Physio", "Staff", "Healthcare", "Porter", "Registrar"}
-_PLACES = {
-    "Hospital",
-    "Hospitals",
-    "Ward",
-    "Trust",
-    "Unit",
-    "Clinic",
-    "Centre",
-    "Center",
-    "Infirmary",
-    "Royal",
-}
-_PLACES |= {"St", "Saint", "Street", "General", "Surgery", "Practice", "Health", "Foundation", "University"}
-_PLACES |= {"Hospice", "House", "Road", "Children", "Maternity", "Ambulance", "Service", "Nhs", "Medical"}
-_NOT_NAMES = {
-    "The",
-    "A",
-    "An",
-    "And",
-    "But",
-    "So",
-    "Or",
-    "He",
-    "She",
-    "They",
-    "We",
-    "It",
-    "His",
-    "Her",
-    "Their",
-}
-_NOT_NAMES |= {
-    "Was",
-    "Is",
-    "Has",
-    "Had",
-    "Who",
-    "When",
-    "Where",
-    "Why",
-    "How",
-    "What",
-    "At",
-    "In",
-    "On",
-    "To",
-}
-_NOT_NAMES |= {"From", "With", "For", "Of", "Thank", "Thanks", "Today", "Yesterday", "Tomorrow", "Tonight"}
-_NOT_NAMES |= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Please", "Just"}
-_NOT_NAMES |= {"Can", "Could", "Will", "Would", "Did", "Does", "Got", "Went", "Came", "This", "That", "Then"}
+# Searched in the lower-cased text: faster than _KIN_NAME's own start.
+_POSSESSIVE = re.compile(r"\b(?:my|our|his|her|their|your)\s")
+_WORD = re.compile(NAME)
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -180,9 +115,9 @@ def _kin_names(match: re.Match[str]) -> str:
     """Replace the leading names of the capitalised words after "my mum": "Margaret Jones" -> "[name]"."""
     words = list(_WORD.finditer(match.group(1)))
     bare = [w.group(0).removesuffix("'s").removesuffix("’s").capitalize() for w in words]
-    if bare[0] in _STAFF or any(word in _PLACES for word in bare):
+    if bare[0] in STAFF or any(word in PLACES for word in bare):
         return match.group(0)
-    count = next((i for i, word in enumerate(bare) if word in _NOT_NAMES), len(bare))
+    count = next((i for i, word in enumerate(bare) if is_word_not_name(word)), len(bare))
     if count == 0:
         return match.group(0)
     last = words[count - 1].group(0)
@@ -222,8 +157,10 @@ class Redactor:
                 text = _HANDLE.sub(self._handle, text)
             if ".com/" in lowered or "bsky.app/" in lowered:
                 text = _LINKED_HANDLE.sub(self._linked_handle, text)
-        if "name" in self.categories and _MY_OR_OUR.search(lowered):
-            text = _KIN_NAME.sub(_kin_names, text)
+        if "name" in self.categories:
+            if _POSSESSIVE.search(lowered):
+                text = _KIN_NAME.sub(_kin_names, text)
+            text = redact_person_names(text)
         return text
 
     def _number(self, match: re.Match[str]) -> str:

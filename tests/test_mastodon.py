@@ -37,10 +37,11 @@ def test_two_runs_store_public_posts_once(store, make_config, case, sleeps, capl
         timeline_calls = [r for r in fake.log if "/timelines/tag/" in r.path]
         stream = f"{fake.url} #GSTT"
     assert (first.status, first.total("posts_new"), first.total("posts_read")) == ("ok", 5, 6)
-    assert (second.status, second.total("posts_new"), second.total("posts_read")) == ("ok", 0, 0)
-    # run 1: instance lookup + 3 full forward pages of 2 + an empty one; run 2: lookup + one empty page
-    assert first.total("requests") == 5 and second.total("requests") == 2
-    assert [r.arg("limit") for r in timeline_calls] == ["2"] * 5
+    # run 2 reads again the hour (overlap) before the newest post: posts 3 and 4, stored already
+    assert (second.status, second.total("posts_new"), second.total("posts_read")) == ("ok", 0, 2)
+    # run 1: instance lookup + 3 full forward pages of 2 + an empty one; run 2: lookup + the overlap + empty
+    assert first.total("requests") == 5 and second.total("requests") == 3
+    assert [r.arg("limit") for r in timeline_calls] == ["2"] * 6
     assert "from accounts that opted out (noindex)" in caplog.text
     posts = stored_posts(store)
     assert len(posts) == 5 and all("No index please" not in p.text for p in posts.values())
@@ -49,6 +50,8 @@ def test_two_runs_store_public_posts_once(store, make_config, case, sleeps, capl
     newest_public = max(int(s["id"]) for s in case.seeded)
     assert cursor == {"min_id": str(newest_public)}
     assert timeline_calls[-1].arg("min_id") == str(newest_public)
+    overlap_start = ((int(newest_public) >> 16) - 3_600_000) << 16
+    assert timeline_calls[-2].arg("min_id") == str(overlap_start)
 
 
 def test_pages_follow_the_link_header_forward(lite, case, sleeps):
@@ -70,7 +73,7 @@ def test_a_new_post_is_the_only_one_read_next_time(store, make_config, case, sle
             make_status(datetime.now(UTC) - timedelta(minutes=5), "Brand new #GSTT", ["GSTT"], sequence=20)
         )
         result = collect(store, config)[0]
-    assert (result.total("posts_new"), result.total("posts_read")) == (1, 1)
+    assert (result.total("posts_new"), result.total("posts_read")) == (1, 3)  # 2 of them in the overlap
 
 
 def test_posts_are_text_utc_and_pseudonymous(store, make_config, case, sleeps):
@@ -286,3 +289,75 @@ def test_fake_statuses_have_the_recorded_shape():
         "x-ratelimit-reset" in recorded["_response_headers"]
         and 'rel="prev"' in recorded["_response_headers"]["link"]
     )
+
+
+def test_a_status_that_reaches_the_instance_late_is_still_read(store, make_config, case, sleeps):
+    """Mastodon gives a status from another server an id made from the time it was posted, not the time it
+    arrived (lib/mastodon/snowflake.rb, Status's around_create), so one delivered late sorts before statuses
+    already read: the overlap (1h by default) reads it."""
+    with case.start() as fake:
+        config = make_config(source_yaml(fake, case))
+        collect(store, config)
+        newest = max(datetime.fromisoformat(s["created_at"]) for s in case.seeded)
+        late = make_status(newest - timedelta(minutes=20), "Delivered late", ["GSTT"], sequence=30)
+        late["account"]["acct"] = "someone@remote.example"
+        fake.add(late)
+        result = collect(store, config)[0]
+    assert (result.status, result.total("posts_new")) == ("ok", 1)
+    assert "Delivered late #GSTT" in {p.text for p in stored_posts(store).values()}
+
+
+def test_the_overlap_never_moves_the_cursor_back(store, make_config, case, sleeps):
+    with case.start() as fake:
+        config = make_config(source_yaml(fake, case))
+        collect(store, config)
+        stream = f"{fake.url} #GSTT"
+        with store.transaction() as session:
+            saved = load_cursor(session, "fedi", stream)
+        second = collect(store, config)[0]
+        asked = [r.arg("min_id") for r in fake.log if "/timelines/tag/" in r.path][-2]
+        with store.transaction() as session:
+            again = load_cursor(session, "fedi", stream)
+    assert (second.total("posts_new"), second.total("posts_read")) == (0, 2)  # posts 3 and 4, re-read
+    assert int(asked) < int(saved["min_id"]) and again == saved
+
+
+def test_an_edit_replaces_the_stored_text_and_the_post_is_matched_and_scored_again(
+    store, make_config, sleeps
+):
+    """A status edited after it was stored is read again within the overlap, with ``edited_at`` set: its
+    stored text follows the edit, and it is matched and scored again, as X's edits are."""
+    import sqlalchemy as sa
+
+    from listener.matching.runner import match_pending
+    from listener.scoring.runner import score_pending
+    from listener.store.models import Mention, Post, Scoring
+
+    now = datetime.now(UTC)
+    status = make_status(now - timedelta(minutes=40), "Lovely staff today", ["NHS"], sequence=1)
+    newer = make_status(now - timedelta(minutes=10), "Another post", ["NHS"], sequence=2)
+    with FakeMastodon([status, newer]) as fake:
+        config = make_config(
+            sources_yaml({"name": "fedi", "kind": "mastodon", "instances": [fake.url], "hashtags": ["NHS"]})
+        )
+        collect(store, config)
+        match_pending(store, config)
+        score_pending(store, config)
+        with store.transaction() as session:
+            assert session.scalar(sa.select(sa.func.count()).select_from(Mention)) == 0
+        fake.edit(status["id"], "Rude staff at Leeds General Infirmary today")
+        result = collect(store, config)[0]
+        with store.transaction() as session:
+            post = session.scalars(sa.select(Post).where(Post.native_id == f"localhost/{status['id']}")).one()
+            assert post.text == "Rude staff at Leeds General Infirmary today #NHS"
+            assert post.match_key is None
+            assert (
+                session.scalar(
+                    sa.select(sa.func.count()).select_from(Scoring).where(Scoring.post_id == post.id)
+                )
+                == 0
+            )
+        match_pending(store, config)
+        with store.transaction() as session:
+            assert {m.org_code for m in session.scalars(sa.select(Mention))} == {"RR8"}
+        assert result.total("posts_new") == 0 and collect(store, config)[0].total("posts_new") == 0

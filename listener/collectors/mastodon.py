@@ -4,7 +4,11 @@ Each (instance, hashtag) pair is a stream. Keyword search across the fediverse i
 finds only posts of accounts that opted in, and each instance knows only what reached it), so hashtag timelines
 on a few instances are the reliable route. Paging runs forward with ``min_id`` (gap-free, unlike ``since_id``)
 and follows the ``Link: rel="prev"`` header; every page is committed with the newest id it covers, so a crash
-loses nothing and a second run asks only for what is newer.
+loses nothing. The next run starts ``overlap`` before that id, never at it: Mastodon gives a status that reaches
+it from another server an id made from the time it was posted, not the time it arrived (``Mastodon::Snowflake``
+``::Callbacks`` on ``Status``), so a status delivered late sorts before statuses already read. Re-reading the
+overlap also sees edits: an edited status keeps its id and place, carries ``edited_at``, and its stored text is
+replaced by the new one (matched and scored again, like X's edits). The cursor never moves back.
 
 Only public posts are kept, and posts of accounts that opted out of indexing or discovery (``noindex``,
 ``indexable: false``, ``discoverable: false``, or ``#nobot`` in the bio) are skipped and counted in the log.
@@ -63,6 +67,7 @@ class MastodonOptions(HttpOptions):
     organisation_hashtags: bool = True
     access_token_env: str | None = None
     lookback: timedelta = timedelta(days=1)
+    overlap: timedelta = timedelta(hours=1)
     page_size: int = Field(40, ge=1, le=40)
     local_only: bool = False
 
@@ -94,6 +99,11 @@ class MastodonOptions(HttpOptions):
     def _lookback_duration(cls, value: Any) -> Any:
         return parse_duration(value)
 
+    @field_validator("overlap", mode="before")
+    @classmethod
+    def _overlap_duration(cls, value: Any) -> Any:
+        return timedelta(0) if value in (0, "0") else parse_duration(value)
+
 
 class MastodonCollector(Collector):
     kind = "mastodon"
@@ -123,15 +133,18 @@ class MastodonCollector(Collector):
         instance, tag = stream.rsplit(" #", 1)
         api = self._client(instance)
         self.counter.take()
-        min_id = (cursor or {}).get("min_id") or _snowflake(datetime.now(UTC) - self.options.lookback)
+        saved = (cursor or {}).get("min_id")
+        start = _before(saved, self.options.overlap) if saved else None
+        start = start or saved or _snowflake(datetime.now(UTC) - self.options.lookback)
+        newest = saved or start  # the cursor saved with each page: never behind the saved one
         what = f"#{tag} on {urlsplit(instance).netloc}"
-        statuses = self.patience.call(what, lambda: self._first_page(api, instance, tag, min_id))
+        statuses = self.patience.call(what, lambda: self._first_page(api, instance, tag, start))
         while True:
             if not statuses:
                 yield Page(requests=self.counter.take())
                 return
-            page, reached_until = self._page(statuses, instance, until, min_id)
-            min_id = (page.cursor or {}).get("min_id", min_id)
+            page, reached_until = self._page(statuses, instance, until, newest)
+            newest = (page.cursor or {}).get("min_id", newest)
             page.requests = self.counter.take()
             yield page
             if reached_until or len(statuses) < self.options.page_size:
@@ -158,10 +171,11 @@ class MastodonCollector(Collector):
             log.warning("%s: %s says hashtag timelines need a login%s", self.name, instance, hint)
         return statuses
 
-    def _page(self, statuses: Any, instance: str, until: datetime | None, min_id: str) -> tuple[Page, bool]:
+    def _page(self, statuses: Any, instance: str, until: datetime | None, newest: str) -> tuple[Page, bool]:
+        """The posts of a page read oldest first, stopping at ``until``; its cursor is the newest id read, or
+        ``newest`` (the cursor so far) when that is newer."""
         page = Page(read=len(statuses))
         skipped: dict[str, int] = {}
-        newest = min_id
         for status in sorted(statuses, key=_id_order):
             status_id = status.get("id") if isinstance(status, Mapping) else None
             if status_id is None:
@@ -171,7 +185,7 @@ class MastodonCollector(Collector):
             if until is not None and created is not None and created >= until:
                 page.cursor = {"min_id": newest}
                 return page, True
-            newest = str(status_id)
+            newest = max(newest, str(status_id), key=_id_order)
             post, reason = self._post(status, instance)
             if post is not None:
                 page.posts.append(post)
@@ -212,6 +226,7 @@ class MastodonCollector(Collector):
                 like_count=_count(status.get("favourites_count")),
                 quote_count=_count(status.get("quotes_count")),
                 raw=_plain(status),
+                edited=bool(status.get("edited_at")),  # its stored text, if any, is replaced by this one
             )
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("%s: %s: status %s skipped: %s", self.name, host, status.get("id"), exc)
@@ -396,8 +411,17 @@ def _opt_out(account: Mapping[str, Any]) -> str | None:
 
 
 def _id_order(status: Any) -> tuple[int, str]:
-    status_id = str(status.get("id") if isinstance(status, Mapping) else "") or ""
+    status_id = str((status.get("id") if isinstance(status, Mapping) else status) or "")
     return (len(status_id), status_id)  # ids are numbers as text: shorter is older
+
+
+def _before(status_id: str, overlap: timedelta) -> str | None:
+    """The smallest Mastodon id ``overlap`` before the moment of ``status_id``; None for an id that is not a
+    Mastodon snowflake (other servers' ids carry no time), which is then read from as it is."""
+    if not status_id.isdigit() or not overlap:
+        return None
+    moment_ms = int(status_id) >> 16
+    return str(max(0, moment_ms - int(overlap.total_seconds() * 1000)) << 16)
 
 
 def _snowflake(moment: datetime) -> str:

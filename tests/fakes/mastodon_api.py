@@ -196,6 +196,15 @@ class FakeMastodon(FakeAPI):
     def delete(self, *status_ids: str) -> None:
         self.deleted.update(status_ids)
 
+    def edit(self, status_id: str, text: str) -> dict[str, Any]:
+        """Edit a status as its author would: same id and place in the timelines, new content, ``edited_at``
+        set (methods/statuses.md#edit; timelines serve the current version)."""
+        status = next(s for s in self.statuses if s["id"] == status_id)
+        links = status["content"][status["content"].find("<a ") :].removesuffix("</p>")
+        status["content"] = f"<p>{text} {links}</p>" if links else f"<p>{text}</p>"
+        status["edited_at"] = iso(datetime.now(UTC))
+        return status
+
     def delay_next(self, seconds: float, times: int = 1) -> None:
         """The next ``times`` content requests answer only after ``seconds`` (a server too slow to answer)."""
         self.delays.extend([seconds] * times)

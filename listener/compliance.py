@@ -5,7 +5,8 @@ deleted "as soon as reasonably possible"; Bluesky's developer guidelines and Red
 deleted content to be removed too, and Mastodon users expect it. ``listener compliance PLATFORM`` reads the
 stored posts of the platform in batches, asks the collector of one of its sources which of them the platform no
 longer serves (``Collector.gone``: X looks up 100 ids a request, Bluesky 25 through ``app.bsky.feed.getPosts``,
-Reddit 100 through ``/api/info``, Mastodon one status a request on the instance it is from) and removes those,
+Reddit 100 through ``/api/info``, Mastodon one status a request on the instance it is from, the NHS website
+by listing each organisation's reviews removed by moderation) and removes those,
 with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps them from being
 stored again. Posts the collector cannot ask about (Mastodon posts from servers the source does not read) stay,
 counted as unchecked. Each batch is committed as it is checked, so an interrupted check keeps what it
@@ -53,8 +54,11 @@ class ComplianceResult:
         return platform_label(self.platform)
 
 
+LABELS = {"x": "X", "nhs_website": "NHS website"}
+
+
 def platform_label(platform: str) -> str:
-    return platform.capitalize()
+    return LABELS.get(platform, platform.capitalize())
 
 
 def checking_kinds() -> list[str]:
@@ -75,7 +79,8 @@ def compliance_source(config: Config, platform: str | None, name: str | None) ->
     _require_check(platform)
     sources = [s for s in config.sources if s.kind == platform]
     if len(sources) != 1:
-        label, found = platform_label(platform), ", ".join(s.name for s in sources) or "none"
+        label = platform_label(collector_class(platform).stored_platform())
+        found = ", ".join(s.name for s in sources) or "none"
         raise UsageError(f"name the {label} source to use with --source ({label} sources in config: {found})")
     return sources[0]
 
@@ -104,7 +109,7 @@ def check_x_posts(store: Store, config: Config, source_name: str | None = None) 
 def check_deletions(store: Store, config: Config, source: SourceConfig) -> ComplianceResult:
     """Re-check every stored post of ``source``'s platform and remove those it no longer serves; record the
     check and return what was done."""
-    result = ComplianceResult(source.name, source.kind)
+    result = ComplianceResult(source.name, collector_class(source.kind).stored_platform())
     key = load_pseudonym_key(config)  # tombstones keep a keyed digest of each removed post's id
     with store.transaction() as session:
         month_reads = month_to_date_reads(session, source.name)

@@ -286,9 +286,9 @@ def test_usage_errors_name_what_can_be_checked(make_config):
     for args, message in (
         (
             ["file"],
-            "file posts cannot be checked for deletions; platforms that can: bluesky, mastodon, reddit, x",
+            "file posts cannot be checked for deletions; platforms that can: bluesky, mastodon, nhs_reviews, reddit, x",
         ),
-        (["--source", "f"], "platforms that can: bluesky, mastodon, reddit, x"),
+        (["--source", "f"], "platforms that can: bluesky, mastodon, nhs_reviews, reddit, x"),
         (["bluesky"], "name the Bluesky source to use with --source (Bluesky sources in config: none)"),
     ):
         done = compliance(config, *args)  # the entry point turns a UsageError into exit code 2

@@ -135,3 +135,51 @@ def test_until_holds_reviews_back_for_the_next_run(store, make_config, api):
     assert collect(store, config, until=until)[0].total("posts_new") == 0
     first, _ = twice(store, config)
     assert first.total("posts_new") == 2
+
+
+def compliance(config, *args: str):
+    from click.testing import CliRunner
+
+    from listener.cli import cli
+
+    return CliRunner().invoke(cli, ["--config", str(config.path), "compliance", *args])
+
+
+def test_reviews_removed_by_moderation_are_deleted_for_good(store, make_config, api):
+    """The API lists reviews taken down after publication (``status=removed``): `listener compliance` deletes
+    them with their mentions, and a tombstone keeps them out if they are served again."""
+    from listener.store.models import ComplianceCheck, Tombstone
+
+    seed(api, "RJ121", 3)
+    seed(api, "RR8", 2)
+    config = make_config(source(api))
+    collect(store, config)
+    api.remove("r2", "r5")
+    api.add(review("r9", "RJ1", "Never stored", "Removed before we read it", NOW - timedelta(days=1)))
+    api.remove("r9")
+    done = compliance(config, "nhs_reviews")
+    assert done.exit_code == 0, done.output
+    assert "2 deleted" in done.output and "5 stored NHS website posts checked" in done.output
+    asked = [r.query for r in api.requests if r.query.get("status") == "removed"]
+    assert {q["odsCode"] for q in asked} == {"RJ1", "RR8"}
+    with store.transaction() as session:
+        assert set(session.scalars(sa.select(Post.native_id))) == {"r1", "r3", "r4"}
+        assert session.scalar(sa.select(sa.func.count()).select_from(Mention)) == 3
+        assert session.scalar(sa.select(sa.func.count()).select_from(Tombstone)) == 2
+        check = session.scalars(sa.select(ComplianceCheck)).one()
+        assert (check.status, check.posts_deleted) == ("ok", 2)
+    for item in api.reviews:  # served as published again (moderation reversed in error): never stored again
+        item["comment"]["status"] = "published"
+    assert collect(store, config)[0].total("posts_new") == 1  # r9 only: it was never stored, so not removed
+
+
+def test_a_removal_check_that_fails_deletes_nothing(store, make_config, api):
+    seed(api, "RJ1", 2)
+    config = make_config(source(api, organisations=["RJ1"]))
+    collect(store, config)
+    api.remove("r1")
+    api.set_failure("server_error")
+    done = compliance(config, "nhs_reviews")
+    assert done.exit_code == 1 and "503" in done.output
+    with store.transaction() as session:
+        assert set(session.scalars(sa.select(Post.native_id))) == {"r1", "r2"}

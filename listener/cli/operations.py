@@ -199,11 +199,12 @@ def db_current(ctx: Context) -> None:
 def compliance(ctx: Context, platform: str | None, source_name: str | None) -> None:
     """Delete stored posts that their platform no longer serves (deleted, removed, hidden).
 
-    Re-checks the stored posts of PLATFORM (x, bluesky, reddit or mastodon) in batches, through one of its
-    sources, and deletes those the platform no longer returns, with their mentions and scores; a tombstone keeps
-    them from being stored again. X, Bluesky and Reddit all require deleted posts to be removed. Mastodon posts
-    are asked about one by one on the instance they are from; posts from servers the source does not read
-    cannot be asked about and are reported as not checked. Without PLATFORM or --source, checks every platform
+    Re-checks the stored posts of PLATFORM (x, bluesky, reddit, mastodon or nhs_reviews) in batches, through
+    one of its sources, and deletes those the platform no longer returns, with their mentions and scores; a
+    tombstone keeps them from being stored again. X, Bluesky and Reddit all require deleted posts to be removed.
+    Mastodon posts are asked about one by one on the instance they are from; posts from servers the source does
+    not read cannot be asked about and are reported as not checked. NHS website reviews are deleted when the
+    API lists them as removed by moderation. Without PLATFORM or --source, checks every platform
     that has an enabled source that can be checked, as the daily job does. X lookups are billed like search
     reads and count against the source's monthly_post_budget. Each check is recorded in the compliance_checks
     table. Exits 1 if a check could not finish.

@@ -15,8 +15,8 @@ A page's ``cursor`` is what to save with its posts; ``None`` leaves the saved cu
 newest-first API must do until it has read every page of a run (see the X collector).
 
 A collector whose platform can be asked about posts it served before sets ``checks_deletions = True`` and
-implements ``gone(native_ids)``: which of these stored posts (of the platform named by its ``kind``) the platform
-no longer serves, deleted by their author, removed, or gone with their account. ``listener compliance`` and the
+implements ``gone(native_ids)``: which of these stored posts (of its ``stored_platform()``) the platform no
+longer serves, deleted by their author, removed, or gone with their account. ``listener compliance`` and the
 daily job remove those for good (compliance.py). ``gone`` must be sure before it names a post: an answer it
 cannot read raises (``TransientError`` under ``Patience``, or a ``CollectorError``), so a failure never deletes.
 It splits the ids into as many requests as the platform needs and, like a page, says what asking cost. Ids it
@@ -131,6 +131,7 @@ class Collector(ABC):
     kind: ClassVar[str]
     Options: ClassVar[type[SourceOptions]] = SourceOptions
     checks_deletions: ClassVar[bool] = False  # True when gone() is implemented
+    platform: ClassVar[str | None] = None  # the platform its posts are stored under, when it is not ``kind``
 
     def __init__(self, source: SourceConfig, config: Config):
         self.source = source
@@ -140,6 +141,11 @@ class Collector(ABC):
     @property
     def name(self) -> str:
         return self.source.name
+
+    @classmethod
+    def stored_platform(cls) -> str:
+        """The ``platform`` of the posts this kind stores (``nhs_reviews`` stores ``nhs_website`` posts)."""
+        return cls.platform or cls.kind
 
     @abstractmethod
     def streams(self) -> list[str]:

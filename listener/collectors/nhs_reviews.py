@@ -15,6 +15,11 @@ its ODS code, and every review in it becomes a "source" mention of that organisa
 from ``fromDate = <newest review stored> - lookback`` (reviews are moderated before they appear, so a review
 can be published days after it was written) and the store drops the reviews it already has. The cursor
 (``newest``) is saved only after the last page, because the pages are in no documented order.
+
+``gone`` (for ``listener compliance nhs_reviews``) lists, for each organisation, the reviews moderation removed
+after they were published (``status=removed``, the documented way to learn of removals) and names the stored
+reviews among them. Only that list deletes: a review merely missing from the published ones (past the 2 years
+the website keeps reviews, or of an organisation no longer in config) is left as it is.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from listener.collectors.base import CollectedPost, Page
+from listener.collectors.base import CollectedPost, DeletionCheck, Page
 from listener.collectors.feedback import FeedbackOptions, parse_api_time, subscription_key
 from listener.collectors.http import ApiClient, ApiCollector
 from listener.config import parse_duration
@@ -60,8 +65,11 @@ class NhsReviewsOptions(FeedbackOptions):
 
 class NhsReviewsCollector(ApiCollector):
     kind = "nhs_reviews"
+    platform = "nhs_website"
     Options = NhsReviewsOptions
     options: NhsReviewsOptions
+    checks_deletions = True
+    _removed: set[str] | None = None  # the removed reviews' ids, listed once per check
 
     def make_client(self) -> ApiClient:
         env = self.options.subscription_key_env
@@ -81,15 +89,7 @@ class NhsReviewsCollector(ApiCollector):
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         newest = datetime.fromisoformat(cursor["newest"]) if cursor and cursor.get("newest") else None
         start = newest - self.options.lookback if newest else datetime.now(UTC) - self.options.first_run
-        params: dict[str, Any] = {
-            "api-version": self.options.api_version,
-            "odsCode": stream,
-            "status": "published",
-            "fromDate": start.date().isoformat(),
-            "limit": self.options.limit,
-        }
-        if self.options.org_type:
-            params["orgType"] = self.options.org_type
+        params = {**self._query(stream, "published"), "fromDate": start.date().isoformat()}
         offset = 0
         while True:
             before = self.client.requests
@@ -108,6 +108,45 @@ class NhsReviewsCollector(ApiCollector):
             if last:
                 return
             offset += len(items)
+
+    def gone(self, native_ids: list[str]) -> DeletionCheck:
+        """Stored reviews the API lists as removed by moderation; the rest are taken as still published."""
+        before = self.client.requests
+        if self._removed is None:  # set only once every organisation's list was read in full
+            self._removed = set().union(*(self._removed_ids(stream) for stream in self.streams()))
+        gone = set(native_ids) & self._removed
+        if gone:
+            log.info("%s: %d stored reviews were removed by NHS website moderation", self.name, len(gone))
+        read = len(native_ids) - len(gone)
+        return DeletionCheck(gone=gone, requests=self.client.requests - before, read=read)
+
+    def _removed_ids(self, stream: str) -> set[str]:
+        """Every review of an organisation the API lists as removed (a failure raises: nothing is deleted)."""
+        removed: set[str] = set()
+        params, offset = self._query(stream, "removed"), 0
+        while True:
+            items = self._fetch({**params, "offset": offset})
+            for number, item in enumerate(items, start=offset + 1):
+                comment = item.get("comment") if isinstance(item, dict) else None
+                comment_id = str(comment.get("commentId") or "").strip() if isinstance(comment, dict) else ""
+                if comment_id:
+                    removed.add(comment_id)
+                else:
+                    log.warning("%s: %s removed review %d skipped: no commentId", self.name, stream, number)
+            if len(items) < self.options.limit:
+                return removed
+            offset += len(items)
+
+    def _query(self, stream: str, status: str) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "api-version": self.options.api_version,
+            "odsCode": stream,
+            "status": status,
+            "limit": self.options.limit,
+        }
+        if self.options.org_type:
+            params["orgType"] = self.options.org_type
+        return params
 
     def _fetch(self, params: dict[str, Any]) -> list[Any]:
         url = f"{self.options.base_url}/Comments"

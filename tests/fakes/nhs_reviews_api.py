@@ -6,6 +6,8 @@ Reproduces what developer.api.nhs.uk documents: the ``subscription-key`` header,
 answers follow Azure API Management (which api.nhs.uk runs on): 401 ``{"statusCode": 401, "message": ...}``
 for a missing or wrong key, 429 with ``Retry-After``. Results come in no particular order (newest first here),
 because the documentation promises none; ``fromDate`` is inclusive and an odsCode matches its sites too.
+``status`` (``published``, the default, or ``removed``) chooses between reviews on the website and reviews
+moderation took down later (``remove``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ class NhsReviewsServer(FakeServer):
             return Reply.json(503, {"statusCode": 503, "message": "Service Unavailable"})
         return super().failure_reply(mode, request)
 
+    def remove(self, *comment_ids: str) -> None:
+        """Take reviews down, as moderation does after a report: they move from published to removed."""
+        for item in self.reviews:
+            comment = item.get("comment") if isinstance(item, dict) else None
+            if isinstance(comment, dict) and comment.get("commentId") in comment_ids:
+                comment["status"] = "removed"
+
     def _denied(self) -> Reply:
         return Reply.json(401, {"statusCode": 401, "message": DENIED})
 
@@ -87,6 +96,8 @@ def _matches(item: object, query: dict[str, str]) -> bool:
     comment = item.get("comment") if isinstance(item, dict) else None
     if not isinstance(comment, dict):
         return True
+    if str(comment.get("status", "published")) != query.get("status", "published"):
+        return False
     code = query.get("odsCode", "").upper()
     if code and not str(comment.get("odsCode", "")).upper().startswith(code):
         return False

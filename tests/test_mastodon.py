@@ -361,3 +361,19 @@ def test_an_edit_replaces_the_stored_text_and_the_post_is_matched_and_scored_aga
         with store.transaction() as session:
             assert {m.org_code for m in session.scalars(sa.select(Mention))} == {"RR8"}
         assert result.total("posts_new") == 0 and collect(store, config)[0].total("posts_new") == 0
+
+
+def test_a_web_page_instead_of_json_is_retried_then_named(lite, case, sleeps):
+    """A proxy, captive portal or bot challenge answering 200 with HTML is an unreadable answer: retried like
+    a server error, then reported in one short line that says so (never the page itself)."""
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        fake.serve_web_page("/timelines/", times=1)
+        recovered = collect(store, config)[0]
+        assert (recovered.status, recovered.total("posts_new")) == ("ok", case.posts)
+        fake.serve_web_page("/timelines/")
+        failed = collect(store, config)[0]
+    error = failed.streams[0].error
+    assert failed.status == "failed" and "not JSON" in error and "failed 4 times" in error
+    assert len(error) < 300 and "Just a moment" not in error

@@ -219,3 +219,19 @@ def test_a_post_reddit_search_finds_late_is_read_next_time(store, make_config, c
             after = load_cursor(session, "rd", "r/NHS")
     assert second.total("posts_new") == 1 and third.total("posts_new") == 0
     assert after == saved  # the late post is older than the cursor, which never moves back
+
+
+def test_a_web_page_instead_of_json_is_retried_then_named(lite, case, sleeps):
+    """A proxy, captive portal or bot challenge answering 200 with HTML is an unreadable answer: retried like
+    a server error, then reported as not JSON, and nothing is stored or lost."""
+    store, build = lite
+    with case.start() as fake:
+        config = build(source(fake, case))
+        fake.serve_web_page("/search", times=1)
+        recovered = collect(store, config)[0]
+        assert (recovered.status, recovered.total("posts_new")) == ("ok", case.posts)
+        fake.serve_web_page("/search")
+        failed = collect(store, config)[0]
+    error = failed.streams[0].error
+    assert failed.status == "failed" and "not JSON" in error and "failed 2 times" in error
+    assert len(stored_posts(store)) == case.posts

@@ -331,6 +331,8 @@ class MastodonCollector(Collector):
         except (errors.MastodonServerError, errors.MastodonNetworkError) as exc:
             raise TransientError(_describe(exc)) from None
         except errors.MastodonAPIError as exc:
+            if _unreadable(exc):  # a proxy's or a bot challenge's web page: worth a retry, never quoted
+                raise TransientError("the answer is not JSON") from None
             raise self._api_error(instance, exc) from None
 
     def _api_error(self, instance: str, exc: Exception) -> CollectorError:
@@ -380,6 +382,11 @@ def _describe(exc: Exception) -> str:
 def _http_status(exc: Exception) -> int | None:
     """The HTTP status of a Mastodon.py API error (its second argument)."""
     return exc.args[1] if len(exc.args) > 1 else None
+
+
+def _unreadable(exc: Exception) -> bool:
+    """Mastodon.py's error for a success answer it could not parse (its message quotes the whole body)."""
+    return str(exc.args[0] if exc.args else "").startswith("Could not parse response as JSON")
 
 
 def _no_such_status(exc: Exception) -> bool:

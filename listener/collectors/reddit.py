@@ -241,6 +241,8 @@ class RedditCollector(Collector):
                 f"source {self.name}: Reddit refused {what} (403): a subreddit may be private, or the "
                 f"app in {self.options.client_id_env} is not approved for Data API access"
             ) from None
+        except prawcore.BadJSON as exc:  # a proxy's or a bot challenge's web page: unreadable, worth a retry
+            raise TransientError(f"the answer is not JSON (HTTP {exc.response.status_code})") from None
         except prawcore.ResponseException as exc:
             if exc.response.status_code == 401:
                 raise self._auth_error(f"{exc.response.status_code} from {exc.response.url}") from None

@@ -100,6 +100,20 @@ class FakeAPI:
         serve = self.route
         self.route = lambda request: answer(request) if when(request) else serve(request)
 
+    def serve_web_page(self, path_part: str, times: int | None = None) -> None:
+        """Answer requests whose path contains ``path_part`` with 200 and an HTML page (a proxy, a captive
+        portal or a bot challenge in front of the API), ``times`` times (None: from now on)."""
+        left = [times]
+        page = "<html><body>Just a moment...</body></html>" + "x" * 5000
+
+        def wanted(request: Request) -> bool:
+            if path_part not in request.path or left[0] == 0:
+                return False
+            left[0] = None if left[0] is None else left[0] - 1
+            return True
+
+        self.answer_instead(wanted, lambda request: Reply(200, page, content_type="text/html"))
+
     def take_failure(self) -> Failure | None:
         with self._lock:
             return self._failures.popleft() if self._failures else None

@@ -170,3 +170,19 @@ def test_a_feed_that_moved_is_followed_and_the_move_logged(store, make_config, f
     assert feed.requests[-1].path == "/rss.xml" and feed.requests[-1].header("If-None-Match")
     assert second.total("requests") == 2 and second.total("posts_read") == 0  # a 304 at the new address
     assert f"moved for good to {feed.base_url}/rss.xml" in caplog.text
+
+
+def test_an_entry_dated_in_the_future_does_not_hide_the_entries_after_it(store, make_config, feed, caplog):
+    """A mistyped date (2062 for 2026) must not move the cursor years ahead: every later entry would be older
+    than it, so never offered again. Such an entry is kept with the time it was fetched, like an undated one."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    feed.add(
+        Entry("typo", "Leeds General Infirmary news", now + timedelta(days=365 * 36), link="https://n/t")
+    )
+    config = make_config(source(f"{feed.base_url}/rss.xml"))
+    twice(store, config)
+    feed.add(Entry("fresh", "St Thomas' Hospital news", now - timedelta(minutes=5), link="https://n/f"))
+    assert collect(store, config)[0].total("posts_new") == 1
+    posts = stored(store)
+    assert "fresh" in posts and posts["typo"].created_at.replace(tzinfo=UTC) <= datetime.now(UTC)
+    assert "dated in the future" in caplog.text

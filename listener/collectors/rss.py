@@ -10,7 +10,9 @@ exactly that time). An entry is offered to the store when it is newer than ``new
 ``ids``; the store drops entries it already has (posts are unique on platform and guid), so an article that
 appears in a search feed a day after its publication time is still kept. Entries are identified by guid (Atom
 id), else by link; an entry with neither is skipped and logged. An entry with no usable published or updated
-time is stored with the time it was first fetched, and never moves the cursor.
+time, or one dated more than a day after it was fetched (a mistyped year would otherwise move ``newest`` so far
+ahead that every later entry looked old), is stored with the time it was first fetched, and never moves the
+cursor.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-GB&gl=GB&ceid=GB:en"
 MAX_NATIVE_ID = 200  # posts.native_id is VARCHAR(200); longer guids are stored as their SHA-256
+FUTURE_SLACK = timedelta(
+    days=1
+)  # a feed's clock or time zone may be off by hours; a date further ahead is wrong
 
 
 class RssOptions(HttpOptions):
@@ -137,6 +142,15 @@ class RssCollector(ApiCollector):
                 log.warning("%s: %s entry %d skipped: no guid, id or link", self.name, stream, number)
                 continue
             published = _entry_time(entry)
+            if published and published > fetched_at + FUTURE_SLACK:
+                log.warning(
+                    "%s: %s entry %d is dated in the future (%s); kept with the time it was fetched",
+                    self.name,
+                    stream,
+                    number,
+                    published.isoformat(),
+                )
+                published = None
             created_at = published or fetched_at
             if until is not None and created_at >= until:
                 held_back = True

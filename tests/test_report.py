@@ -110,7 +110,7 @@ def test_one_usual_range_for_headline_trends_and_portfolio(report):
         assert f"Usual range {show_range(m.usual_low, m.usual_high, m.unit)} " in series.range_words
         assert series.summary.startswith(f"This week is {m.position} the usual range")
     assert (row.volume_now, row.net_now) == ("above usual range", "below usual range")
-    assert measures["posts"].sentence.endswith("above their usual range of 7-15.")
+    assert measures["posts"].sentence.endswith("above their usual range of 8-14.")  # 7.7-14.5 posts
     text = render_markdown(report) + render_html(report)
     for jargon in ("process limit", "special cause", "common cause", "sigma"):
         assert jargon not in text.lower()

@@ -1,11 +1,12 @@
 """What a weekly report may claim: own posts left out, one usual range, no range that says nothing, no trend claims
 without history, and words that add up (plurals, mentions versus posts, sources)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from report_data import NOW, load_report_dataset
 
+from listener.reports.charts import spc_chart
 from listener.reports.coverage import care_caveat, own_posts_caveat
 from listener.reports.export import export_frame
 from listener.reports.headline import TOO_FEW_POSTS, measure
@@ -182,3 +183,25 @@ def test_coverage_names_platforms_that_came_via_file_import(store, make_config, 
     )
     (missing,) = [c for c in caveats if c.startswith("Not collected")]
     assert "Reddit" not in missing and "X (Twitter)" not in missing and "Bluesky" in missing
+
+
+def test_a_figure_outside_its_usual_range_is_never_printed_inside_it():
+    """Rounding each end of 9.2-27.1 posts printed 9 posts as "below their usual range of 9-27"; a count range is
+    printed as the whole numbers it holds, and a share outside its range gets the decimals that show it."""
+    below = measure("posts", "Posts", "count", [19, 15, 13, 13, 14, 22, 21, 25, 17, 21, 18, 20, 9])
+    assert (below.usual.low, below.position) == (pytest.approx(9.22, abs=0.01), "below")
+    assert below.sentence.endswith("below their usual range of 10-27.")
+    volume = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 0, 4]
+    above = measure("posts", "Posts", "count", volume)
+    assert above.position == "above" and above.sentence.endswith("above their usual range of 0-3.")
+    share = measure("negative_share", "Negative posts", "percent", [40, 45, 42, 44, 43, 41, 49.45])
+    assert share.position == "above"
+    assert share.sentence == (
+        "Negative posts rose to 49.5 % (41 % last week), above their usual range of 35.6-49.4 %."
+    )
+    within = measure("negative_share", "Negative posts", "percent", [40, 45, 42, 44, 43, 41, 48])
+    assert within.sentence.endswith("within their usual range of 36-49 %.")  # whole numbers when they suffice
+    mondays = [date(2026, 8, 24) + timedelta(weeks=i) for i in range(len(volume))]
+    chart = series("posts", "Posts", "count", None, list(zip(mondays, mondays, volume, strict=True)))
+    assert chart.range_words.startswith("Usual range 0-3 ")
+    assert "Usual high 3</text>" in spc_chart(chart, "spc-posts")

@@ -10,7 +10,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from listener.reports.headline import show
+from listener.reports.headline import show, shown_ends
 from listener.reports.trends import SpcSeries
 
 # Making Data Count's variation colours; common cause grey, and the NHS palette for lines and text.
@@ -80,18 +80,19 @@ def _grid(series: SpcSeries, y, low: float, high: float) -> list[str]:
 def _lines(series: SpcSeries, x, y) -> list[str]:
     chart = series.chart
     end = x(len(chart.values) - 1)
-    lines = [(chart.mean, "Average", None)]
+    lines = [(chart.mean, chart.mean, "Average", None)]
     if series.limits is not None:
         lower, upper = series.limits
-        lines = [(upper, "Usual high", "6 4"), *lines, (lower, "Usual low", "6 4")]
+        shown_low, shown_high = shown_ends(lower, upper, series.unit)  # as the words under the chart say them
+        lines = [(upper, shown_high, "Usual high", "6 4"), *lines, (lower, shown_low, "Usual low", "6 4")]
     parts = []
-    for value, name, dash in lines:
+    for value, label, name, dash in lines:
         style = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<line x1="{LEFT}" x2="{end:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#425563"'
             f' stroke-width="{1 if dash else 1.5}"{style}/>'
             f'<text x="{end + 8:.1f}" y="{y(value) + 4:.1f}" class="axis">{name} '
-            f"{escape(show(value, series.unit))}</text>"
+            f"{escape(show(label, series.unit))}</text>"
         )
     return parts
 

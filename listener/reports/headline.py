@@ -11,6 +11,7 @@ nothing; it comes from too few posts a week for a share to settle, and the repor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,20 +112,46 @@ def clip(value: float, unit: str) -> float:
     return min(value, ceiling) if ceiling is not None else value
 
 
-def show(value: float, unit: str) -> str:
+def show(value: float, unit: str, decimals: int = 0) -> str:
     if unit == "percent":
-        return f"{value:.0f} %"
+        return f"{value:.{decimals}f} %"
     if unit == "score":
-        return f"{value:+.0f}" if round(value) else "0"
-    return f"{value:,.0f}"
+        return f"{value:+.{decimals}f}" if round(value, decimals) else "0"
+    return f"{value:,.{decimals}f}"
 
 
-def show_range(low: float, high: float, unit: str) -> str:
+def shown_ends(low: float, high: float, unit: str) -> tuple[float, float]:
+    """The ends of a usual range as the report prints them. A count is a whole number, so a range of counts is
+    printed as the whole numbers it holds (9.2 to 27.1 posts is "10-27"): rounding each end instead would print 9
+    posts, below the range, as if on its edge ("fell to 9, below their usual range of 9-27")."""
+    if unit != "count" or math.ceil(low) > math.floor(high):
+        return low, high
+    return math.ceil(low), math.floor(high)
+
+
+def show_range(low: float, high: float, unit: str, decimals: int = 0) -> str:
+    low, high = shown_ends(low, high, unit)
+    if unit == "count" and (low != int(low) or high != int(high)):
+        decimals = max(decimals, 1)  # no whole number is in the range: say so rather than print "3-2"
     if unit == "score" or low < 0:
-        return f"{show(low, unit)} to {show(high, unit)}"
+        return f"{show(low, unit, decimals)} to {show(high, unit, decimals)}"
     if unit == "percent":
-        return f"{low:.0f}-{high:.0f} %"
-    return f"{show(low, unit)}-{show(high, unit)}"
+        return f"{low:.{decimals}f}-{high:.{decimals}f} %"
+    return f"{show(low, unit, decimals)}-{show(high, unit, decimals)}"
+
+
+def decimals_needed(m: Measure) -> int:
+    """Decimal places that print this week's share or score apart from the edge of the range it is outside.
+
+    Whole numbers can print a share just above its range as on the range's edge ("48 %, above their usual range of
+    12-48 %"); one or two decimals tell them apart. Counts need none: their ranges hold whole numbers."""
+    if m.unit == "count" or m.position not in ("above", "below"):
+        return 0
+    edge = m.usual_high if m.position == "above" else m.usual_low
+    decimals = 0
+    while decimals < 2 and show(m.value, m.unit, decimals) == show(edge, m.unit, decimals):
+        decimals += 1
+    return decimals
 
 
 def change_words(m: Measure) -> str:
@@ -147,7 +174,8 @@ def describe(m: Measure) -> str:
     their = "their" if m.plural else "its"
     if m.value is None:
         return f"{m.label}: not available this week (no scored posts)."
-    value = show(m.value, m.unit)
+    decimals = decimals_needed(m)
+    value = show(m.value, m.unit, decimals)
     change = change_words(m)
     if m.previous is None or m.value == m.previous:
         verb = "were" if m.plural else "was"
@@ -157,7 +185,7 @@ def describe(m: Measure) -> str:
     position = m.position
     if position is None:
         return f"{head}; {m.usual.reason}."
-    usual = show_range(m.usual_low, m.usual_high, m.unit)
+    usual = show_range(m.usual_low, m.usual_high, m.unit, decimals)
     if position == "within":
         return f"{head}, within {their} usual range of {usual}."
     return f"{head}, {position} {their} usual range of {usual}."

@@ -16,6 +16,7 @@ from listener.reports.data import parse_week, week_bounds
 from listener.reports.headline import show_range
 from listener.reports.portfolio import portfolio_row
 from listener.reports.render import render_html, render_markdown
+from listener.reports.sections import shorten
 from listener.reports.weekly import build_weekly_report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -179,6 +180,28 @@ def test_post_text_is_escaped_in_html(store, config):
         )
     html = render_html(build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW))
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_long_post_is_shortened_where_quoted_and_whole_in_the_csv(store, config):
+    """A 6,000-character post was quoted whole in every section it belonged to, pages of one post."""
+    load_report_dataset(store)
+    story = "The ward was understaffed and nobody answered the call bell for hours. " * 80
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE posts SET text = ? WHERE id IN (SELECT post_id FROM flags)"
+            if store.engine.dialect.name == "sqlite"
+            else "UPDATE posts SET text = %s WHERE id IN (SELECT post_id FROM flags)",
+            (story + "Call 07700 900123",),
+        )
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    (post,) = report.attention.groups[0].posts
+    assert len(post.quote) <= 604 and post.quote.endswith(" understaffed and […]")
+    html, markdown = render_html(report), render_markdown(report)
+    assert story.strip() not in html and story.strip() not in markdown
+    assert f"<p>{post.quote}</p>" in html and f"> {post.quote}" in markdown
+    flagged = tables.flagged_table(report)
+    assert "[phone]" in flagged and story.strip() in flagged  # analysts get it whole (and redacted)
+    assert shorten("Call [NHS number] now", 12) == "Call […]"  # a redaction marker is never cut in two
 
 
 def test_themes_are_named_as_configured_then_as_published():

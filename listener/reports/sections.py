@@ -21,6 +21,7 @@ ATTENTION_PER_FLAG = 25
 PRAISE_QUOTES = 10
 QUOTES_PER_THEME = 3
 TEXT_SAMPLE = 20_000  # posts read for emerging terms; larger weeks are sampled by post id
+QUOTE_CHARS = 600  # about 100 words: a longer post (Reddit, a Care Opinion story) is shortened where quoted
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,26 @@ class PostItem:
     @property
     def platform_name(self) -> str:
         return names.platform_name(self.platform)
+
+    @property
+    def quote(self) -> str:
+        """The text as the report quotes it: shortened past QUOTE_CHARS (the post's link has it all)."""
+        return shorten(self.text, QUOTE_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` whole if it has at most ``limit`` characters, else cut at a word before it and marked "[…]".
+
+    A redaction marker ("[NHS number]") is never cut in two: the cut goes before it."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    if cut.rfind("[") > cut.rfind("]"):
+        cut = cut[: cut.rfind("[")]
+    return cut.rstrip(" ,;:-") + " […]"
 
 
 @dataclass(frozen=True)

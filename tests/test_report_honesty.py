@@ -205,3 +205,16 @@ def test_a_figure_outside_its_usual_range_is_never_printed_inside_it():
     chart = series("posts", "Posts", "count", None, list(zip(mondays, mondays, volume, strict=True)))
     assert chart.range_words.startswith("Usual range 0-3 ")
     assert "Usual high 3</text>" in spc_chart(chart, "spc-posts")
+
+
+def test_a_quiet_week_does_not_call_imported_platforms_uncollected(store, make_config, tmp_path):
+    """RR8 has no posts in the dataset: its report said X and Reddit were "not collected (no source configured)",
+    though the file import that brings RJ1's X and Reddit posts would have brought RR8's too."""
+    (tmp_path / "posts.jsonl").write_text("", encoding="utf-8")
+    config = make_config("sources:\n  - {name: fixture, kind: file, path: posts.jsonl}\n")
+    load_report_dataset(store)
+    report = build_weekly_report(store.engine, config, "RR8", WEEK, now=NOW)
+    assert report.this_week.posts == 0
+    (missing,) = [c for c in report.coverage.caveats if c.startswith("Not collected")]
+    assert "Reddit" not in missing and "X (Twitter)" not in missing and "Bluesky" in missing
+    assert not any("came via file import" in c for c in report.coverage.caveats)  # none this week

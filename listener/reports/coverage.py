@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -59,7 +60,12 @@ def build_coverage(
     frame = data.collection_runs(engine, week)
     runs = [RunRow(**record) for record in frame.to_dict("records")]
     found = data.platform_sources(engine, scope, week)
-    caveats = run_caveats(runs) + source_caveats(config, {r.source for r in runs}, found)
+    # what the imports bring, from the report's weeks: a quiet week for this organisation does not mean that
+    # the imported file has no posts from a platform
+    since = week.start - timedelta(weeks=len(report.weeks) - 1)
+    imports = {s.name for s in config.sources if s.kind in IMPORT_KINDS}
+    via_import = data.imported_platforms(engine, imports, since, week.end)
+    caveats = run_caveats(runs) + source_caveats(config, {r.source for r in runs}, found, via_import)
     caveats += own_posts_caveat(report.own_posts) + scoring_caveats(report)
     not_care, checked = data.relevance_counts(engine, scope, week, names.RELEVANCE_THEMES)
     about_care = (checked - not_care, checked) if checked else None
@@ -89,8 +95,14 @@ def run_caveats(runs: list[RunRow]) -> list[str]:
     return said
 
 
-def source_caveats(config: Config, ran: set[str], found: dict[str, set[str]] | None = None) -> list[str]:
-    """What the configured sources miss. ``found``: per platform, the sources of the week's posts."""
+def source_caveats(
+    config: Config,
+    ran: set[str],
+    found: dict[str, set[str]] | None = None,
+    via_import: set[str] | None = None,
+) -> list[str]:
+    """What the configured sources miss. ``found``: per platform, the sources of the week's posts;
+    ``via_import``: the platforms the file imports brought over the report's weeks (else those of ``found``)."""
     if not config.sources:
         return ["No sources are configured, so these figures come only from posts already stored."]
     said = []
@@ -103,7 +115,9 @@ def source_caveats(config: Config, ran: set[str], found: dict[str, set[str]] | N
     imports = {s.name for s in config.sources if s.kind in IMPORT_KINDS}
     imported = sorted(p for p, sources in (found or {}).items() if sources & imports)
     uncollected = [k for k in collector_kinds() if k not in IMPORT_KINDS and k not in configured]
-    via_file = [k for k in uncollected if set(names.kind_platforms(k)) & set(imported)]
+    via_file = [
+        k for k in uncollected if set(names.kind_platforms(k)) & (set(imported) | (via_import or set()))
+    ]
     if imported:
         platforms = _listed(names.platform_name(p) for p in imported)
         files = _listed(sorted(imports & set().union(*(found[p] for p in imported))))

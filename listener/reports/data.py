@@ -341,6 +341,20 @@ def platform_sources(engine: Engine, scope: OrgScope, week: Week) -> dict[str, s
     return found
 
 
+def imported_platforms(engine: Engine, sources: Iterable[str], start: datetime, end: datetime) -> set[str]:
+    """The platforms of posts in [start, end) that ``sources`` stored, whichever organisation they name."""
+    sources = sorted(sources)
+    if not sources:
+        return set()
+    query = (
+        select(Post.platform)
+        .where(Post.created_at >= start, Post.created_at < end, Post.source.in_(sources))
+        .distinct()
+    )
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
 def collection_runs(engine: Engine, week: Week) -> pd.DataFrame:
     """Collection runs started in the week, per source and status, with the newest error of each."""
     query = (

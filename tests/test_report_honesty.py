@@ -218,3 +218,25 @@ def test_a_quiet_week_does_not_call_imported_platforms_uncollected(store, make_c
     (missing,) = [c for c in report.coverage.caveats if c.startswith("Not collected")]
     assert "Reddit" not in missing and "X (Twitter)" not in missing and "Bluesky" in missing
     assert not any("came via file import" in c for c in report.coverage.caveats)  # none this week
+
+
+def test_one_or_two_posts_never_make_a_theme_rising(store, config):
+    """A theme not seen in the baseline weeks has a usual range of 0 posts: one post was "rising" and listed among
+    the themes above their usual range, though a theme seen about once a month does that by chance."""
+    load_report_dataset(store)
+    with store.transaction() as session:
+        add_post(
+            session, 1001, "No wifi and the bedside TV costs a fortune", None, ["RJ1"], "negative", theme="tv"
+        )
+        for post_id in (1002, 1003):
+            add_post(session, post_id, "The new cafe is great", None, ["RJ1"], "positive", theme="cafe")
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    themes = {t.theme: t for t in report.themes}
+    assert (themes["tv"].posts, themes["tv"].usual_high, themes["tv"].rising) == (1, 0, False)
+    assert (themes["cafe"].posts, themes["cafe"].rising) == (2, False)
+    assert themes["tv"].change == "0 last week, rarely seen before"
+    assert "tv" not in {t.theme for t in report.emerging.themes}
+    with store.transaction() as session:
+        add_post(session, 1004, "The new cafe is great again", None, ["RJ1"], "positive", theme="cafe")
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    assert "cafe" in {t.theme for t in report.emerging.themes}  # 3 posts against a usual 0 is worth a look

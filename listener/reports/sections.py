@@ -21,6 +21,9 @@ ATTENTION_PER_FLAG = 25
 PRAISE_QUOTES = 10
 QUOTES_PER_THEME = 3
 TEXT_SAMPLE = 20_000  # posts read for emerging terms; larger weeks are sampled by post id
+# A theme is "rising" only with this many posts in the week: a theme usually seen once a month or less has a usual
+# range of 0 posts, so a single post is "above" it, and with some 40 themes a few would "rise" every week by chance.
+MIN_RISING_POSTS = 3
 QUOTE_CHARS = 600  # about 100 words: a longer post (Reddit, a Care Opinion story) is shortened where quoted
 
 
@@ -99,8 +102,9 @@ class ThemeRow:
 
     @property
     def rising(self) -> bool:
-        """Above its usual range (the same definition as the headline's), so never without a usual range."""
-        return self.usual_high is not None and self.posts > self.usual_high
+        """Above its usual range (the same definition as the headline's), so never without a usual range, and in
+        at least MIN_RISING_POSTS posts."""
+        return self.usual_high is not None and self.posts > self.usual_high and self.posts >= MIN_RISING_POSTS
 
     @property
     def change(self) -> str:

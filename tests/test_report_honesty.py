@@ -167,7 +167,7 @@ def test_counts_are_pluralised():
         "1 post by the organisation's own accounts this week was left out of every figure above."
     ]
     assert own_posts_caveat(0) == []
-    assert "the other 1 (news, fundraising, campaigns and the like) counts in" in care_caveat(1, 2)
+    assert "the other 1 (news, jobs, fundraising, campaigns and the like) counts in" in care_caveat(1, 2)
     assert care_caveat(1, 1).startswith("Of the 1 post checked for relevance")
 
 
@@ -240,3 +240,28 @@ def test_one_or_two_posts_never_make_a_theme_rising(store, config):
         add_post(session, 1004, "The new cafe is great again", None, ["RJ1"], "positive", theme="cafe")
     report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
     assert "cafe" in {t.theme for t in report.emerging.themes}  # 3 posts against a usual 0 is worth a look
+
+
+def test_the_relevance_caveat_does_not_say_posts_not_about_care_are_left_out_of_themes(store, config):
+    """A job advert is not about care but keeps its theme, Recruitment & jobs: the caveat said such posts count
+    "in volume and sentiment but not in themes", under a themes table that counted it."""
+    load_report_dataset(store)
+    with store.transaction() as session:
+        add_post(
+            session,
+            1001,
+            "St Thomas' is hiring band 5 nurses",
+            None,
+            ["RJ1"],
+            "positive",
+            theme="recruitment_jobs",
+        )
+        session.add(
+            ThemeScore(
+                post_id=1001, scorer="sentiment", theme="not_about_care", version="test-1", confidence=1
+            )
+        )
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    assert {t.theme: t.posts for t in report.themes}["recruitment_jobs"] == 1
+    (caveat,) = [c for c in report.coverage.caveats if "checked for relevance" in c]
+    assert "not in themes" not in caveat and caveat.endswith("count in the figures above too.")

@@ -166,7 +166,8 @@ def care_caveat(about_care: int, checked: int) -> str:
     share = 100 * about_care / checked
     other = checked - about_care
     counts = "counts" if other == 1 else "count"
+    # not "but not in themes": such a post keeps its themes (jobs, campaigns, industrial action...)
     return (
         f"Of the {checked} {'post' if checked == 1 else 'posts'} checked for relevance, {about_care} ({share:.0f} %) were about care; the other "
-        f"{other} (news, fundraising, campaigns and the like) {counts} in volume and sentiment but not in themes."
+        f"{other} (news, jobs, fundraising, campaigns and the like) {counts} in the figures above too."
     )

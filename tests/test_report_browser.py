@@ -20,7 +20,8 @@ from report_data import NOW, load_report_dataset
 from websockets.sync.client import connect
 
 from listener.config import load_config
-from listener.reports.render import write_report
+from listener.reports.portfolio import build_portfolio
+from listener.reports.render import write_portfolio, write_report
 from listener.reports.weekly import build_weekly_report
 from listener.store import open_store
 
@@ -183,3 +184,26 @@ def test_report_in_headless_chromium(browser, report_file):
     assert pdf.startswith(b"%PDF")
     (ARTIFACTS / "report.pdf").write_bytes(pdf)
     assert (ARTIFACTS / "report-desktop.png").stat().st_size > 10_000
+
+
+def test_portfolio_table_fits_a_desktop_page(browser, tmp_path):
+    """The portfolio's table was 65 px wider than the page on a desktop, so its last column (volume this week)
+    was hidden unless the reader scrolled the table sideways; on a desktop every table fits."""
+    db_url = f"sqlite:///{tmp_path / 'portfolio.db'}"
+    config = load_config(write_config(tmp_path, "reports:\n  notice: Test data\n", db_url=db_url))
+    store = open_store(db_url)
+    try:
+        load_report_dataset(store)
+        reports = [build_weekly_report(store.engine, config, c, "2026-W47", now=NOW) for c in ("RJ1", "RR8")]
+    finally:
+        store.close()
+    assert reports[0].headline[0].position == "above"  # the widest cell: a number with its "above usual" tag
+    html = write_portfolio(tmp_path / "reports", build_portfolio(reports, 30))["html"]
+    page = open_page(browser, html.as_uri())
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth).length"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(ARTIFACTS / "portfolio-desktop.png", 1280, mobile=False)
+    assert overflowing == 0, "a table is wider than the page"

@@ -1,6 +1,7 @@
 """What a weekly report may claim: own posts left out, one usual range, no range that says nothing, no trend claims
 without history, and words that add up (plurals, mentions versus posts, sources)."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -265,3 +266,15 @@ def test_the_relevance_caveat_does_not_say_posts_not_about_care_are_left_out_of_
     assert {t.theme: t.posts for t in report.themes}["recruitment_jobs"] == 1
     (caveat,) = [c for c in report.coverage.caveats if "checked for relevance" in c]
     assert "not in themes" not in caveat and caveat.endswith("count in the figures above too.")
+
+
+def test_every_markdown_heading_stands_apart_in_a_quiet_week(store, config):
+    """The Markdown is the e-mail's text: in a week without themes or praise, "## 4." and "## 5." ran on from the
+    line before ("No post this week was given a theme.\\n## 4. Praise to share with staff")."""
+    load_report_dataset(store, themes=False, flags=False)
+    for code in ("RJ1", "RR8"):  # no theme or flag scores yet; a week with no posts at all
+        lines = render_markdown(build_weekly_report(store.engine, config, code, WEEK, now=NOW)).splitlines()
+        cramped = [
+            line for before, line in itertools.pairwise(lines) if line.startswith("#") and before.strip()
+        ]
+        assert cramped == [], code

@@ -182,6 +182,25 @@ def test_post_text_is_escaped_in_html(store, config):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_post_text_cannot_make_links_or_html_in_markdown(store, config):
+    """A post's own Markdown link would show in a Markdown viewer as a link whose address is hidden."""
+    load_report_dataset(store)
+    text = "Help [click here](http://evil.example) ![x](http://evil.example/x.png) <img src=x> [name] ok"
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE posts SET text = ? WHERE id IN (SELECT post_id FROM flags)"
+            if store.engine.dialect.name == "sqlite"
+            else "UPDATE posts SET text = %s WHERE id IN (SELECT post_id FROM flags)",
+            (text,),
+        )
+    markdown = render_markdown(build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW))
+    assert not re.search(r"(?<!\\)\]\(http://evil|(?<!\\)<img", markdown)
+    assert (
+        r"[click here\](http://evil.example) ![x\](http://evil.example/x.png) \<img src=x> [name] ok"
+        in markdown
+    )
+
+
 def test_a_long_post_is_shortened_where_quoted_and_whole_in_the_csv(store, config):
     """A 6,000-character post was quoted whole in every section it belonged to, pages of one post."""
     load_report_dataset(store)

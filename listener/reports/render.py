@@ -7,6 +7,7 @@ Files for one organisation: ``<output_dir>/<week>/<CODE>-weekly.html``, ``.md``,
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,13 @@ _env.filters["when"] = when
 _env.filters["md_meta"] = markdown_meta
 _env.filters["day"] = lambda moment: f"{moment:%A} {moment.day} {moment:%B %Y}"
 _env.filters["oneline"] = lambda text: " ".join(str(text).split())
+# Post text quoted in Markdown: a post's own link, image or HTML syntax would render in a Markdown viewer as a
+# clickable link with a hidden address, so it is broken with a backslash. Redaction markers ("[name]") and plain
+# brackets stay as they are, so the e-mailed plain text reads as written.
+_MARKDOWN_ACTIVE = re.compile(r"\\|<|\](?=[(\[:])")
+_env.filters["mdquote"] = lambda text: _MARKDOWN_ACTIVE.sub(
+    lambda m: "\\" + m.group(), " ".join(str(text).split())
+)
 _env.filters["mdcell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
 _env.globals.update(kind_colours=KIND_COLOURS, kind_names=KIND_NAMES)
 

@@ -186,6 +186,15 @@ def test_coverage_names_platforms_that_came_via_file_import(store, make_config, 
     assert "Reddit" not in missing and "X (Twitter)" not in missing and "Bluesky" in missing
 
 
+def test_a_baseline_that_never_varied_is_a_usual_level_not_a_range_of_one_figure():
+    """Two posts every week made "above their usual range of 2-2"."""
+    above = measure("posts", "Posts", "count", [2, 2, 2, 2, 2, 2, 3])
+    assert above.position == "above" and above.sentence.endswith("above their usual level of 2.")
+    same = measure("posts", "Posts", "count", [2, 2, 2, 2, 2, 2, 2])
+    assert same.position == "within" and same.sentence.endswith("at their usual level of 2.")
+    assert "2-2" not in above.sentence + same.sentence
+
+
 def test_a_figure_outside_its_usual_range_is_never_printed_inside_it():
     """Rounding each end of 9.2-27.1 posts printed 9 posts as "below their usual range of 9-27"; a count range is
     printed as the whole numbers it holds, and a share outside its range gets the decimals that show it."""

@@ -130,14 +130,30 @@ def shown_ends(low: float, high: float, unit: str) -> tuple[float, float]:
 
 
 def show_range(low: float, high: float, unit: str, decimals: int = 0) -> str:
-    low, high = shown_ends(low, high, unit)
-    if unit == "count" and (low != int(low) or high != int(high)):
-        decimals = max(decimals, 1)  # no whole number is in the range: say so rather than print "3-2"
+    """ "8-14", "12-24 %", "-0.10 to +0.25"; one figure ("2") when both ends print the same (a baseline that
+    never varied)."""
+    low, high, decimals = _printed_ends(low, high, unit, decimals)
+    if show(low, unit, decimals) == show(high, unit, decimals):
+        return show(low, unit, decimals) + (" %" if unit == "percent" else "")
     if unit == "score" or low < 0:
         return f"{show(low, unit, decimals)} to {show(high, unit, decimals)}"
     if unit == "percent":
         return f"{low:.{decimals}f}-{high:.{decimals}f} %"
     return f"{show(low, unit, decimals)}-{show(high, unit, decimals)}"
+
+
+def usual_words(low: float, high: float, unit: str, decimals: int = 0) -> str:
+    """ "usual range of 8-14", or "usual level of 2" when the range prints as one figure."""
+    low, high, decimals = _printed_ends(low, high, unit, decimals)
+    kind = "level" if show(low, unit, decimals) == show(high, unit, decimals) else "range"
+    return f"usual {kind} of {show_range(low, high, unit, decimals)}"
+
+
+def _printed_ends(low: float, high: float, unit: str, decimals: int) -> tuple[float, float, int]:
+    low, high = shown_ends(low, high, unit)
+    if unit == "count" and (low != int(low) or high != int(high)):
+        decimals = max(decimals, 1)  # no whole number is in the range: say so rather than print "3-2"
+    return low, high, decimals
 
 
 def decimals_needed(m: Measure) -> int:
@@ -185,7 +201,8 @@ def describe(m: Measure) -> str:
     position = m.position
     if position is None:
         return f"{head}; {m.usual.reason}."
-    usual = show_range(m.usual_low, m.usual_high, m.unit, decimals)
+    usual = usual_words(m.usual_low, m.usual_high, m.unit, decimals)
     if position == "within":
-        return f"{head}, within {their} usual range of {usual}."
-    return f"{head}, {position} {their} usual range of {usual}."
+        at = "at" if usual.startswith("usual level") else "within"
+        return f"{head}, {at} {their} {usual}."
+    return f"{head}, {position} {their} {usual}."

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from listener.reports.headline import MIN_POINTS, UsualRange, show, show_range, usual_range
+from listener.reports.headline import MIN_POINTS, UsualRange, show, usual_range, usual_words
 from listener.reports.spc import Signal, XmRChart, describe, xmr_chart
 
 
@@ -55,8 +55,8 @@ class SpcSeries:
         weeks = f"the {self.baseline_weeks} weeks before this one"
         if self.limits is None:
             return f"Average {show(self.chart.mean, self.unit)} over {weeks}; {self.usual.reason}."
-        usual = show_range(*self.limits, self.unit)
-        return f"Usual range {usual} (average {show(self.chart.mean, self.unit)}), from {weeks}."
+        usual = usual_words(*self.limits, self.unit).capitalize().replace(" of ", " ", 1)
+        return f"{usual} (average {show(self.chart.mean, self.unit)}), from {weeks}."
 
     @property
     def signals(self) -> list[tuple[Signal, str, str]]:

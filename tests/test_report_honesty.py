@@ -13,6 +13,7 @@ from listener.reports.export import export_frame
 from listener.reports.headline import TOO_FEW_POSTS, measure
 from listener.reports.publish import publish
 from listener.reports.render import _env, render_markdown
+from listener.reports.terms import post_terms
 from listener.reports.trends import series
 from listener.reports.weekly import build_weekly_report
 from listener.store.models import Flag, Mention, Post, Scoring, SentimentScore, ThemeScore
@@ -287,3 +288,20 @@ def test_every_markdown_heading_stands_apart_in_a_quiet_week(store, config):
             line for before, line in itertools.pairwise(lines) if line.startswith("#") and before.strip()
         ]
         assert cramped == [], code
+
+
+def test_number_words_are_not_emerging_terms():
+    """The demo listed "five" as an emerging topic, from "Five stars" and "five minutes"."""
+    assert post_terms("Five stars! Seen within five minutes by the cardiology team") == {
+        "stars",
+        "seen",
+        "within",
+        "seen within",
+        "minutes",
+        "five stars",
+        "five minutes",
+        "within five",
+        "cardiology",
+        "team",
+        "cardiology team",
+    }

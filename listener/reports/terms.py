@@ -32,6 +32,11 @@ _STOPWORDS_TEXT = """a about above after again against all am an and any are are
     yours yourself yourselves also one two new amp via week day back going went even much many every thank thanks
     nhs hospital hospitals trust"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Number words say nothing on their own ("five" from "five stars" and "five minutes"), but "nine hours" does.
+_NUMBER_WORDS_TEXT = (
+    "three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred"
+)
+PAIR_ONLY = frozenset(_NUMBER_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,8 @@ class Term:
 
 
 def post_terms(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
-    """The terms of one post: its words and hashtags, and each pair of neighbouring words, minus stopwords."""
+    """The terms of one post: its words and hashtags, and each pair of neighbouring words, minus stopwords (and
+    number words on their own)."""
     text = _HANDLE.sub(" ", _URL.sub(" ", text.lower().replace("’", "'")))
     terms: set[str] = set()
     previous = None
@@ -52,7 +58,8 @@ def post_terms(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
         if len(token) < 3 or token in STOPWORDS or word in exclude:
             previous = None
             continue
-        terms.add(token)
+        if token not in PAIR_ONLY:
+            terms.add(token)
         if token[0] == "#":
             previous = None
             continue

@@ -26,6 +26,7 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    keep_trailing_newline=True,  # a text file ends with a newline
 )
 _env.filters["pct"] = lambda value: "n/a" if value is None else f"{value:.0f} %"
 _env.filters["signed"] = lambda value: "n/a" if value is None else show(value, "score")

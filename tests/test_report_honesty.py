@@ -305,3 +305,11 @@ def test_number_words_are_not_emerging_terms():
         "team",
         "cardiology team",
     }
+
+
+def test_a_headline_card_shows_the_figure_as_its_sentence_does():
+    """The card printed "49 %" beside a sentence that needed "49.5 %" to be above its range of 35.6-49.4 %."""
+    share = measure("negative_share", "Negative posts", "percent", [40, 45, 42, 44, 43, 41, 49.45])
+    assert share.shown == "49.5 %" and share.shown in share.sentence
+    assert measure("posts", "Posts", "count", [1200, 1300, 1250, 1280, 1220, 1310, 1290]).shown == "1,290"
+    assert measure("posts", "Posts", "count", [None]).shown == "n/a"

@@ -94,6 +94,11 @@ class Measure:
     def sentence(self) -> str:
         return describe(self)
 
+    @property
+    def shown(self) -> str:
+        """This week's figure as the sentence prints it (with the decimals that set it apart from its range)."""
+        return "n/a" if self.value is None else show(self.value, self.unit, decimals_needed(self))
+
 
 def measure(
     key: str, label: str, unit: str, values: Sequence[float | None], *, plural: bool = True

@@ -9,9 +9,11 @@ Reddit 100 through ``/api/info``, Mastodon one status a request on the instance 
 by listing each organisation's reviews removed by moderation) and removes those,
 with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps them from being
 stored again. Posts the collector cannot ask about (Mastodon posts from servers the source does not read) stay,
-counted as unchecked. Each batch is committed as it is checked, so an interrupted check keeps what it
-did. X lookups are billed like search reads, so they count against the source's ``monthly_post_budget``. Each
-check is recorded in the ``compliance_checks`` table.
+counted as unchecked. A collector whose platform answers with the current version of each post (Mastodon) also
+hands back the posts it says were edited: their stored text is replaced as collection replaces an edited post's
+(redacted the same way), and they are matched and scored again. Each batch is committed as it is checked, so an
+interrupted check keeps what it did. X lookups are billed like search reads, so they count against the source's
+``monthly_post_budget``. Each check is recorded in the ``compliance_checks`` table.
 
 Posts are stored per platform, not per source, so a platform is checked once, through one of its sources.
 """
@@ -23,9 +25,10 @@ from dataclasses import dataclass
 
 from listener.collectors import collector_class, collector_kinds
 from listener.collectors.base import Collector
+from listener.collectors.runner import apply_collected_edits
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, UsageError
-from listener.privacy.pseudonyms import load_pseudonym_key
+from listener.privacy.pseudonyms import Pseudonymiser
 from listener.store import Store
 from listener.store.posts import stored_native_ids
 from listener.store.removal import remove_by_platform_ids
@@ -44,6 +47,7 @@ class ComplianceResult:
     checked: int = 0
     read: int = 0
     deleted: int = 0
+    edited: int = 0  # stored posts whose text was replaced by their edited version
     requests: int = 0
     unchecked: int = 0
     error: str | None = None
@@ -110,7 +114,8 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
     """Re-check every stored post of ``source``'s platform and remove those it no longer serves; record the
     check and return what was done."""
     result = ComplianceResult(source.name, collector_class(source.kind).stored_platform())
-    key = load_pseudonym_key(config)  # tombstones keep a keyed digest of each removed post's id
+    # its key digests the ids tombstones keep; edited posts are prepared with it as collection prepares them
+    pseudonymiser = Pseudonymiser.for_config(config)
     with store.transaction() as session:
         month_reads = month_to_date_reads(session, source.name)
         check_id = start_compliance_check(session, source.name, source.kind)
@@ -118,7 +123,7 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
     try:
         collector = collector_class(source.kind)(source, config)  # may refuse: a missing token
         collector.set_month_to_date_reads(month_reads)
-        _check_batches(store, collector, result, key)
+        _check_batches(store, collector, result, pseudonymiser)
         result.status = "ok"
     except CollectorError as exc:
         result.status, result.error = exc.status, str(exc)
@@ -141,20 +146,23 @@ def check_deletions(store: Store, config: Config, source: SourceConfig) -> Compl
                 error=result.error,
             )
     log.info(
-        "%s compliance: status=%s checked=%d still on %s=%d deleted=%d unchecked=%d requests=%d",
+        "%s compliance: status=%s checked=%d still on %s=%d deleted=%d edited=%d unchecked=%d requests=%d",
         source.name,
         result.status,
         result.checked,
         result.label,
         result.read,
         result.deleted,
+        result.edited,
         result.unchecked,
         result.requests,
     )
     return result
 
 
-def _check_batches(store: Store, collector: Collector, result: ComplianceResult, key: bytes) -> None:
+def _check_batches(
+    store: Store, collector: Collector, result: ComplianceResult, pseudonymiser: Pseudonymiser
+) -> None:
     last_id = 0
     while True:
         with store.transaction() as session:
@@ -167,7 +175,13 @@ def _check_batches(store: Store, collector: Collector, result: ComplianceResult,
         result.read += check.read
         with store.transaction() as session:
             result.deleted += remove_by_platform_ids(
-                session, result.platform, check.gone, reason=f"deleted on {result.platform}", key=key
+                session,
+                result.platform,
+                check.gone,
+                reason=f"deleted on {result.platform}",
+                key=pseudonymiser.key,
             )
+            edits = [post for post in check.edited if post.native_id not in check.gone]
+            result.edited += len(apply_collected_edits(session, collector, edits, pseudonymiser))
         result.checked += len(batch) - check.unchecked
         result.unchecked += check.unchecked

@@ -158,3 +158,106 @@ def test_a_410_counts_as_gone(lite, monkeypatch, sleeps):
         done = compliance(config)
     assert done.exit_code == 0 and "1 deleted" in done.output, done.output
     assert set(stored_posts(store)) == {native_id(statuses[1])}
+
+
+def test_an_edit_made_after_the_overlap_is_followed_by_the_daily_check(
+    store, make_config, monkeypatch, sleeps
+):
+    """A status edited two days after it was collected is long past the overlap collection re-reads: the
+    daily check, which asks for every stored status anyway, stores its new text (redacted as at collection),
+    and it is matched to the organisation it now names and scored again. Unedited posts are left as they were,
+    deleted ones are still removed, and no request is added."""
+    use_case(scenario(), monkeypatch)
+    two_days_ago = NOW - timedelta(days=2)
+    with FakeMastodon() as fake:
+        edited, unedited, deleted = (
+            fake.local_status(two_days_ago + timedelta(minutes=n), text, ["NHS"], sequence=n)
+            for n, text in enumerate(
+                [
+                    "Lovely staff at St Thomas' Hospital, thank you so much",
+                    "Great care at St Thomas' Hospital",
+                    "St Thomas' Hospital again",
+                ]
+            )
+        )
+        recent = fake.local_status(
+            NOW - timedelta(minutes=5), "St Thomas' Hospital today", ["NHS"], sequence=3
+        )
+        fake.add(edited, unedited, deleted, recent)
+        config = make_config(source_yaml(source(fake, hashtags=["NHS"])))
+        collect(store, config)
+        assert CliRunner().invoke(cli, ["--config", str(config.path), "score"]).exit_code == 0
+        before = post_state(store)
+        fake.edit(edited["id"], "Rude staff at Leeds General Infirmary, call me on 07700 900123")
+        fake.delete(deleted["id"])
+        collect(store, config)  # the overlap reaches back an hour, not two days
+        assert post_state(store)[native_id(edited)] == before[native_id(edited)]
+        done = compliance(config)
+        again = compliance(config)
+        asked = [r.path for r in fake.log if r.path.startswith(STATUS_PATH)]
+    assert done.exit_code == 0, done.output
+    assert (
+        "4 stored Mastodon posts checked, 3 still on Mastodon, 1 deleted, 1 edited, 4 requests" in done.output
+    )
+    assert "edited" not in again.output  # the stored text is the current one now
+    assert len(asked) == 4 + 3  # one request per stored status, as before: the edit came with the answer
+    after = post_state(store)
+    assert native_id(deleted) not in after
+    assert after[native_id(unedited)] == before[native_id(unedited)]
+    text, match_key, _, _, scorings = after[native_id(edited)]
+    assert text == "Rude staff at Leeds General Infirmary, call me on [phone] #NHS"
+    assert (match_key, scorings) == (None, ())  # pending for matching and every scorer
+    assert CliRunner().invoke(cli, ["--config", str(config.path), "score"]).exit_code == 0
+    rescored = post_state(store)
+    assert before[native_id(edited)][2:4] == (("RJ1",), "positive")
+    assert rescored[native_id(edited)][2:4] == (("RR8",), "negative")
+    assert rescored[native_id(edited)][4] and rescored[native_id(edited)][1]
+    assert rescored[native_id(unedited)] == before[native_id(unedited)]
+    with store.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Tombstone)) == 1
+
+
+def post_state(store) -> dict[str, tuple]:
+    """Each stored post's text, match key, organisations, sentiment label and scoring marks, by native id."""
+    from listener.store.models import Mention, Post, Scoring, SentimentScore
+
+    state = {}
+    with store.transaction() as session:
+        for post in session.scalars(sa.select(Post)):
+            orgs = session.scalars(sa.select(Mention.org_code).where(Mention.post_id == post.id)).all()
+            labels = session.scalars(sa.select(SentimentScore.label).where(SentimentScore.post_id == post.id))
+            marks = session.execute(
+                sa.select(Scoring.scorer, Scoring.version, Scoring.scored_at).where(
+                    Scoring.post_id == post.id
+                )
+            )
+            state[post.native_id] = (
+                post.text,
+                post.match_key,
+                tuple(sorted(orgs)),
+                next(iter(labels), None),
+                tuple(sorted(tuple(m) for m in marks)),
+            )
+    return state
+
+
+def test_an_unlisted_edit_is_followed_and_an_unreadable_one_changes_nothing(lite, monkeypatch, sleeps):
+    """A status made unlisted is still kept, so its edit is followed too; an edit that cannot be read as the
+    stored post leaves the stored text as it was and does not fail the check."""
+    use_case(scenario(), monkeypatch)
+    store, build = lite
+    with FakeMastodon() as fake:
+        unlisted, broken = local_statuses(fake, 2)
+        config = build(source(fake))
+        collect(store, config)
+        before = {n: p.text for n, p in stored_posts(store).items()}
+        fake.edit(unlisted["id"], "Now at Leeds General Infirmary")
+        unlisted["visibility"] = "unlisted"
+        fake.edit(broken["id"], "Edited, but served with no time")
+        broken["created_at"] = "not a time"
+        done = compliance(config)
+    assert done.exit_code == 0, done.output
+    assert "2 still on Mastodon, 0 deleted, 1 edited, 2 requests" in done.output
+    after = {n: p.text for n, p in stored_posts(store).items()}
+    assert after[native_id(unlisted)] == "Now at Leeds General Infirmary #GSTT"
+    assert after[native_id(broken)] == before[native_id(broken)]

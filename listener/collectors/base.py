@@ -22,6 +22,11 @@ cannot read raises (``TransientError`` under ``Patience``, or a ``CollectorError
 It splits the ids into as many requests as the platform needs and, like a page, says what asking cost. Ids it
 has no way to ask about (Mastodon posts from servers the source does not read) are neither gone nor read: it
 counts them in ``unchecked``, so the check says how many posts it could not vouch for.
+
+A platform whose answer carries the current version of each post it still serves may also hand back, in
+``edited``, those it says were edited (as collected posts with ``edited`` set, under their stored native id):
+the check then stores their new text exactly as collection stores an edit, so an edit made long after the post
+was collected is followed too, at no extra request. Mastodon does; the others leave ``edited`` empty.
 """
 
 from __future__ import annotations
@@ -94,12 +99,14 @@ class Page:
 class DeletionCheck:
     """What ``Collector.gone`` found: the ids the platform no longer serves, and what asking cost
     (``read`` is the posts it still serves, which billed APIs count against their budgets); ``unchecked`` is the
-    ids it could not ask about."""
+    ids it could not ask about; ``edited`` the current version of posts it still serves and says were edited
+    (their stored text is replaced when it differs)."""
 
     gone: set[str] = field(default_factory=set)
     requests: int = 0
     read: int = 0
     unchecked: int = 0
+    edited: list[CollectedPost] = field(default_factory=list)
 
 
 def check_in_chunks(

@@ -8,7 +8,8 @@ loses nothing. The next run starts ``overlap`` before that id, never at it: Mast
 it from another server an id made from the time it was posted, not the time it arrived (``Mastodon::Snowflake``
 ``::Callbacks`` on ``Status``), so a status delivered late sorts before statuses already read. Re-reading the
 overlap also sees edits: an edited status keeps its id and place, carries ``edited_at``, and its stored text is
-replaced by the new one (matched and scored again, like X's edits). The cursor never moves back.
+replaced by the new one (matched and scored again, like X's edits). The cursor never moves back. An edit made
+after the overlap has passed is seen by ``gone`` (below).
 
 Only public posts are kept, and posts of accounts that opted out of indexing or discovery (``noindex``,
 ``indexable: false``, ``discoverable: false``, or ``#nobot`` in the bio) are skipped and counted in the log.
@@ -23,7 +24,9 @@ server has another id there, which is not stored, and its own server is one the 
 (mastodon.social forbids automated access): such posts are left as they are and counted as unchecked. A 404 with
 Mastodon's error body, or a 410, means deleted (or hidden: a status turned private answers 404 to those who may
 not see it); a status served but no longer public or unlisted, or whose account has opted out since, is gone
-too. Any other failure raises, so it never deletes.
+too. Any other failure raises, so it never deletes. A status still served with ``edited_at`` is handed back in
+``edited``, so the check stores its current text as collection would (compliance.py): the answer carries it, at
+no extra request.
 """
 
 from __future__ import annotations
@@ -212,9 +215,14 @@ class MastodonCollector(Collector):
         """Stored posts (status URIs) their instance no longer serves publicly, one request each; posts of
         servers this source does not read cannot be asked about and are counted in ``unchecked``."""
         routes = {native_id: route for native_id in native_ids if (route := self._route(native_id))}
+        edited: list[CollectedPost] = []
         check = check_in_chunks(
-            list(routes), 1, lambda ids: self._look_up(ids[0], *routes[ids[0]]), lambda: self.counter.total
+            list(routes),
+            1,
+            lambda ids: self._look_up(ids[0], *routes[ids[0]], edited),
+            lambda: self.counter.total,
         )
+        check.edited = edited
         check.unchecked = len(native_ids) - len(routes)
         if check.unchecked:
             servers = sorted({n.partition("/")[0] or "?" for n in native_ids if n not in routes})
@@ -232,7 +240,11 @@ class MastodonCollector(Collector):
         instance = self._instances.get(host)
         return (instance, status_id) if instance and status_id.isdigit() else None
 
-    def _look_up(self, native_id: str, instance: str, status_id: str) -> tuple[set[str], int]:
+    def _look_up(
+        self, native_id: str, instance: str, status_id: str, edited: list[CollectedPost]
+    ) -> tuple[set[str], int]:
+        """Ask about one stored status: gone, or still served (and, if it says it was edited, its current
+        version appended to ``edited``)."""
         self.clients.client(instance)  # created outside the retries: a missing token fails at once
         what = f"status {status_id} on {urlsplit(instance).netloc}"
         status = self.patience.call(what, lambda: self.clients.served_status(instance, status_id))
@@ -240,4 +252,24 @@ class MastodonCollector(Collector):
         if reason:
             log.info("%s: %s is gone (%s)", self.name, what, reason)
             return {native_id}, 0
+        if status.get("edited_at"):
+            post = self._edited_version(status, instance, native_id)
+            edited.extend([post] if post else [])
         return set(), 1
+
+    def _edited_version(
+        self, status: Mapping[str, Any], instance: str, native_id: str
+    ) -> CollectedPost | None:
+        """The post made of a status served as edited, or None (logged) when it cannot be read as the stored
+        post: an unreadable edit leaves the stored text as it is, and never fails the deletion check."""
+        try:
+            post = status_post(status, instance)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("%s: the edit of %s not read: %s", self.name, native_id, exc)
+            return None
+        if post.native_id != native_id:  # its URI names another post: never overwrite one with another
+            log.warning(
+                "%s: the edit of %s not read: the instance served %s", self.name, native_id, post.native_id
+            )
+            return None
+        return post

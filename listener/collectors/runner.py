@@ -256,6 +256,17 @@ def stored_text_redactor(config: Config) -> Redactor | None:
     return Redactor(handles, config.privacy.redact)
 
 
+def apply_collected_edits(
+    session: Session, collector: Collector, posts: Iterable[CollectedPost], pseudonymiser: Pseudonymiser
+) -> list[int]:
+    """Give stored posts the text of their edited versions (``posts`` with ``edited`` set), prepared as
+    collection prepares it (trimmed, cut, redacted), outside collection: the deletion check finds edits too.
+    Return the ids of the posts whose text changed, which are then matched and scored again."""
+    redactor = stored_text_redactor(collector.config)
+    rows = [_post_row(collector, post, pseudonymiser, redactor) for post in posts if post.edited]
+    return apply_edits(session, [row for row in rows if row is not None])
+
+
 def _add_counts(result: StreamResult, exc: CollectorError) -> None:
     """A collector may attach the requests and reads of the page it failed on, so budgets stay exact."""
     result.counts.requests += getattr(exc, "requests", 0)

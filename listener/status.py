@@ -1,6 +1,10 @@
 """What ``listener status`` shows: per source its last run, next run, cursors, last error and budget used, and
 whether a stream has failed ``alert_after_failures`` runs in a row (the source's own, else ``status.``'s) (then the command exits non-zero).
 
+Only what can still run alerts: a paused source (``enabled: false``) shows its failures without alerting, and a
+stream the source no longer has (a feed or query removed from config, an imported file deleted) is left out, as
+nothing could ever clear its failures.
+
 The weekly and daily jobs alert after one failed occasion: ``listener run`` retries a failed job (scheduler.py,
 RETRY_DELAYS) and records those attempts as "retrying", so "failed" is an occasion that failed retries included.
 """
@@ -92,11 +96,13 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 _budget(session, source),
             )
             alert_after = source.alert_after_failures or config.status.alert_after_failures
-            status.streams = _streams(session, source.name, cursors, alert_after)
+            status.streams = _still_configured(
+                _streams(session, source.name, cursors, alert_after), source, config
+            )
             for stream in status.streams:
                 lease = leases.get(f"collect:{source.name}:{stream.stream}")
                 stream.held_by = lease.owner if lease and not _worker_gone(lease.owner) else None
-            status.alert = any(s.failures_in_a_row >= alert_after for s in status.streams)
+            status.alert = source.enabled and any(s.failures_in_a_row >= alert_after for s in status.streams)
             status.alert_after = alert_after
             statuses.append(status)
         for job in JOBS:
@@ -105,6 +111,30 @@ def source_statuses(store: Store, config: Config, now: datetime) -> list[SourceS
                 alert = any(s.failures_in_a_row >= JOB_ALERT_AFTER for s in streams)
                 statuses.append(SourceStatus(job, "job", True, None, None, streams, alert, JOB_ALERT_AFTER))
     return statuses
+
+
+def _still_configured(
+    streams: list[StreamStatus], source: SourceConfig, config: Config
+) -> list[StreamStatus]:
+    """The streams the source still has (and its source-wide failures); all of them when a paused source or a
+    collector that cannot be built here (a secret missing from this shell) leaves that unknown."""
+    current = _configured_streams(source, config) if source.enabled else None
+    if current is None:
+        return streams
+    return [s for s in streams if s.stream in current or s.stream in SOURCE_WIDE]
+
+
+def _configured_streams(source: SourceConfig, config: Config) -> set[str] | None:
+    try:
+        collector = collector_class(source.kind)(source, config)
+    except Exception:  # whatever stops the collector being built, status still shows every stream it knows
+        return None
+    try:
+        return set(collector.streams())
+    except Exception:  # no file matches, no query: the source-wide failure says so
+        return None
+    finally:
+        collector.close()
 
 
 def _next_run(trigger, now: datetime) -> datetime | None:

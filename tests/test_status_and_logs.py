@@ -206,3 +206,42 @@ sources:
         printed == "due now"
         or datetime.strptime(printed, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC) >= before
     )
+
+
+def test_a_stream_removed_from_config_no_longer_alerts(store, make_config, tmp_path):
+    """A failing feed or file the operator has removed can never run again: it must not alert for ever."""
+    (tmp_path / "in").mkdir()
+    good, bad = tmp_path / "in" / "good.jsonl", tmp_path / "in" / "bad.jsonl"
+    good.write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
+    bad.write_text('{"text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')  # no record has an id
+    config = make_config("""
+sources:
+  - {name: imports, kind: file, path: in/*.jsonl}
+status: {alert_after_failures: 1}
+""")
+    collect(store, config)
+    assert status(config.path).exit_code == 1
+    bad.unlink()
+    shown = status(config.path)
+    assert shown.exit_code == 0, shown.output
+    assert "bad.jsonl" not in shown.output and "good.jsonl] ok" in shown.output
+
+
+def test_a_paused_source_does_not_alert(store, make_config):
+    config = make_config("""
+sources:
+  - {name: broken, kind: file, path: nothing/*.jsonl}
+status: {alert_after_failures: 1}
+""")
+    collect(store, config)
+    assert status(config.path).exit_code == 1
+    paused = make_config("""
+sources:
+  - {name: broken, kind: file, path: nothing/*.jsonl, enabled: false}
+status: {alert_after_failures: 1}
+""")
+    shown = status(paused.path)
+    assert shown.exit_code == 0, shown.output
+    assert (
+        "broken (file, disabled): last run failed" in shown.output and "1 failures in a row" in shown.output
+    )

@@ -208,19 +208,21 @@ sources:
     )
 
 
+def alerting_after_one_failure(store, make_config, source: str):
+    """The config of one source that has just failed once, with status alerting after one failure."""
+    config = make_config(f"sources:\n  - {source}\nstatus: {{alert_after_failures: 1}}\n")
+    collect(store, config)
+    assert status(config.path).exit_code == 1
+    return config
+
+
 def test_a_stream_removed_from_config_no_longer_alerts(store, make_config, tmp_path):
     """A failing feed or file the operator has removed can never run again: it must not alert for ever."""
     (tmp_path / "in").mkdir()
     good, bad = tmp_path / "in" / "good.jsonl", tmp_path / "in" / "bad.jsonl"
     good.write_text('{"id": "1", "text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')
     bad.write_text('{"text": "LGI", "created_at": "2026-11-17T10:00:00Z"}\n')  # no record has an id
-    config = make_config("""
-sources:
-  - {name: imports, kind: file, path: in/*.jsonl}
-status: {alert_after_failures: 1}
-""")
-    collect(store, config)
-    assert status(config.path).exit_code == 1
+    config = alerting_after_one_failure(store, make_config, "{name: imports, kind: file, path: in/*.jsonl}")
     bad.unlink()
     shown = status(config.path)
     assert shown.exit_code == 0, shown.output
@@ -228,20 +230,12 @@ status: {alert_after_failures: 1}
 
 
 def test_a_paused_source_does_not_alert(store, make_config):
-    config = make_config("""
-sources:
-  - {name: broken, kind: file, path: nothing/*.jsonl}
-status: {alert_after_failures: 1}
-""")
-    collect(store, config)
-    assert status(config.path).exit_code == 1
-    paused = make_config("""
-sources:
-  - {name: broken, kind: file, path: nothing/*.jsonl, enabled: false}
-status: {alert_after_failures: 1}
-""")
+    alerting_after_one_failure(store, make_config, "{name: broken, kind: file, path: nothing/*.jsonl}")
+    paused = make_config(
+        "sources:\n  - {name: broken, kind: file, path: nothing/*.jsonl, enabled: false}\n"
+        "status: {alert_after_failures: 1}\n"
+    )
     shown = status(paused.path)
     assert shown.exit_code == 0, shown.output
-    assert (
-        "broken (file, disabled): last run failed" in shown.output and "1 failures in a row" in shown.output
-    )
+    assert "broken (file, disabled): last run failed" in shown.output
+    assert "1 failures in a row" in shown.output

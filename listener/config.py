@@ -180,7 +180,8 @@ class ScheduleConfig(Section):
     @model_validator(mode="after")
     def _exactly_one(self) -> ScheduleConfig:
         if (self.every is None) == (self.cron is None):
-            raise ValueError('expected exactly one of "every" or "cron"')
+            given = "neither" if self.every is None else "both"
+            raise ValueError(f'expected exactly one of "every" or "cron", got {given}')
         return self
 
 
@@ -232,6 +233,16 @@ class ScoringConfig(Section):
     batch_size: int = Field(1000, gt=0, le=100_000)
     scorers: tuple[str, ...] | None = None
     themes: ThemesConfig = ThemesConfig()
+
+    @field_validator("scorers")
+    @classmethod
+    def _known_scorers(cls, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        from listener.scoring import scorer_names
+
+        for name in names or ():
+            if name not in scorer_names():
+                raise ValueError(f"expected scorer names from {', '.join(scorer_names())}, got {name!r}")
+        return names
 
 
 class EmailConfig(Section):
@@ -413,6 +424,7 @@ def parse_config(
         raise ConfigError(
             [f"{source_name}: expected a mapping of sections at the top level, got {show_value(data)}"]
         )
+    data = {key: value for key, value in data.items() if value is not None}  # all lines commented out
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -477,7 +489,8 @@ def _validate_source_options(config: Config, source_name: str) -> Config:
         try:
             options = model.model_validate(source.options or {})
         except ValidationError as exc:
-            problems.extend(f"{source_name}: sources[{index}].{line}" for line in describe_errors(exc, model))
+            at = f"sources[{index}]"
+            problems.extend(f"{source_name}: {line}" for line in describe_errors(exc, model, at=at))
             continue
         sources.append(source.model_copy(update={"options": options}))
     if problems:

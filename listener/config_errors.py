@@ -40,13 +40,15 @@ class _Problem:
     union_path: str | None = None  # the key path of the union this error came through, if any
 
 
-def describe_errors(exc: ValidationError, model: type[BaseModel]) -> list[str]:
-    """Turn pydantic's errors into lines of the form ``key.path: expected ..., got ...``."""
+def describe_errors(exc: ValidationError, model: type[BaseModel], *, at: str = "") -> list[str]:
+    """Turn pydantic's errors into lines of the form ``key.path: expected ..., got ...``; ``at`` is the key path
+    of the mapping ``model`` validated (``sources[2]``), put before every key path."""
     problems = [_problem(error, model) for error in exc.errors()]
     problems = _shape_written(problems)
     lines = []
     for path, expected, got in _merged(problems):
         text = expected if got is None else f"{expected}, got {got}"
+        path = at + path if path.startswith("[") or not at or not path else f"{at}.{path}"
         lines.append(f"{path}: {text}" if path else text)
     return lines
 
@@ -80,7 +82,9 @@ def _problem(error: Any, model: type[BaseModel]) -> _Problem:
             expected += f" ({_some_keys(annotation)})"
         return _Problem(path, expected, got, union_path)
     message = _plain_message(error["msg"])
-    return _Problem(path, message, None if "got " in message else got, union_path)
+    # a check of a whole mapping says itself what it found: "got a mapping" would add nothing
+    shown = None if "got " in message or isinstance(error.get("input"), dict) else got
+    return _Problem(path, message, shown, union_path)
 
 
 def _plain_message(message: str) -> str:
@@ -213,6 +217,8 @@ def show_value(value: Any) -> str:
         return "a mapping" if value else "an empty mapping"
     if isinstance(value, list):
         return "a list" if value else "an empty list"
+    if value is None:
+        return "nothing"  # a key written with no value, or every line under it commented out
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -53,7 +53,23 @@ BROKEN = [
     ),
     (
         "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {every: 1h, cron: '0 * * * *'}\n",
-        'sources[0].schedule: expected exactly one of "every" or "cron"',
+        'sources[0].schedule: expected exactly one of "every" or "cron", got both',
+    ),
+    (
+        "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {}\n",
+        'sources[0].schedule: expected exactly one of "every" or "cron", got neither',
+    ),
+    (
+        "sources:\n  - name: a\n    kind: rss\n",
+        'sources[0]: expected at least one of "feeds", "searches" or "search_organisations: true"',
+    ),
+    (
+        "scoring:\n  scorers: [vadr]\n",
+        "scoring.scorers: expected scorer names from vader, sentiment, got 'vadr'",
+    ),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust, aliases: }\n",
+        "organisations[0].aliases: expected a list of text like [a, b], got nothing",
     ),
     (
         "sources:\n  - name: a\n    kind: file\n    path: x\n    schedule: {cron: '0 * *'}\n",
@@ -127,6 +143,25 @@ def test_broken_config_names_the_key(tmp_path, text, expected):
     for line in caught.value.problems:
         assert line.startswith(str(path)), line
         assert "\n" not in line
+
+
+def test_a_model_level_problem_never_says_got_a_mapping(tmp_path):
+    path = tmp_path / "config.yaml"
+    for source in ("{name: a, kind: rss}", "{name: b, kind: file, path: x, schedule: {}}"):
+        path.write_text(f"sources:\n  - {source}\n")
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert "mapping" not in str(caught.value), source
+
+
+def test_an_empty_section_is_the_same_as_no_section(tmp_path):
+    """A section whose every line is commented out is YAML null: it means the defaults, as if it were absent."""
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "organisations:\n  # - {code: RJ1, name: A Trust}\nscoring:\n  # batch_size: 10\nsources:\n"
+    )
+    config = load_config(path)
+    assert config.organisations == () and config.sources == () and config.scoring.batch_size == 1000
 
 
 def test_keys_merged_with_an_anchor_may_still_be_overridden(tmp_path):

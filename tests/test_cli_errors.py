@@ -131,3 +131,22 @@ def test_a_changed_pseudonym_key_is_refused_before_it_breaks_erasure(tmp_path, m
     assert (
         code == 0 and "nothing erased" in out
     )  # the old key's posts are out of reach: what the error warned
+
+
+def test_a_week_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, capsys):
+    """The output folder is writable but the week's folder is not (here: a file in its way)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2026-W47").write_text("not a folder", encoding="utf-8")
+    config = write_config(tmp_path, db_url=f"sqlite:///{tmp_path / 'l.db'}")
+    for args in (["report", "--org", "RJ1"], ["export"]):
+        code, _, err = run(monkeypatch, capsys, config, *args, "--week", "2026-W47", "--out", str(out))
+        assert code == 1 and len(err) == 1, err
+        assert err[0].startswith(f"error: cannot write the {args[0]} files in {out / '2026-W47'}"), err
+
+
+def test_a_file_system_error_anywhere_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    blocked = tmp_path / "a-file" / "demo"
+    code, _, err = run(monkeypatch, capsys, write_config(tmp_path), "demo", "--dir", str(blocked))
+    assert code == 1 and err == [f"error: {blocked}: Not a directory"], err

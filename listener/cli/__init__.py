@@ -12,7 +12,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from listener.cli import operations, orgs, pipeline, privacy, scoring  # noqa: F401 - registers the commands
-from listener.cli.base import EXIT_CONFIG, EXIT_FAILED, cli
+from listener.cli.base import EXIT_CONFIG, EXIT_FAILED, cli, log
 from listener.errors import ConfigError, ListenerError, UsageError
 from listener.store.engine import database_error
 
@@ -43,4 +43,9 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
     except OperationalError as exc:  # the database failed outside a store transaction (a locked SQLite file)
         click.echo(f"error: {database_error(exc)}", err=True)
+        sys.exit(EXIT_FAILED)
+    except OSError as exc:  # a folder or file listener needed and could not use, where no command expected it
+        log.debug("file system error", exc_info=True)  # the traceback, with -vv
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
         sys.exit(EXIT_FAILED)

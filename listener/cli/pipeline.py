@@ -11,7 +11,7 @@ import click
 
 from listener.cli.base import EXIT_FAILED, Context, cli, output_folder, pass_context, stop_on_signals
 from listener.config import Config
-from listener.errors import UsageError
+from listener.errors import ListenerError, UsageError
 
 
 @cli.command()
@@ -277,7 +277,13 @@ def export(ctx: Context, week: str | None, org_code: str | None, output_dir: Pat
         frame = export_frame(store.engine, config, week, org_code)
     finally:
         store.close()
-    paths = write_export(frame, folder, week, code)
+    try:
+        paths = write_export(frame, folder, week, code)
+    except OSError as exc:
+        raise ListenerError(
+            f"cannot write the export files in {folder / week} ({exc.strerror or exc}): check the disk has "
+            "space and that the folder may be written"
+        ) from None
     click.echo(f"{len(frame)} rows for {week}")
     for path in paths.values():
         click.echo(str(path))

@@ -151,7 +151,8 @@ def _write_all(contents: dict[Path, str]) -> None:
             partial.replace(path)
     except OSError as exc:
         for partial in partials.values():
-            partial.unlink(missing_ok=True)
+            if partial.exists():  # not when the folder itself is what could not be made
+                partial.unlink()
         folder = next(iter(contents)).parent
         raise ReportWriteError(
             f"cannot write the report files in {folder} ({exc.strerror or exc}): check the disk has space and "

@@ -39,6 +39,17 @@ def test_demo_end_to_end(tmp_path, monkeypatch):
     assert again.returncode == 0 and "Stored 0 new posts" in again.stdout
 
 
+def test_the_demo_never_writes_into_the_database_named_by_the_environment(tmp_path, monkeypatch):
+    """On a production machine LISTENER_DATABASE_URL names the real store: synthetic posts must not go there."""
+    from listener.demo.run import run_demo
+
+    production = tmp_path / "production.db"
+    monkeypatch.setenv("LISTENER_DATABASE_URL", f"sqlite:///{production}")
+    result = run_demo(tmp_path / "demo")
+    assert not production.exists()
+    assert result.database == tmp_path / "demo" / "listener.db" and result.posts_new > 0
+
+
 def commands(group, prefix=()):
     for name, command in group.commands.items():
         yield (*prefix, name), command

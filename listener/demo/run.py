@@ -42,7 +42,13 @@ def run_demo(folder: Path) -> DemoResult:
     if not key_path.exists():
         key_path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
         key_path.chmod(0o600)
+    database = folder / "listener.db"
     config = load_config(config_path)
+    # always the demo's own file: LISTENER_DATABASE_URL may name a production store, which synthetic posts
+    # about real trusts must never enter
+    config = config.model_copy(
+        update={"store": config.store.model_copy(update={"url": f"sqlite:///{database}"})}
+    )
     store = open_store(config.store.url)
     try:
         results = collect(store, config)
@@ -52,6 +58,4 @@ def run_demo(folder: Path) -> DemoResult:
         reports = {item.org_code or "portfolio": item.paths for item in published}
     finally:
         store.close()
-    return DemoResult(
-        config_path, folder / "listener.db", sum(r.total("posts_new") for r in results), reports
-    )
+    return DemoResult(config_path, database, sum(r.total("posts_new") for r in results), reports)

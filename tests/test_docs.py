@@ -54,3 +54,37 @@ def test_every_command_is_in_the_readme():
         if f"`listener {name}" not in readme and f"/ `listener {name}" not in readme
     ]
     assert not missing, f"commands missing from the README's table: {missing}"
+
+
+def test_every_cron_line_runs_listener_with_the_secrets(tmp_path):
+    """cron does not have the shell's exported variables: each line goes through the README's wrapper, and the
+    wrapper gives listener the variables of the secrets file (as systemd's EnvironmentFile does)."""
+    import os
+    import subprocess
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [
+        line
+        for block in re.findall(r"```cron\n(.*?)```", readme, re.S)
+        for line in block.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines
+    for line in lines:
+        assert "listener.sh " in line and not re.search(r"bin/listener\b", line), line
+    (wrapper,) = re.findall(r"```sh\n(#!/bin/sh\n.*?)```", readme, re.S)
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("LISTENER_PSEUDONYM_KEY=k3y-from-the-file\nLISTENER_SMTP_PASSWORD='a b$c'\n")
+    fake = tmp_path / ".venv" / "bin" / "listener"
+    fake.parent.mkdir(parents=True)
+    fake.write_text('#!/bin/sh\necho "$LISTENER_PSEUDONYM_KEY|$LISTENER_SMTP_PASSWORD|$*|$(pwd)"\n')
+    fake.chmod(0o755)
+    script = tmp_path / "listener.sh"
+    script.write_text(
+        wrapper.replace("/etc/listener/secrets.env", str(secrets)).replace("/srv/listener", str(tmp_path))
+    )
+    script.chmod(0o755)
+    done = subprocess.run(
+        [str(script), "collect", "--score"], env={"PATH": os.defpath}, capture_output=True, text=True
+    )
+    assert done.stdout == f"k3y-from-the-file|a b$c|collect --score|{tmp_path}\n", done.stderr

@@ -103,3 +103,28 @@ def test_every_table_and_column_is_in_the_schema_doc():
             continue
         missing += [f"{table.name}.{c.name}" for c in table.columns if f"`{c.name}`" not in described]
     assert not missing, f"not described in docs/schema.md: {missing}"
+
+
+def _long_options(command, *, subcommands: bool = True) -> set[str]:
+    names = {o for p in command.params for o in p.opts + p.secondary_opts if o.startswith("--")} - {"--help"}
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
+        names |= _long_options(sub)
+    return names
+
+
+def test_the_commands_table_lists_every_option_and_no_other():
+    from listener.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Commands\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `listener ")]
+    for row in rows:
+        first_cell = row.split(" | ")[0]
+        names = re.findall(r"`listener ([a-z-]+)", first_cell)
+        options = set().union(*(_long_options(cli.commands[name]) for name in names))
+        written = set(re.findall(r"(--[a-z][a-z-]*)", first_cell))
+        assert written == options, f"{names}: missing {options - written}, not options {written - options}"
+    table_end = section.index("\n\n", section.index("| `listener "))
+    after_table = section[table_end:]
+    for option in _long_options(cli, subcommands=False) - {"--config"}:  # --config: under Configuration
+        assert f"`{option}" in after_table, option

@@ -150,3 +150,19 @@ def test_a_file_system_error_anywhere_is_one_line_not_a_traceback(tmp_path, monk
     blocked = tmp_path / "a-file" / "demo"
     code, _, err = run(monkeypatch, capsys, write_config(tmp_path), "demo", "--dir", str(blocked))
     assert code == 1 and err == [f"error: {blocked}: Not a directory"], err
+
+
+def test_an_error_every_stream_shares_is_printed_once():
+    """A missing secret fails each of a source's streams alike: the cron line says it once, not once a query."""
+    from listener.cli.pipeline import _source_line
+    from listener.collectors.runner import SourceResult, StreamResult
+
+    secret = "no Bluesky app password: set the environment variable BSKY_PW"
+    result = SourceResult(
+        "bsky",
+        [StreamResult("bsky", f'"query {n}"', "failed", error=secret) for n in range(5)]
+        + [StreamResult("bsky", "#GSTT", "failed", error="HTTP 500")],
+    )
+    line = _source_line(result)
+    assert line.count(secret) == 1 and "\n" not in line
+    assert line.endswith(f'5 streams ("query 0", "query 1", "query 2"...): {secret}; #GSTT: HTTP 500'), line

@@ -80,12 +80,30 @@ def collect(ctx: Context, sources: tuple[str, ...], score: bool, until: datetime
 def _source_line(result) -> str:
     """One line per source: status, counts, duration, then why streams were skipped or failed."""
     notes = [f"{s.stream} skipped: {s.note}" for s in result.streams if s.note]
-    notes += [f"{s.stream}: {s.error}" if s.stream != "*" else s.error for s in result.streams if s.error]
+    notes += _stream_errors(result.streams)
     return (
         f"{result.source}: {result.status}, {result.total('posts_new')} new, "
         f"{result.total('posts_read')} read, {result.total('requests')} requests, {result.seconds:.1f}s"
         + (f"; {'; '.join(notes)}" if notes else "")
     )
+
+
+def _stream_errors(streams) -> list[str]:
+    """Each error once, after the stream it failed (or how many streams, when several failed alike)."""
+    failed: dict[str, list[str]] = {}
+    for stream in streams:
+        if stream.error:
+            failed.setdefault(stream.error, []).append(stream.stream)
+    notes = []
+    for error, names in failed.items():
+        if names == ["*"]:
+            notes.append(error)
+        elif len(names) == 1:
+            notes.append(f"{names[0]}: {error}")
+        else:
+            shown = ", ".join(names[:3]) + ("..." if len(names) > 3 else "")
+            notes.append(f"{len(names)} streams ({shown}): {error}")
+    return notes
 
 
 @cli.command()

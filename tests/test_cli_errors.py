@@ -1,5 +1,6 @@
 """Mistakes an operator makes reach them as one line on stderr and a non-zero exit code, never a traceback."""
 
+import io
 import sys
 
 import pytest
@@ -166,3 +167,18 @@ def test_an_error_every_stream_shares_is_printed_once():
     line = _source_line(result)
     assert line.count(secret) == 1 and "\n" not in line
     assert line.endswith(f'5 streams ("query 0", "query 1", "query 2"...): {secret}; #GSTT: HTTP 500'), line
+
+
+def test_a_downgrade_asks_before_dropping_stored_data(tmp_path, monkeypatch, capsys):
+    """`db downgrade base` drops every table and every stored post: like erase, it asks unless --yes."""
+    import sqlalchemy as sa
+
+    database = tmp_path / "l.db"
+    config = write_config(tmp_path, db_url=f"sqlite:///{database}")
+    assert run(monkeypatch, capsys, config, "db", "upgrade")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
+    code, out, err = run(monkeypatch, capsys, config, "db", "downgrade", "base")
+    assert code == 1 and "Downgrade the schema" in out and err == ["aborted"], (out, err)
+    assert "posts" in sa.inspect(sa.create_engine(f"sqlite:///{database}")).get_table_names()
+    code, out, _ = run(monkeypatch, capsys, config, "db", "downgrade", "base", "--yes")
+    assert code == 0 and "base (empty)" in out

@@ -75,7 +75,7 @@ def test_status_and_db_commands(tmp_path):
 
     assert "listener needs" in run("db", "current").stdout
     assert run("db", "upgrade").returncode == 0
-    assert "base (empty)" in run("db", "downgrade", "base").stdout
+    assert "base (empty)" in run("db", "downgrade", "base", "--yes").stdout
     assert run("status").returncode == 0
 
 

@@ -158,18 +158,27 @@ def db_upgrade(ctx: Context, revision: str) -> None:
 
 @db.command("downgrade")
 @click.argument("revision", default="-1")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_context
-def db_downgrade(ctx: Context, revision: str) -> None:
-    """Downgrade the schema (default: one revision; "base" removes every table).
+def db_downgrade(ctx: Context, revision: str, yes: bool) -> None:
+    """Downgrade the schema (default: one revision; "base" removes every table). The tables and columns the
+    undone revisions added are dropped with what they hold, so it asks first unless --yes.
 
     \b
     Example:
-      listener db downgrade base
+      listener db downgrade base --yes
     """
     from listener.store.engine import open_engine
     from listener.store.schema import current_revision, downgrade
 
     engine = open_engine(ctx.config.store.url)
+    if not yes:
+        target = "base, dropping every table and every stored post" if revision == "base" else revision
+        click.confirm(
+            f"Downgrade the schema of {engine.url.render_as_string(hide_password=True)} from {current_revision(engine) or 'empty'} to "
+            f"{target}? What the undone revisions added is dropped with its data",
+            abort=True,
+        )
     downgrade(engine, revision)
     click.echo(f"schema at {current_revision(engine) or 'base (empty)'}")
 

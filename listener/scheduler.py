@@ -295,6 +295,8 @@ class RecordedJob:
         error = str(exc) if isinstance(exc, ListenerError) else f"{kind.__name__}: {exc}"
         status = "failed" if self.retry_at is None else "retrying"
         not_recorded = self._record(status, error)
+        if not_recorded == error:
+            not_recorded = "the database failed in the same way"
         log.error(
             "job %s failed: %s%s%s",
             self.name,

@@ -56,3 +56,4 @@ def test_a_job_blocked_by_the_lock_logs_one_line(tmp_path, locked, caplog):
     assert len(errors) == 1 and errors[0].exc_info is None, caplog.text
     assert "job daily-jobs failed: the database is locked by another process" in errors[0].getMessage()
     assert "; retrying at " in errors[0].getMessage() and "(not recorded: " in errors[0].getMessage()
+    assert errors[0].getMessage().count("locked by another process") == 1  # said once, not twice

@@ -182,3 +182,15 @@ def test_a_downgrade_asks_before_dropping_stored_data(tmp_path, monkeypatch, cap
     assert "posts" in sa.inspect(sa.create_engine(f"sqlite:///{database}")).get_table_names()
     code, out, _ = run(monkeypatch, capsys, config, "db", "downgrade", "base", "--yes")
     assert code == 0 and "base (empty)" in out
+
+
+def test_a_database_listener_may_not_write_says_what_to_check(tmp_path, monkeypatch, capsys):
+    """A SQLite file listener may read but not write (owned by another user; here opened read-only)."""
+    database = tmp_path / "l.db"
+    config = write_config(tmp_path, db_url=f"sqlite:///{database}")
+    assert run(monkeypatch, capsys, config, "db", "upgrade")[0] == 0
+    monkeypatch.setenv("LISTENER_DATABASE_URL", f"sqlite:///file:{database}?mode=ro&uri=true")
+    code, _, err = run(monkeypatch, capsys, config, "collect")  # it writes the organisations first
+    assert code == 1 and len(err) == 1, err
+    assert "attempt to write a readonly database" in err[0]
+    assert "may write the database file and its folder" in err[0] and "running and reachable" not in err[0]

@@ -67,6 +67,11 @@ def database_error(exc: OperationalError, url: URL | None = None) -> StoreError:
             f"the database is locked by another process{where}: still locked after waiting "
             f"{SQLITE_BUSY_TIMEOUT} s; try again, or check for a stuck listener process"
         )
+    if "readonly database" in reason or "disk is full" in reason:  # SQLite: the file, not a server
+        return StoreError(
+            f"the database{where} cannot be written: {reason}; check that listener may write the database file "
+            "and its folder, and that the disk has space"
+        )
     return StoreError(f"the database{where} failed: {reason}; check that it is running and reachable")
 
 

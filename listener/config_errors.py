@@ -82,6 +82,9 @@ def _problem(error: Any, model: type[BaseModel]) -> _Problem:
             expected += f" ({_some_keys(annotation)})"
         return _Problem(path, expected, got, union_path)
     message = _plain_message(error["msg"])
+    key = re.match(r"^([a-z_][a-z0-9_.]*): (.*)$", message)
+    if key:  # a check of a whole mapping that names the key inside it at fault: that key is the path
+        path, message = (f"{path}.{key[1]}" if path else key[1]), key[2]
     # a check of a whole mapping says itself what it found: "got a mapping" would add nothing
     shown = None if "got " in message or isinstance(error.get("input"), dict) else got
     return _Problem(path, message, shown, union_path)

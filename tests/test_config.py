@@ -118,7 +118,7 @@ BROKEN = [
     ),
     (
         "privacy:\n  pseudonym_key_env: my secret value\n",
-        "privacy: pseudonym_key_env: expected the name of an environment variable",
+        "privacy.pseudonym_key_env: expected the name of an environment variable",
     ),
     ("- just\n- a list\n", "expected a mapping of sections at the top level, got a list"),
     ("store:\n  url: [unclosed\n", "not valid YAML"),

@@ -130,7 +130,7 @@ def test_a_failed_job_is_retried_after_5_15_and_45_minutes_then_fails(store, mak
     assert [round(d / timedelta(minutes=1)) for d in delays] == [5, 15, 45]
     assert job_runs(store) == [("retrying", tick)] * 3 + [("failed", tick)]
     shown = status_of(config)
-    assert "1 failures in a row" in shown.output and shown.exit_code == 1
+    assert "1 failure in a row" in shown.output and shown.exit_code == 1
 
 
 def test_a_retry_that_succeeds_clears_the_failure_and_stops_retrying(store, make_config, monkeypatch):
@@ -170,7 +170,7 @@ def test_a_retry_never_recorded_counts_as_a_failed_occasion_once_its_window_is_o
     with store.transaction() as session:  # the database went down before the retries could be recorded
         session.execute(sa.update(CollectionRun).values(started_at=datetime.now(UTC) - timedelta(hours=3)))
     shown = status_of(config)
-    assert shown.exit_code == 1 and "1 failures in a row" in shown.output
+    assert shown.exit_code == 1 and "1 failure in a row" in shown.output
 
 
 def test_weekly_reports_are_written_once_per_tick_for_every_organisation(store, make_config, tmp_path):

@@ -31,7 +31,7 @@ status: {alert_after_failures: 2}
     first = status(config.path)
     assert first.exit_code == 0, first.output
     assert "broken (file): last run failed at" in first.output and "next run " in first.output
-    assert "budget used: n/a" in first.output and "1 failures in a row" in first.output
+    assert "budget used: n/a" in first.output and "1 failure in a row" in first.output
     assert "last error: source broken: no file matches" in first.output
     collect(store, config)
     second = status(config.path)
@@ -238,4 +238,4 @@ def test_a_paused_source_does_not_alert(store, make_config):
     shown = status(paused.path)
     assert shown.exit_code == 0, shown.output
     assert "broken (file, disabled): last run failed" in shown.output
-    assert "1 failures in a row" in shown.output
+    assert "1 failure in a row" in shown.output

@@ -121,7 +121,8 @@ def _status_lines(status) -> list[str]:
         if stream.held_by:
             line += f"; being collected by {stream.held_by}"
         if stream.failures_in_a_row:
-            line += f"; {stream.failures_in_a_row} failures in a row"
+            count = stream.failures_in_a_row
+            line += f"; {count} failure{'' if count == 1 else 's'} in a row"
         if stream.last_error:
             line += f"; last error: {stream.last_error}"
         lines.append(line)

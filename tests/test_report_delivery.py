@@ -174,6 +174,24 @@ def test_export_redacts_and_writes_csv_and_parquet(store, make_config, tmp_path)
         assert pd.read_parquet(paths["parquet"])["post_id"].tolist() == frame["post_id"].tolist()
 
 
+def test_an_export_that_fails_half_way_leaves_the_last_one_whole(store, make_config, tmp_path, monkeypatch):
+    """A full disk left a half-written CSV where the last good export was."""
+    load_report_dataset(store)
+    frame = export_frame(store.engine, make_config(), WEEK, "RJ1")
+    paths = write_export(frame, tmp_path, WEEK, "RJ1")
+    before = paths["csv"].read_bytes()
+
+    def fail_half_way(self, handle, **_):
+        handle.write("post_id,text\n1,half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail_half_way)
+    with pytest.raises(OSError):
+        write_export(frame, tmp_path, WEEK, "RJ1")
+    assert paths["csv"].read_bytes() == before
+    assert [p.name for p in paths["csv"].parent.iterdir() if p.suffix == ".partial"] == []
+
+
 def test_export_command(store, make_config):
     config = make_config()
     load_report_dataset(store)

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from listener.config import Config
+from listener.files import replaced_on_success
 from listener.privacy import redact
 from listener.reports import data
 
@@ -66,10 +67,12 @@ def write_export(frame: pd.DataFrame, folder: Path, week: str, org_code: str | N
     stem = folder / week / f"{org_code or 'all'}-posts"
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = {"csv": stem.with_suffix(".csv")}
-    frame.assign(created_at=[moment.isoformat() for moment in frame["created_at"]]).to_csv(
-        paths["csv"], index=False
-    )
+    with replaced_on_success(paths["csv"]) as handle:
+        frame.assign(created_at=[moment.isoformat() for moment in frame["created_at"]]).to_csv(
+            handle, index=False
+        )
     if parquet_available():
         paths["parquet"] = stem.with_suffix(".parquet")
-        frame.to_parquet(paths["parquet"], index=False)
+        with replaced_on_success(paths["parquet"], binary=True) as handle:
+            frame.to_parquet(handle, index=False)
     return paths

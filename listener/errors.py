@@ -50,6 +50,12 @@ class RateLimited(CollectorError):
     status = "rate_limited"
 
 
+class Interrupted(CollectorError):
+    """A stop was requested (SIGTERM, Ctrl-C) while the stream waited; it resumes from its cursor next run."""
+
+    status = "stopped"
+
+
 class BudgetExhausted(CollectorError):
     """The source's API budget (posts or credits) is used up until the next period."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from fakes.careopinion_api import KEY, CareOpinionServer, opinion
 
+from listener.collectors import http
 from listener.collectors.careopinion import CareOpinionCollector
 from listener.collectors.runner import collect
 from listener.errors import AuthenticationError, ConfigError
@@ -21,6 +24,7 @@ SHARED = Path(
     os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
 )
 NOW = datetime.now(UTC).replace(microsecond=0)
+REAL_SLEEP = http.sleep  # before any fixture replaces it
 
 
 @pytest.fixture
@@ -143,6 +147,24 @@ def test_stray_strings_and_bad_items_are_skipped(store, make_config, api, caplog
     assert first.total("posts_new") == 3
     assert "skipped: expected an opinion object" in caplog.text
     assert "skipped: expected an ISO 8601 time, got None" in caplog.text
+
+
+def test_a_stop_request_ends_a_wait_for_a_rate_limit_reset(store, make_config, api, monkeypatch):
+    """A 15-minute rate-limit wait ignored SIGTERM, so systemd killed the service after TimeoutStopSec."""
+    monkeypatch.setattr("listener.collectors.http.sleep", REAL_SLEEP)
+    seed(api, 5)
+    api.set_failure("rate_limit", times=1, retry_after=600)
+    config = make_config(source(api, max_wait="15m"))
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    (result,) = collect(store, config, stop=stop)[0].streams
+    assert time.monotonic() - started < 60  # not the 600 s the server asked for
+    assert result.status == "stopped" and "stopped while waiting 600s" in result.error
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(Post)).scalar() == 0
+    monkeypatch.setattr("listener.collectors.http.sleep", lambda seconds: None)
+    assert collect(store, config)[0].total("posts_new") == 5  # the next run starts from the same cursor
 
 
 def test_requests_are_paced_to_five_a_second(make_config, api, monkeypatch):

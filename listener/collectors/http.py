@@ -12,7 +12,8 @@ so no collector can loop forever on a 429 or a dead server:
   exponential backoff (2 s, 4 s, 8 s..., capped by ``max_wait``), then ``errors.CollectorError``.
 - its own ``ListenerError`` (authentication, a bad request): fail at once.
 
-Every wait goes through ``sleep`` (module attribute, looked up at call time), so tests replace it. ``ApiClient``
+Every wait goes through ``sleep`` (module attribute, looked up at call time), so tests replace it; a stop request
+(SIGTERM) ends a wait at once and the stream with ``errors.Interrupted``. ``ApiClient``
 logs URLs without query parameters that could hold keys; secrets travel only in headers.
 """
 
@@ -20,8 +21,11 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cached_property
@@ -33,7 +37,7 @@ from pydantic import Field, field_validator
 from listener import __version__
 from listener.collectors.base import Collector, SourceOptions
 from listener.config import Section, parse_duration
-from listener.errors import AuthenticationError, CollectorError, RateLimited
+from listener.errors import AuthenticationError, CollectorError, Interrupted, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +49,31 @@ BACKOFF_SECONDS = 2.0
 MAX_RATE_LIMIT_WAITS = 3
 
 
+# The stop request (SIGTERM, Ctrl-C) of the stream being collected in this thread: collectors.runner sets it, so
+# a wait for a rate-limit reset (X's can be 15 minutes) ends when the service is stopped rather than outlasting
+# systemd's TimeoutStopSec and being killed.
+_STOP: ContextVar[threading.Event | None] = ContextVar("listener_stop", default=None)
+
+
+@contextmanager
+def waits_stopped_by(stop: threading.Event | None) -> Iterator[None]:
+    """Within this block, ``sleep`` ends early, raising ``Interrupted``, once ``stop`` is set."""
+    token = _STOP.set(stop)
+    try:
+        yield
+    finally:
+        _STOP.reset(token)
+
+
 def sleep(seconds: float) -> None:
-    """Wait between attempts (tests replace this attribute)."""
-    time.sleep(seconds)
+    """Wait between attempts (tests replace this attribute), unless a stop is requested first."""
+    stop = _STOP.get()
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise Interrupted(
+            f"stopped while waiting {seconds:.0f}s to retry; the next run resumes from the saved cursor"
+        )
 
 
 class RetryOptions(SourceOptions, Section):

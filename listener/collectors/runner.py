@@ -8,7 +8,8 @@ Every failure becomes a result for its stream; nothing one source does stops the
 Each stream is collected under a lease held in the database (store/leases.py), taken before the first page,
 renewed in the transaction of every page and released at the end, so two overlapping runs (cron, or several
 workers on one Postgres) never collect the same stream at once: the second reports it as skipped. A ``stop``
-event, set on SIGTERM, is checked between pages: the run ends after the page it is committing.
+event, set on SIGTERM, is checked between pages: the run ends after the page it is committing; a wait for a
+rate-limit reset or a retry ends at once (collectors.http.sleep).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
+from listener.collectors.http import waits_stopped_by
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, LeaseLost, ListenerError, StoreError
 from listener.privacy import Pseudonymiser, Redactor
@@ -209,17 +211,18 @@ def _collect_claimed(
         cursor = load_cursor(session, source, stream)
     result = StreamResult(source, stream, "running", RunCounts())
     try:
-        for page in collector.collect(stream, cursor, until):
-            result.counts.requests += page.requests  # read, so billed, even if the page cannot be stored
-            result.counts.posts_read += page.read
-            result.counts.posts_new += _commit_page(
-                store, collector, stream, page, pseudonymiser, claim, progress=(run_id, result.counts)
-            )
-            if stop is not None and stop.is_set():
-                result.status = "stopped"  # resumes from the saved cursor next time
-                break
-        else:
-            result.status = "ok"
+        with waits_stopped_by(stop):  # a stop request also ends a wait for a rate-limit reset (Interrupted)
+            for page in collector.collect(stream, cursor, until):
+                result.counts.requests += page.requests  # read, so billed, even if the page cannot be stored
+                result.counts.posts_read += page.read
+                result.counts.posts_new += _commit_page(
+                    store, collector, stream, page, pseudonymiser, claim, progress=(run_id, result.counts)
+                )
+                if stop is not None and stop.is_set():
+                    result.status = "stopped"  # resumes from the saved cursor next time
+                    break
+            else:
+                result.status = "ok"
     except LeaseLost as exc:
         result.status, result.error = "failed", str(exc)
     except CollectorError as exc:

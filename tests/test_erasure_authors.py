@@ -98,3 +98,31 @@ def test_posts_keyed_by_handle_by_earlier_versions_are_erased_by_handle(
             post.author_key, post.author_handle_key = old.author_key("bluesky", handle), None
     assert erase_author(store, config, ["person6.bsky.social"]).posts == 1
     assert did(6) not in authors(store) and len(authors(store)) == 4
+
+
+def database_text(store) -> str:
+    """Every row of every table, as text: what a dump of the database would show."""
+    tables = sa.MetaData()
+    tables.reflect(store.engine)
+    with store.engine.connect() as connection:
+        return "\n".join(
+            repr(row) for table in tables.sorted_tables for row in connection.execute(sa.select(table))
+        )
+
+
+def test_an_erased_author_leaves_no_id_or_handle_anywhere(store, make_config, monkeypatch, sleeps):
+    """The newest post's at:// id (which holds its author's DID) is also in the stream's cursor, among the
+    posts seen at its instant: erasure removes it there too, and collection never puts it back."""
+    case = scenario()
+    with case.start() as fake:
+        config = setup(store, make_config, monkeypatch, fake)
+        assert did(6) in database_text(store)  # the newest post's author, in posts and in the cursor
+        assert erase_author(store, config, [did(6)]).posts == 1
+        assert did(6) not in database_text(store)
+        collect(store, config)  # reads the erased post again: it is the newest
+        assert did(6) not in database_text(store)
+        fake.add(later_post(8, 2), later_post(6, 1))  # the erased author posts again, and is the newest
+        collect(store, config)
+    assert did(6) not in authors(store) and did(8) in authors(store)
+    left = database_text(store)
+    assert did(6) not in left and "person6" not in left

@@ -210,13 +210,14 @@ def _collect_claimed(
         )
         cursor = load_cursor(session, source, stream)
     result = StreamResult(source, stream, "running", RunCounts())
+    refused: set[str] = set()  # ids of posts the store refused this run, kept out of the cursor
     try:
         with waits_stopped_by(stop):  # a stop request also ends a wait for a rate-limit reset (Interrupted)
             for page in collector.collect(stream, cursor, until):
                 result.counts.requests += page.requests  # read, so billed, even if the page cannot be stored
                 result.counts.posts_read += page.read
                 result.counts.posts_new += _commit_page(
-                    store, collector, stream, page, pseudonymiser, claim, progress=(run_id, result.counts)
+                    store, collector, stream, page, pseudonymiser, claim, (run_id, result.counts), refused
                 )
                 if stop is not None and stop.is_set():
                     result.status = "stopped"  # resumes from the saved cursor next time
@@ -284,9 +285,12 @@ def _commit_page(
     pseudonymiser: Pseudonymiser,
     claim: Claim | None = None,
     progress: tuple[int, RunCounts] | None = None,
+    refused: set[str] | None = None,
 ) -> int:
     """Store a page's new posts, its cursor and (``progress``: the run's id and counts before this page's new
-    posts) the run's counts, in one transaction; return how many posts were new."""
+    posts) the run's counts, in one transaction; return how many posts were new. ``refused`` gathers the ids
+    of the posts the store refused in the run so far: a cursor, often saved with a later page, keeps none."""
+    refused = set() if refused is None else refused
     rows, codes, edited = [], {}, set()  # codes: what the source says each post is about
     redactor = stored_text_redactor(collector.config)
     for post in page.posts:
@@ -301,6 +305,7 @@ def _commit_page(
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         # deleted on the platform, erased on request, or stored and purged since: never stored again
         removed = unwanted(session, rows, pseudonymiser.key)
+        refused.update(native_id for _, native_id in removed)  # such an id may name its author (Bluesky)
         wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
         new_ids = insert_new_posts(session, wanted)
         changed = apply_edits(session, [r for r in wanted if (r["platform"], r["native_id"]) in edited])
@@ -314,7 +319,7 @@ def _commit_page(
         if any(codes.values()) and new_ids:
             _add_source_mentions(session, new_ids, codes)
         if page.cursor is not None:
-            save_cursor(session, collector.name, stream, page.cursor)
+            save_cursor(session, collector.name, stream, page.cursor, forget=refused)
         if progress is not None:
             run_id, counts = progress
             record_progress(session, run_id, replace(counts, posts_new=counts.posts_new + len(new_ids)))

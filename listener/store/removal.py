@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from listener.store.cursors import forget_post_ids
 from listener.store.models import Post, PrivacyAction, SuppressedAuthor, Tombstone, utcnow
 
 DIGEST_PREFIX = "hmac:"  # no platform's post id starts so: a stored id with it is a digest
@@ -30,7 +31,8 @@ def id_digest(key: bytes, platform: str, native_id: str) -> str:
 
 
 def remove_posts(session: Session, post_ids: Iterable[int], reason: str, *, key: bytes) -> int:
-    """Delete the posts (their mentions, scores and flags go with them) and tombstone their ids' digests."""
+    """Delete the posts (their mentions, scores and flags go with them), tombstone their ids' digests and take
+    their ids out of cursors."""
     ids = list(post_ids)
     if not ids:
         return 0
@@ -42,6 +44,7 @@ def remove_posts(session: Session, post_ids: Iterable[int], reason: str, *, key:
         Tombstone(platform=p, native_id=d, reason=reason, removed_at=now) for p, d in digests - known
     )
     session.execute(delete(Post).where(Post.id.in_(ids)))
+    forget_post_ids(session, {native_id for _, native_id in keys})
     return len(keys)
 
 

@@ -4,8 +4,10 @@ A purge keeps each old post's row, its organisation mentions and its scores, so 
 stay right, but empties the text, removes the URL, author key, organisation handle and raw payload, cuts the
 quoted words out of its flags' reasons, and replaces its platform id with a keyed digest (store/removal.py): the
 id leads to the author, the digest only recognises the post if a collector reads it again, so it is not stored
-twice. The same purge rewrites tombstones that earlier versions wrote with raw ids, and deletes the report
-folders (``reports.output_dir/<ISO week>/``: quotes, flagged posts, exports) of weeks that ended before the cutoff.
+twice. The same purge finishes posts that earlier versions purged without digesting their ids or cutting their
+flags' quotes, takes purged ids out of cursors, rewrites tombstones that earlier versions wrote with raw ids, and
+deletes the report folders (``reports.output_dir/<ISO week>/``: quotes, flagged posts, exports) of weeks that ended
+before the cutoff.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from listener.config import Config
 from listener.privacy.pseudonyms import load_pseudonym_key
 from listener.reports.data import week_bounds
 from listener.store import Store
+from listener.store.cursors import forget_post_ids
 from listener.store.models import Flag, Post, utcnow
-from listener.store.removal import digest_tombstones, id_digest, record_action
+from listener.store.removal import DIGEST_PREFIX, digest_tombstones, id_digest, record_action
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ class PurgeResult:
     posts: int
     tombstones: int = 0  # tombstones rewritten from raw ids to digests
     report_folders: tuple[Path, ...] = field(default=())  # week folders of reports and exports deleted
+    earlier: int = 0  # posts purged by an earlier version, whose ids and quotes went only now
 
 
 def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeResult:
@@ -53,21 +57,11 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     with store.transaction() as session:
-        old = session.execute(
-            select(Post.id, Post.platform, Post.native_id).where(
-                Post.created_at < cutoff, Post.purged_at.is_(None)
-            )
-        ).all()
-        for start in range(0, len(old), BATCH):
-            _purge_posts(session, old[start : start + BATCH], key, now)
-        if old:
-            record_action(
-                session,
-                "purge",
-                len(old),
-                f"text, URLs, post ids, quotes in flags, author keys and payloads of posts created before "
-                f"{cutoff:%Y-%m-%d %H:%M} UTC (retention.posts_days = {days})",
-            )
+        old, earlier = _posts_to_purge(session, cutoff)
+        rows = old + earlier
+        for start in range(0, len(rows), BATCH):
+            _purge_posts(session, rows[start : start + BATCH], key, now)
+        _record_purge(session, len(old), len(earlier), cutoff, days)
         tombstones = digest_tombstones(session, key)
         folders = purge_report_folders(config.reports.output_dir, cutoff, config.reports.zone)
         if folders:
@@ -75,12 +69,36 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
                 session, "purge", 0, f"report folders of weeks {', '.join(f.name for f in folders)} deleted"
             )
     log.info(
-        "retention: purged %d posts created before %s; %d tombstones rewritten to digests",
+        "retention: purged %d posts created before %s; %d purged earlier and %d tombstones rewritten to digests",
         len(old),
         cutoff.isoformat(),
+        len(earlier),
         tombstones,
     )
-    return PurgeResult(cutoff, len(old), tombstones, tuple(folders))
+    return PurgeResult(cutoff, len(old), tombstones, tuple(folders), len(earlier))
+
+
+def _record_purge(session: Session, old: int, earlier: int, cutoff: datetime, days: int) -> None:
+    if earlier:
+        detail = "post ids and quotes in flags of posts purged by an earlier version"
+        record_action(session, "purge", earlier, detail)
+    if old:
+        detail = (
+            f"text, URLs, post ids, quotes in flags, author keys and payloads of posts created before "
+            f"{cutoff:%Y-%m-%d %H:%M} UTC (retention.posts_days = {days})"
+        )
+        record_action(session, "purge", old, detail)
+
+
+def _posts_to_purge(session: Session, cutoff: datetime) -> tuple[list, list]:
+    """(id, platform, native id, purged at) of the posts created before ``cutoff`` and not purged yet, and of
+    those an earlier version purged without digesting their ids (whatever their age: posts_days may have grown)."""
+    columns = (Post.id, Post.platform, Post.native_id, Post.purged_at)
+    old = session.execute(select(*columns).where(Post.created_at < cutoff, Post.purged_at.is_(None))).all()
+    earlier = session.execute(
+        select(*columns).where(Post.purged_at.is_not(None), Post.native_id.not_like(f"{DIGEST_PREFIX}%"))
+    ).all()
+    return old, earlier
 
 
 def purge_report_folders(output_dir: Path, cutoff: datetime, zone: ZoneInfo) -> list[Path]:
@@ -128,11 +146,16 @@ def _purge_posts(session: Session, rows: list, key: bytes, now: datetime) -> Non
     session.execute(
         update(Post),
         [
-            {"id": row.id, "native_id": id_digest(key, row.platform, row.native_id), "purged_at": now}
+            {
+                "id": row.id,
+                "native_id": id_digest(key, row.platform, row.native_id),
+                "purged_at": row.purged_at or now,
+            }
             | emptied
             for row in rows
         ],
     )
+    forget_post_ids(session, {row.native_id for row in rows})
     flags = session.execute(
         select(Flag.post_id, Flag.scorer, Flag.flag, Flag.reason).where(
             Flag.post_id.in_(ids), Flag.reason.contains('"')

@@ -18,6 +18,7 @@ from listener.reports.render import render_html
 from listener.reports.weekly import build_weekly_report
 from listener.retention import purge
 from listener.scoring.runner import score_pending
+from listener.store.cursors import load_cursor, save_cursor
 from listener.store.models import Flag, Mention, Post, PrivacyAction, SentimentScore, Tombstone
 from listener.store.removal import id_digest, remove_by_platform_ids
 
@@ -313,3 +314,46 @@ def test_purge_deletes_report_folders_of_weeks_past_retention(store, make_config
     with store.transaction() as session:
         assert "2026-W43" in session.scalar(sa.select(PrivacyAction.detail))
     assert purge(store, config, now=NOW).report_folders == ()
+
+
+def test_purge_digests_the_ids_of_posts_purged_by_earlier_versions(store, make_config):
+    """Versions before post ids were digested purged text but kept the id and the flags' quotes: the next purge
+    finishes those posts too, whatever their age now (posts_days may have grown), and keeps when they were
+    purged."""
+    config = make_config("retention:\n  posts_days: 30\n")
+    earlier = NOW - timedelta(days=100)
+    with store.transaction() as session:
+        for native_id, days_ago in (("2001", 200), ("2002", 10)):
+            session.add(
+                Post(
+                    platform="x",
+                    native_id=native_id,
+                    source="f",
+                    text="",
+                    created_at=NOW - timedelta(days_ago),
+                    collected_at=earlier,
+                    purged_at=earlier,
+                )
+            )
+        session.flush()
+        for post_id in session.scalars(sa.select(Post.id)):
+            session.add(
+                Flag(
+                    post_id=post_id,
+                    scorer="sentiment",
+                    flag="safeguarding",
+                    version="1",
+                    reason='mentions self-harm: "I cut myself"',
+                )
+            )
+        save_cursor(session, "f", "q", {"since": "2026-01-01", "seen": ["2001", "2003"]})
+    result = purge(store, config, now=NOW)
+    with store.transaction() as session:
+        stored = set(session.execute(sa.select(Post.native_id, Post.purged_at)))
+        reasons = set(session.scalars(sa.select(Flag.reason)))
+        cursor = load_cursor(session, "f", "q")
+    assert result.posts == 0 and result.earlier == 2
+    assert stored == {(id_digest(KEY, "x", "2001"), earlier), (id_digest(KEY, "x", "2002"), earlier)}
+    assert reasons == {"mentions self-harm"}
+    assert cursor["seen"] == ["2003"]
+    assert purge(store, config, now=NOW).earlier == 0

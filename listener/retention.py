@@ -29,7 +29,13 @@ from listener.reports.data import week_bounds
 from listener.store import Store
 from listener.store.cursors import forget_post_ids
 from listener.store.models import Flag, Post, utcnow
-from listener.store.removal import DIGEST_PREFIX, digest_tombstones, id_digest, record_action
+from listener.store.removal import (
+    DIGEST_PREFIX,
+    digest_tombstones,
+    hold_off_collection,
+    id_digest,
+    record_action,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,7 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     with store.transaction() as session:
+        hold_off_collection(session)  # else a page could store again a post whose id is being digested
         old, earlier = _posts_to_purge(session, cutoff)
         rows = old + earlier
         for start in range(0, len(rows), BATCH):

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +21,8 @@ from listener.retention import purge
 from listener.scoring.runner import score_pending
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.models import Flag, Mention, Post, PrivacyAction, SentimentScore, Tombstone
-from listener.store.removal import id_digest, remove_by_platform_ids
+from listener.store.posts import insert_new_posts
+from listener.store.removal import id_digest, remove_by_platform_ids, unwanted
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 KEY = TEST_KEY.encode()
@@ -357,3 +359,30 @@ def test_purge_digests_the_ids_of_posts_purged_by_earlier_versions(store, make_c
     assert reasons == {"mentions self-harm"}
     assert cursor["seen"] == ["2003"]
     assert purge(store, config, now=NOW).earlier == 0
+
+
+def test_an_erasure_while_a_page_is_being_stored_still_removes_the_authors_post(store, make_config):
+    """A collection page checks for erased authors, then stores its posts; an erasure in between must not miss
+    them: it waits for the page to be committed, then finds and removes the author's post."""
+    config = make_config(SOURCE.replace("p.jsonl", "p.jsonl, platform: x"))
+    pseudonymiser = Pseudonymiser.for_store(store, config)
+    author_key, _ = pseudonymiser.post_author_keys("x", None, "jane_doe")
+    row = {
+        "platform": "x",
+        "native_id": "3001",
+        "source": "f",
+        "text": "LGI was slow",
+        "author_key": author_key,
+    }
+    row |= {"created_at": NOW, "collected_at": NOW}
+    erased = []
+    erasure = threading.Thread(
+        target=lambda: erased.append(erase_author(store, config, ["jane_doe"], ["x"], pseudonymiser))
+    )
+    with store.transaction() as session:  # as the collection runner stores a page
+        assert not unwanted(session, [row], pseudonymiser.key)
+        insert_new_posts(session, [row])
+        erasure.start()
+        erasure.join(timeout=2)  # the erasure must wait for this page
+    erasure.join()
+    assert erased and count(store, Post) == 0 and count(store, Tombstone) == 1

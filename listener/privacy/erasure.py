@@ -24,7 +24,7 @@ from listener.errors import UsageError
 from listener.privacy.pseudonyms import Pseudonymiser
 from listener.store import Store
 from listener.store.models import Post, SuppressedAuthor, utcnow
-from listener.store.removal import record_action, remove_posts
+from listener.store.removal import hold_off_collection, record_action, remove_posts
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def erase_author(
     }
     keys.discard(None)
     with store.transaction() as session:
+        hold_off_collection(session)  # a page being stored is committed first, and none stored meanwhile
         found = _posts_of(session, keys)
         keys |= {key for _, *both in found for key in both if key}  # the id behind a handle, and the reverse
         found = _posts_of(session, keys)  # the author's posts under their other handles, through the id

@@ -5,6 +5,12 @@ pseudonymisation key of author keys) of its platform and id. A post id leads to 
 id itself is not kept; the digest still recognises the post when a collector reads it again, but the store alone
 cannot be turned back into ids. Tombstones written by earlier versions hold the raw id until ``listener purge``
 rewrites them (:func:`digest_tombstones`); until then both forms are checked.
+
+A collection page checks what it must not store (:func:`unwanted`), then stores the rest, in one transaction; an
+erasure, a purge or a deletion check reads the posts it acts on, then changes them. Run side by side, an erasure
+could miss a post a page was storing and the page store an author just erased. So the page and the removal
+each take a lock before they read (:func:`wait_for_removals`, :func:`hold_off_collection`): on Postgres an
+advisory lock that pages share and a removal holds alone, on SQLite the write lock.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import delete, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from listener.store.cursors import forget_post_ids
@@ -53,6 +59,7 @@ def remove_by_platform_ids(
 ) -> int:
     """Remove stored posts by their platform ids (what a platform's deletion or compliance check returns),
     purged posts (stored by digest) included."""
+    hold_off_collection(session)
     native_ids = list(native_ids)
     forms = native_ids + [id_digest(key, platform, n) for n in native_ids]
     ids = session.scalars(select(Post.id).where(Post.platform == platform, Post.native_id.in_(forms))).all()
@@ -65,6 +72,7 @@ def unwanted(session: Session, rows: list[dict], key: bytes) -> set[tuple[str, s
     suppressed authors (by author key or handle key)."""
     if not rows:
         return set()
+    wait_for_removals(session)  # held until the page is committed, so no removal runs in between
     digests = {(r["platform"], r["native_id"]): id_digest(key, r["platform"], r["native_id"]) for r in rows}
     by_digest = {(p, d) for (p, _), d in digests.items()}
     tombstoned = _existing(session, Tombstone.platform, Tombstone.native_id, set(digests) | by_digest)
@@ -110,6 +118,29 @@ def digest_tombstones(session: Session, key: bytes) -> int:
             session.execute(update(Tombstone).where(old).values(native_id=digest))
             present.add((platform, digest))
     return len(raw)
+
+
+def hold_off_collection(session: Session) -> None:
+    """Wait for the collection pages being stored to be committed, and keep new ones waiting until this
+    transaction ends: call it before an erasure, a purge or a deletion reads the posts it will change."""
+    _lock(session, shared=False)
+
+
+def wait_for_removals(session: Session) -> None:
+    """Wait for a running erasure, purge or deletion, and keep new ones waiting until this transaction ends
+    (other collection pages go on): call it before a page checks what it must not store."""
+    _lock(session, shared=True)
+
+
+def _lock(session: Session, *, shared: bool) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        # one lock per schema: several listener stores may share a database
+        session.execute(text(f"SELECT {function}(hashtext(current_schema() || ' listener removals'))"))
+    else:
+        # SQLite has one writer at a time, and a SELECT does not start a transaction: a write that changes
+        # nothing makes this transaction the writer now, before its reads, waiting for the one before it.
+        session.execute(text("UPDATE suppressed_authors SET author_key = author_key WHERE 0"))
 
 
 def record_action(session: Session, action: str, posts_affected: int, detail: str) -> None:

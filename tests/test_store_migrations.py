@@ -1,12 +1,14 @@
 """The schema: Alembic up, down and up again on both backends, and the models agree with the migrations."""
 
 import hashlib
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from conftest import POSTGRES_URL
 
 from listener.errors import SchemaError
 from listener.store import open_store
@@ -214,3 +216,49 @@ def test_the_view_lists_themes_and_flags_in_order_on_every_database(db_url):
         store.close()
     assert row.themes == "cleanliness_tidiness_infection_control;timeliness_of_care"
     assert row.flags == "needs_response;praise_to_share;safeguarding"
+
+
+def _shape(engine) -> dict:
+    """Every table's columns (type, nullability, default), keys, foreign keys, unique constraints and indexes."""
+    inspector = sa.inspect(engine)
+    shape = {}
+    for table in set(inspector.get_table_names()) - {"alembic_version"}:
+        shape[table] = {
+            "columns": {
+                c["name"]: (str(c["type"]), c["nullable"], c.get("default"))
+                for c in inspector.get_columns(table)
+            },
+            "key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign": sorted(str(fk) for fk in inspector.get_foreign_keys(table)),
+            "unique": sorted(str(u) for u in inspector.get_unique_constraints(table)),
+            "indexes": sorted(str(i) for i in inspector.get_indexes(table)),
+        }
+    return shape
+
+
+def test_migrated_schema_is_the_models_schema(db_url, tmp_path):
+    """What autogenerate does not compare (column defaults such as a Postgres sequence) must agree too."""
+    migrated = make_engine(db_url)
+    upgrade(migrated)
+    if migrated.dialect.name == "sqlite":
+        models_url, drop = f"sqlite:///{tmp_path / 'models.db'}", None
+    else:
+        schema = f"m_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        models_url, drop = (
+            f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
+            f'DROP SCHEMA "{schema}" CASCADE',
+        )
+    models = make_engine(models_url)
+    try:
+        Base.metadata.create_all(models)
+        assert _shape(migrated) == _shape(models)
+    finally:
+        migrated.dispose()
+        models.dispose()
+        if drop:
+            with admin.connect() as connection:
+                connection.execute(sa.text(drop))
+            admin.dispose()

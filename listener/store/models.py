@@ -279,6 +279,6 @@ class PseudonymKeyCheck(Base):
 
     __tablename__ = "pseudonym_key_check"
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # a single row, id 1
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # a single row, id 1
     fingerprint: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

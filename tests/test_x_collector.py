@@ -545,3 +545,43 @@ def test_an_edit_replaces_the_stored_text_and_the_post_is_matched_and_scored_aga
         assert {m.org_code for m in session.scalars(sa.select(Mention))} == {"RR8"}
         assert session.scalar(sa.select(sa.func.count()).select_from(Scoring)) > 0
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_an_author_sent_as_in_x_docs_example_keeps_the_page(store, make_config, fake, monkeypatch, caplog):
+    """X's own recent-search example expands an author to {id, username, verified}, without ``name``: tweepy
+    cannot build that User, which failed every run on the same page; now only that author is left out."""
+    posts = seed(fake, 5)
+    served_user = fake._user
+    monkeypatch.setattr(
+        fake,
+        "_user",
+        lambda author, params: {k: v for k, v in served_user(author, params).items() if k != "name"},
+    )
+    config = x_config(make_config, fake)
+    with caplog.at_level(logging.WARNING, logger="listener.collectors.x_api"):
+        result = run(store, config)
+    assert result.status == "ok", result.streams[0].error
+    assert stored(store) == set(posts) and "malformed user" in caplog.text
+    assert_next_run_adds_nothing(store, config, fake)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("public_metrics", [1, 2]),
+        ("public_metrics", {"like_count": "2"}),
+        ("lang", {"en": 1}),
+    ],
+)
+def test_a_post_with_a_field_of_the_wrong_shape_is_skipped_and_the_page_kept(
+    store, make_config, fake, caplog, field, value
+):
+    posts = seed(fake, 5)
+    fake.posts[posts[2]][field] = value
+    config = x_config(make_config, fake)
+    with caplog.at_level(logging.WARNING):
+        result = run(store, config)
+    assert result.status == "ok", result.streams[0].error
+    assert stored(store) == set(posts) - {posts[2]} and "skipped" in caplog.text
+    assert list(cursor_of(store, config).values()) == [{"since_id": max(posts, key=int)}]
+    assert_next_run_adds_nothing(store, config, fake)

@@ -377,35 +377,52 @@ def _stored(lower: dict[str, Any]) -> dict[str, Any]:
 
 
 def _posts(response: tweepy.Response) -> list[CollectedPost]:
+    """The page's posts; one whose fields X sent in an unexpected shape is skipped and logged, never the page."""
     users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
     posts = []
     for tweet in response.data or []:
-        # An edit is a new post id; every version lists the chain, oldest first. Keyed by the first version, an
-        # edited post is stored once, its text replaced by the newest version's (search returns only that), and
-        # deleting any version deletes the chain.
-        versions = getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]
-        native_id = str(min(versions, key=int))
-        metrics = tweet.public_metrics or {}
-        user = users.get(str(tweet.author_id))
-        posts.append(
-            CollectedPost(
-                platform="x",
-                native_id=native_id,
-                text=tweet.text,
-                created_at=tweet.created_at or snowflake_time(native_id),
-                url=f"https://x.com/i/web/status/{native_id}",  # no handle: authors stay pseudonymous
-                lang=tweet.lang,
-                author_id=str(tweet.author_id) if tweet.author_id else None,
-                author_handle=user.username if user else None,
-                reply_count=metrics.get("reply_count"),
-                repost_count=metrics.get("retweet_count"),
-                like_count=metrics.get("like_count"),
-                quote_count=metrics.get("quote_count"),
-                raw=tweet.data,
-                edited=len(versions) > 1,
+        try:
+            posts.append(_post(tweet, users))
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            log.warning(
+                "X returned a malformed post (id %s), skipped: %s %s", tweet.id, type(exc).__name__, exc
             )
-        )
     return posts
+
+
+def _post(tweet: tweepy.Tweet, users: dict[str, tweepy.User]) -> CollectedPost:
+    # An edit is a new post id; every version lists the chain, oldest first. Keyed by the first version, an
+    # edited post is stored once, its text replaced by the newest version's (search returns only that), and
+    # deleting any version deletes the chain.
+    versions = getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]
+    native_id = str(min(versions, key=int))
+    metrics = tweet.public_metrics or {}
+    user = users.get(str(tweet.author_id))
+    if not isinstance(tweet.text, str) or not isinstance(tweet.lang, str | None):
+        raise TypeError("text and lang must be strings")
+    return CollectedPost(
+        platform="x",
+        native_id=native_id,
+        text=tweet.text,
+        created_at=tweet.created_at or snowflake_time(native_id),
+        url=f"https://x.com/i/web/status/{native_id}",  # no handle: authors stay pseudonymous
+        lang=tweet.lang,
+        author_id=str(tweet.author_id) if tweet.author_id else None,
+        author_handle=user.username if user and isinstance(user.username, str) else None,
+        reply_count=_count(metrics, "reply_count"),
+        repost_count=_count(metrics, "retweet_count"),
+        like_count=_count(metrics, "like_count"),
+        quote_count=_count(metrics, "quote_count"),
+        raw=tweet.data,
+        edited=len(versions) > 1,
+    )
+
+
+def _count(metrics: dict[str, Any], name: str) -> int | None:
+    value = metrics.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise TypeError(f"public_metrics.{name} must be a number")
+    return value
 
 
 def _log_partial_errors(source: str, errors: list[dict[str, Any]] | None) -> None:

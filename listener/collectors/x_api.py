@@ -81,16 +81,48 @@ class XClient(tweepy.Client):
         and the rest of the page is kept. tweepy itself would fail the whole page on one bad item."""
         if data_type is None or not isinstance(data, list):
             return super()._process_data(data, data_type)
-        items = []
-        for item in data:
-            try:
-                items.append(data_type(item))
-            except (KeyError, ValueError, TypeError) as exc:
-                ident = item.get("id") if isinstance(item, dict) else None
-                log.warning(
-                    "X returned a malformed post (id %s), skipped: %s %s", ident, type(exc).__name__, exc
-                )
-        return items
+        return _each(data, data_type, "post")
+
+    def _process_includes(self, includes: Any) -> dict[str, Any]:
+        """The expanded objects, item by item too: an author without a ``name`` (X's own example has none)
+        or with a bad id is left out, and only its post loses its author's handle."""
+        if not isinstance(includes, dict):
+            return {}
+        built = dict(includes)
+        for key, data_type in INCLUDED_TYPES.items():
+            if key in built:
+                items = built[key] if isinstance(built[key], list) else []
+                built[key] = _each(items, data_type, INCLUDED_NAMES[key])
+        return built
+
+
+INCLUDED_TYPES = {
+    "users": tweepy.User,
+    "tweets": tweepy.Tweet,
+    "media": tweepy.Media,
+    "places": tweepy.Place,
+    "polls": tweepy.Poll,
+}
+INCLUDED_NAMES = {
+    "users": "user",
+    "tweets": "post",
+    "media": "media item",
+    "places": "place",
+    "polls": "poll",
+}
+
+
+def _each(items: list[Any], data_type: Any, what: str) -> list[Any]:
+    """``data_type(item)`` for every item that can be read; the others are skipped and logged."""
+    built = []
+    for item in items:
+        try:
+            built.append(data_type(item))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            # a post's id names the post the operator may look up; other ids (an author's) stay out of logs
+            ident = f" (id {item.get('id')})" if what == "post" and isinstance(item, dict) else ""
+            log.warning("X returned a malformed %s%s, skipped: %s %s", what, ident, type(exc).__name__, exc)
+    return built
 
 
 class XApi:

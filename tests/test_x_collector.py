@@ -585,3 +585,24 @@ def test_a_post_with_a_field_of_the_wrong_shape_is_skipped_and_the_page_kept(
     assert stored(store) == set(posts) - {posts[2]} and "skipped" in caplog.text
     assert list(cursor_of(store, config).values()) == [{"since_id": max(posts, key=int)}]
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_run_with_until_after_an_interrupted_run_loses_no_post(store, make_config, fake):
+    """An interrupted run leaves (since, until_id) unread; a run with an earlier --until reads only the part
+    before it and the next run reads the rest. Finishing the range at --until lost the part after it for good."""
+    everything = seed(fake, 250)  # 5 hours ago, then a minute apart
+    config = x_config(make_config, fake, max_retries=0)
+    fake.script(None, "server_error")
+    assert run(store, config).status == "failed" and len(stored(store)) == 100
+    unread = set(everything) - stored(store)
+    until = datetime.now(UTC) - timedelta(hours=3)  # inside the 150 posts the interrupted run did not read
+    mark = len(fake.served)
+    bounded = collect(store, config, until=until)[0]
+    assert bounded.status == "ok", bounded.streams[0].error
+    read_bounded = fake.served_ids(mark)
+    assert read_bounded and all(fake.posts[p]["_created"] < until for p in read_bounded)
+    later = fresh(fake, 2)
+    rest = run_reading_only_new(store, config, fake)
+    assert rest.status == "ok" and stored(store) == set(everything) | set(later)
+    assert len(read_bounded) + rest.total("posts_read") == len(unread) + 2  # none read twice
+    assert_next_run_adds_nothing(store, config, fake)

@@ -13,7 +13,8 @@ committed either, so each intermediate page saves an *in-progress* cursor with t
 one: ``{"since_id": S, "until_id": O, "newest_id": N}``, O being the oldest post committed so far. The next run
 first finishes the interrupted one with ``since_id=S, until_id=O`` (exactly the posts not read yet: ids are
 time-ordered and both bounds are exclusive), saves ``{"since_id": N}``, then reads what is newer than N. Posts
-are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. (X bills a post
+are read once, none is lost, and nothing depends on an opaque ``next_token`` outliving the run. A run with an
+``until`` before O reads only the unread posts before ``until`` and then raises the lower bound to it. (X bills a post
 fetched twice in one UTC day once, but the next run may fall on another day, and the budgets count every read.) The first run of
 a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies; X
 refuses a time bound next to an id bound, so a request that needs both sends the time as a snowflake id).
@@ -179,6 +180,9 @@ class XCollector(Collector):
         self._stream_left = self._stream_share(stream)
         cursor = dict(cursor or {})
         if "until_id" in cursor:  # an interrupted run: finish it before reading anything newer
+            if until is not None and until <= snowflake_time(cursor["until_id"]):
+                yield from self._read_unread_before(query, cursor, until)
+                return
             finished = yield from self._read_pass(query, cursor, until)
             if not finished:
                 return
@@ -191,10 +195,35 @@ class XCollector(Collector):
         streams_left = len(names) - names.index(stream)
         return (self.options.max_posts_per_run - self.run_reads) // streams_left
 
+    def _read_unread_before(
+        self, query: SearchQuery, cursor: dict[str, Any], until: datetime
+    ) -> Iterator[Page]:
+        """An interrupted run's unread range ends after ``until``: read only its posts created before ``until``.
+
+        The range keeps its upper end and newest id and, once its last page is read, its lower bound moves up
+        to ``until``, so the next run reads the rest of it (finishing at ``until_id`` would skip that rest for
+        good). The pages before the last save no cursor: a second interruption reads them again, loses none."""
+        until = until.replace(microsecond=0)  # as tweepy sends end_time, so both parts meet exactly
+        lower = {k: cursor[k] for k in ("since_id", "start_time") if k in cursor}
+        if "since_id" in lower and until <= snowflake_time(lower["since_id"]):
+            return  # nothing unread is older than until
+        rest = {
+            "start_time": until.isoformat(),
+            "until_id": cursor["until_id"],
+            "newest_id": cursor["newest_id"],
+        }
+        yield from self._read_pass(query, lower, until, done=rest)
+
     def _read_pass(
-        self, query: SearchQuery, cursor: dict[str, Any], until: datetime | None
+        self,
+        query: SearchQuery,
+        cursor: dict[str, Any],
+        until: datetime | None,
+        done: dict[str, Any] | None = None,
     ) -> Generator[Page, None, bool]:
-        """Read every page newer than the cursor's lower bound; return whether the last page was reached."""
+        """Read every page newer than the cursor's lower bound; return whether the last page was reached.
+
+        ``done``, when given, is the cursor to save with the last page, and no other page saves one."""
         lower = self._lower_bound(cursor)
         until_id, newest = cursor.get("until_id"), cursor.get("newest_id")
         next_token = None
@@ -218,14 +247,12 @@ class XCollector(Collector):
                 next_token
             ):  # more pages: keep the lower bound, narrow the upper one (see the module docstring)
                 saved = {**_stored(lower), "until_id": response.meta.get("oldest_id"), "newest_id": newest}
-                yield Page(posts=posts, cursor=saved if data else None, requests=requests, read=read)
+                yield Page(
+                    posts=posts, cursor=saved if data and done is None else None, requests=requests, read=read
+                )
                 continue
-            yield Page(
-                posts=posts,
-                cursor={"since_id": newest} if newest else None,
-                requests=requests,
-                read=read,
-            )
+            last = done if done is not None else {"since_id": newest} if newest else None
+            yield Page(posts=posts, cursor=last, requests=requests, read=read)
             return True
 
     def _search(self, query: SearchQuery, params: dict[str, Any]) -> tuple[tweepy.Response, int]:

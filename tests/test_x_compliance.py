@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -124,3 +126,26 @@ def test_posts_withheld_in_the_uk_are_deleted_and_others_kept(store, make_config
     with store.transaction() as session:
         left = set(session.scalars(sa.select(Post.native_id)))
     assert left == {ids[1], ids[3]}
+
+
+def test_an_imported_post_whose_id_x_would_refuse_leaves_the_others_checked(
+    store, make_config, fake, tmp_path
+):
+    """X refuses a whole lookup (400) for one id that is not a post id, as an export edited in a spreadsheet
+    has ("1.58E+18"): that batch failed every daily check and no later post was ever checked."""
+    ids = [fake.add_post(f"Thank you @GSTTnhs ({n})", f"patient{n}") for n in range(3)]
+    export = tmp_path / "export.jsonl"
+    rows = [{"id": "1.58E+18", "text": "Thank you @GSTTnhs", "created_at": "2026-01-05T10:00:00Z"}]
+    rows += [
+        {"id": i, "text": f"Thank you @GSTTnhs ({n})", "created_at": "2026-01-05T10:00:00Z"}
+        for n, i in enumerate(ids)
+    ]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    files = f"  - {{name: export, kind: file, path: {export}, platform: x}}\n"
+    config = make_config(x_source_yaml(fake.base_url) + files)
+    collect(store, config, ["export"])
+    fake.delete(ids[1])
+    result = check_x_posts(store, config)
+    assert (result.status, result.checked, result.unchecked, result.deleted) == ("ok", 3, 1, 1), result.error
+    with store.transaction() as session:
+        assert set(session.scalars(sa.select(Post.native_id))) == {"1.58E+18", ids[0], ids[2]}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -30,6 +31,7 @@ from tests.fakes.x_query_match import QueryError, compile_query
 
 SNOWFLAKE_EPOCH_MS = 1288834974657
 RECENT_WINDOW = timedelta(days=7)
+POST_ID = re.compile(r"^[0-9]{1,19}$")  # X's pattern for a post id (its 400 quotes it)
 TOKEN = "test-bearer-token"
 UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
 SERVICE_UNAVAILABLE = {
@@ -170,7 +172,7 @@ class FakeXApi:
         try:
             matches = self._filter(params, archive)
         except (QueryError, ValueError) as exc:
-            return 400, _invalid_request(str(exc))
+            return 400, _invalid_request(str(exc), "query")
         size = int(params.get("max_results", 10))
         start = 0
         if "next_token" in params:
@@ -214,7 +216,10 @@ class FakeXApi:
         if "since_id" in params:
             lower = None
             if oldest and _snowflake_time(params["since_id"]) < oldest:
-                raise ValueError("Invalid 'since_id': must be a post id created within the last 7 days")
+                raise ValueError(  # X's words, as quoted by public clients that handle this 400
+                    f"'since_id' must be a tweet id created after {oldest:%Y-%m-%dT%H:%MZ}. Please use a "
+                    f"'since_id' that is larger than {_snowflake_at(oldest)}"
+                )
         if oldest and lower and lower < oldest:
             raise ValueError("Invalid 'start_time': must be on or after the start of the last 7 days")
         upper = _time(params["end_time"]) if "end_time" in params else None
@@ -235,7 +240,11 @@ class FakeXApi:
     def lookup(self, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         ids = [i for i in params.get("ids", "").split(",") if i]
         if not 1 <= len(ids) <= 100:
-            return 400, _invalid_request("The 'ids' parameter must hold 1 to 100 ids")
+            return 400, _invalid_request("The 'ids' parameter must hold 1 to 100 ids", "ids")
+        for bad in (i for i in ids if not POST_ID.fullmatch(i)):  # one bad id refuses the whole request
+            return 400, _invalid_request(
+                f"The `ids` query parameter value [{bad}] does not match {POST_ID.pattern}", "ids"
+            )
         body: dict[str, Any] = {}
         found = [_fields(self.posts[i], params) for i in ids if i in self.posts]
         if found:
@@ -258,11 +267,15 @@ def _fields(post: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in post.items() if k in wanted and not k.startswith("_")}
 
 
-def _invalid_request(detail: str) -> dict[str, Any]:
+def _invalid_request(message: str, parameter: str) -> dict[str, Any]:
+    """A 400 as X sends one for a parameter it refuses: the reason is in ``errors[].message``, the ``detail`` is
+    generic (bodies recorded in public X clients' tests, e.g. "The `ids` query parameter value [foo] does not
+    match ^[0-9]{1,19}$"; docs.x.com "Response codes and errors": "Additional fields may be present")."""
     return {
+        "errors": [{"parameters": {parameter: []}, "message": message}],
         "title": "Invalid Request",
-        "detail": detail,
-        "type": "https://api.x.com/2/problems/invalid-request",
+        "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.twitter.com/2/problems/invalid-request",
     }
 
 
@@ -280,6 +293,10 @@ def _lookup_error(post_id: str, problem: str) -> dict[str, Any]:
 
 def _time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _snowflake_at(moment: datetime) -> int:
+    return (int(moment.timestamp() * 1000) - SNOWFLAKE_EPOCH_MS) << 22
 
 
 def _snowflake_time(post_id: str) -> datetime:

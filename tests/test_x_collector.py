@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -606,3 +607,22 @@ def test_a_run_with_until_after_an_interrupted_run_loses_no_post(store, make_con
     assert rest.status == "ok" and stored(store) == set(everything) | set(later)
     assert len(read_bounded) + rest.total("posts_read") == len(unread) + 2  # none read twice
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_refused_request_says_why_on_one_line(store, make_config, fake, monkeypatch):
+    """X puts a 400's reason in errors[].message under a generic detail: the error said only "One or more
+    parameters to your request was invalid." Here this machine's clock is 10 minutes slow, so a since_id it
+    thinks is inside the 7 days is not, for X."""
+    monkeypatch.setattr(XCollector, "clock", staticmethod(lambda: time.time() - 600))
+    config = x_config(make_config, fake)
+    old = fake.add_post("Thanks @GSTTnhs", age=timedelta(days=7, minutes=3))
+    (stream,) = XCollector(config.sources[0], config).streams()
+    with store.transaction() as session:
+        save_cursor(session, "x-search", stream, {"since_id": old})
+    result = run(store, config)
+    (error,) = [s.error for s in result.streams]
+    assert result.failed and "\n" not in error
+    assert (
+        "400 Invalid Request: One or more parameters to your request was invalid.; 'since_id' must be"
+        in error
+    )

@@ -230,7 +230,9 @@ class XApi:
     def _refusal(self, exc: tweepy.HTTPException) -> CollectorError:
         status = exc.response.status_code
         body = _problem(exc.response)
-        said = f"{status} {body.get('title') or exc.response.reason}: {body.get('detail') or '; '.join(exc.api_messages)}"
+        said = _said(
+            status, body.get("title") or exc.response.reason, [body.get("detail"), *exc.api_messages]
+        )
         if status == 401:
             return AuthenticationError(
                 f"X rejected the bearer token ({said}); check that the environment variable {self.token_env} "
@@ -264,6 +266,15 @@ def _problem(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _said(status: int, title: str, reasons: list[Any]) -> str:
+    """What X said, on one line. A 400's ``detail`` is generic ("One or more parameters to your request was
+    invalid.") and its reason is in ``errors[].message`` ("'since_id' must be a tweet id created after..."),
+    which tweepy gathers in ``api_messages``: keep every distinct one."""
+    texts = dict.fromkeys(" ".join(str(r).split()) for r in reasons if r and isinstance(r, str | int))
+    said = "; ".join(t for t in texts if t)
+    return f"{status} {title}: {said}" if said else f"{status} {title}"
 
 
 def _enrolment(body: dict[str, Any]) -> str:

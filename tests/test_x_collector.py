@@ -626,3 +626,32 @@ def test_a_refused_request_says_why_on_one_line(store, make_config, fake, monkey
         "400 Invalid Request: One or more parameters to your request was invalid.; 'since_id' must be"
         in error
     )
+
+
+def test_a_rate_limit_wait_never_outlasts_the_stream_lease(
+    store, make_config, fake, monkeypatch, error_bodies
+):
+    """The stream's lease is renewed with each page and lapses after scheduler.lease_ttl (5 minutes by
+    default), while max_wait is 15 minutes for X: another run took the stream over during the wait, and the
+    waiting run then failed with the page it had paid for. A wait that would outlast the lease ends the
+    stream as rate limited instead, to resume on the next run."""
+    from listener.store.leases import Claim
+
+    config = make_config(x_source_yaml(fake.base_url) + "scheduler: {lease_ttl: 2s}\n")
+    posts = seed(fake, 20)
+    (stream,) = XCollector(config.sources[0], config).streams()
+    taken = []
+
+    def another_run_meanwhile(seconds):
+        time.sleep(seconds)  # for real: the lease lapses in the database's clock
+        taken.append(
+            Claim(f"collect:x-search:{stream}", "cron:2", timedelta(minutes=5)).acquire(store) is None
+        )
+
+    monkeypatch.setattr(XCollector, "sleep", staticmethod(another_run_meanwhile))
+    fake.script(Fault("rate_limited", reset_in=3))
+    result = run(store, config)
+    assert (result.streams[0].status, result.failed, taken) == ("rate_limited", False, [])
+    assert "lease" in result.streams[0].error and stored(store) == set()
+    Claim(f"collect:x-search:{stream}", "cron:2", timedelta(minutes=5)).release(store)
+    assert run(store, config).status == "ok" and stored(store) == set(posts)

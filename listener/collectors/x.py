@@ -54,6 +54,7 @@ PAGE_SIZE = 100
 LOOKUP_BATCH = 100  # ids one GET /2/tweets takes
 MIN_PAGE_SIZE = 10  # X refuses max_results below 10 on search
 RECENT_WINDOW = timedelta(days=7)
+LEASE_SHARE_FOR_WAITS = 0.8  # of scheduler.lease_ttl: the longest rate-limit wait (see longest_wait)
 WINDOW_MARGIN = timedelta(minutes=2)  # keep bounds safely inside the window X checks with its own clock
 TWEET_FIELDS = [
     "created_at",
@@ -148,7 +149,7 @@ class XCollector(Collector):
             client,
             token_env=env,
             max_retries=self.options.max_retries,
-            max_wait=self.options.max_wait,
+            max_wait=longest_wait(self.options.max_wait, config.scheduler.lease_ttl),
             min_interval=ARCHIVE_MIN_INTERVAL_SECONDS if self.options.archive else 0.0,
             sleep=self.sleep,
             clock=self.clock,
@@ -378,6 +379,13 @@ GONE_PROBLEMS = {
     "resource-unauthorized",
     "resource-unavailable",
 }
+
+
+def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:
+    """``max_wait``, but never so long that the stream's lease (renewed with each page) lapses while waiting:
+    another run would take the stream over, and this one would fail with the page it paid for. A fifth of
+    the lease is left for the request after the wait and the commit."""
+    return min(max_wait, lease_ttl * LEASE_SHARE_FOR_WAITS)
 
 
 def snowflake_time(post_id: str | int) -> datetime:

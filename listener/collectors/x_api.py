@@ -7,7 +7,8 @@
   proxy, a compatible endpoint and the local test server therefore go through exactly the production path.
 - **Rate limits.** tweepy's ``wait_on_rate_limit`` is never used: it retries a usage-capped 429 forever and, when
   the reset header is missing, retries at once without limit. A 429 is handled here: wait until
-  ``x-rate-limit-reset`` when that is within ``max_wait``, else stop the stream (``RateLimited``) to resume on the
+  ``x-rate-limit-reset`` when that is within ``max_wait`` (which the collector keeps inside the stream's
+  lease), else stop the stream (``RateLimited``) to resume on the
   next run. A usage-capped 429 or a 402 (credits depleted) stops the source (``BudgetExhausted``): no retry can
   help until the operator acts.
 - **Transient failures.** 5xx answers, timeouts and broken connections are retried a bounded number of times
@@ -207,8 +208,9 @@ class XApi:
         resets = datetime.fromtimestamp(exc.reset_time, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         if wait > self.max_wait.total_seconds() or waits > MAX_RATE_LIMIT_WAITS:
             raise RateLimited(
-                f"X rate limit reached; it resets at {resets}, later than max_wait ({self.max_wait}) allows "
-                "waiting; this stream resumes on the next run"
+                f"X rate limit reached; it resets at {resets}, later than this run may wait ({self.max_wait}: "
+                "max_wait, kept under four fifths of scheduler.lease_ttl so that the stream's lease holds); "
+                "this stream resumes on the next run"
             )
         log.warning("X rate limit reached: waiting %.0f s, until %s", wait, resets)
         self.sleep(wait)

@@ -655,3 +655,25 @@ def test_a_rate_limit_wait_never_outlasts_the_stream_lease(
     assert "lease" in result.streams[0].error and stored(store) == set()
     Claim(f"collect:x-search:{stream}", "cron:2", timedelta(minutes=5)).release(store)
     assert run(store, config).status == "ok" and stored(store) == set(posts)
+
+
+def test_retweets_are_not_read_and_a_quote_is_stored_with_its_own_words(store, make_config, fake):
+    """What the README says: a retweet of a stored post adds no copy of its text; X matches a quote post on
+    its own words only (docs.x.com "Build a query", Quote Tweet matching), and it is stored with only those."""
+    config = x_config(make_config, fake)
+    (original,) = seed(fake, 1)
+    run(store, config)
+    quoted = [{"type": "quoted", "id": original}]
+    fake.add_post(
+        f"RT @patient0: {fake.posts[original]['text']}",
+        "fan",
+        referenced_tweets=[{"type": "retweeted", "id": original}],
+    )
+    fake.add_post("So true, same for us", "fan2", referenced_tweets=quoted)  # its own words name no trust
+    quote = fake.add_post("Same at @GSTTnhs last week", "fan3", referenced_tweets=quoted)
+    result = run_reading_only_new(store, config, fake)
+    assert (result.total("posts_read"), result.total("posts_new")) == (1, 1)
+    with store.transaction() as session:
+        texts = {p.native_id: p.text for p in session.scalars(sa.select(Post))}
+    assert texts == {original: fake.posts[original]["text"], quote: "Same at @GSTTnhs last week"}
+    assert_next_run_adds_nothing(store, config, fake)

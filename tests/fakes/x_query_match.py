@@ -2,7 +2,8 @@
 
 Grammar as X documents it (docs.x.com, "Build a query"): a space is AND, ``OR`` is OR, AND binds before OR,
 parentheses group, ``-`` negates a term; negated groups are refused. Terms: ``"exact phrase"``, bare keywords,
-``@handle``, ``#hashtag``, ``from:``, ``lang:``, ``is:retweet``. All matching is case-insensitive.
+``@handle``, ``#hashtag``, ``from:``, ``lang:``, ``is:retweet``. All matching is case-insensitive. A quote post
+matches on its own text only, never the quoted post's ("Quote Tweet matching" on the same page).
 """
 
 from __future__ import annotations

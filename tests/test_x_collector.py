@@ -677,3 +677,23 @@ def test_retweets_are_not_read_and_a_quote_is_stored_with_its_own_words(store, m
         texts = {p.native_id: p.text for p in session.scalars(sa.select(Post))}
     assert texts == {original: fake.posts[original]["text"], quote: "Same at @GSTTnhs last week"}
     assert_next_run_adds_nothing(store, config, fake)
+
+
+def test_a_per_run_budget_too_small_for_a_page_per_query_lets_the_queries_take_turns(
+    store, make_config, fake
+):
+    """max_posts_per_run 20 over three queries gave the first a share of 6, below X's smallest page of 10: it
+    read nothing, run after run, while the run said ok. The queries now take turns, a page each."""
+    config = x_config(make_config, fake, organisations=LONG_ORGANISATIONS, max_posts_per_run=20)
+    posts = [
+        p
+        for place in ("Harefield", "Seacroft", "Heartlands")
+        for p in seed(fake, 15, f"Seen at {place} Hospital")
+    ]
+    runs = 0
+    while stored(store) != set(posts) and runs < 10:
+        result = run_reading_only_new(store, config, fake)
+        assert result.status == "ok" and result.total("posts_read") <= 20
+        runs += 1
+    assert stored(store) == set(posts) and runs == 3  # 45 posts, 20 a run
+    assert_next_run_adds_nothing(store, config, fake)

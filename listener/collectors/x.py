@@ -19,7 +19,8 @@ fetched twice in one UTC day once, but the next run may fall on another day, and
 a stream has no ``since_id``: its lower bound is ``start_time``, ``backfill`` ago (the same scheme applies; X
 refuses a time bound next to an id bound, so a request that needs both sends the time as a snowflake id).
 
-**Budgets.** ``max_posts_per_run`` is shared fairly between the streams of a run and ``monthly_post_budget``
+**Budgets.** ``max_posts_per_run`` is shared fairly between the streams of a run (taking turns when it is too
+small for a page for each) and ``monthly_post_budget``
 counts the posts read this calendar month (UTC), as recorded in collection_runs. Each request asks for at most
 what is left (``max_results`` is 10 to 100), so a run stops *before* it would pass either budget.
 """
@@ -158,6 +159,7 @@ class XCollector(Collector):
         self.month_reads = 0  # this month's reads before this run (set by the runner)
         self.run_reads = 0
         self._stream_left = 0
+        self._order: list[str] = []  # the streams in the order of this run (see streams)
         self._stopped: CollectorError | None = None
 
     def set_month_to_date_reads(self, reads: int) -> None:
@@ -171,7 +173,14 @@ class XCollector(Collector):
             )
         if not self.queries:
             raise CollectorError(f"source {self.name}: no organisations in config to search for")
-        return list(self.queries)
+        names = list(self.queries)
+        if self.options.max_posts_per_run < MIN_PAGE_SIZE * len(names):
+            # Too small a budget for a page for every query: the queries take turns. A busy run reads about a
+            # page per MIN_PAGE_SIZE posts, so the next run starts about where this one stopped.
+            start = self.month_reads // MIN_PAGE_SIZE % len(names)
+            names = names[start:] + names[:start]
+        self._order = names
+        return names
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         if (
@@ -193,10 +202,13 @@ class XCollector(Collector):
         yield from self._read_pass(query, cursor, until)
 
     def _stream_share(self, stream: str) -> int:
-        """A fair part of what is left of max_posts_per_run: the rest divided by the streams still to run."""
-        names = list(self.queries)
+        """A fair part of what is left of max_posts_per_run: the rest divided by the streams still to run, but
+        never less than the smallest page X serves while the run has that much left (a smaller share would
+        never be read: the stream would never be collected)."""
+        names = self._order or list(self.queries)
         streams_left = len(names) - names.index(stream)
-        return (self.options.max_posts_per_run - self.run_reads) // streams_left
+        left = self.options.max_posts_per_run - self.run_reads
+        return min(left, max(left // streams_left, MIN_PAGE_SIZE))
 
     def _read_unread_before(
         self, query: SearchQuery, cursor: dict[str, Any], until: datetime

@@ -153,18 +153,30 @@ def test_a_stop_request_ends_a_wait_for_a_rate_limit_reset(store, make_config, a
     """A 15-minute rate-limit wait ignored SIGTERM, so systemd killed the service after TimeoutStopSec."""
     monkeypatch.setattr("listener.collectors.http.sleep", REAL_SLEEP)
     seed(api, 5)
-    api.set_failure("rate_limit", times=1, retry_after=600)
-    config = make_config(source(api, max_wait="15m"))
+    api.set_failure("rate_limit", times=1, retry_after=200)
+    config = make_config(source(api))
     stop = threading.Event()
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
     (result,) = collect(store, config, stop=stop)[0].streams
-    assert time.monotonic() - started < 60  # not the 600 s the server asked for
-    assert result.status == "stopped" and "stopped while waiting 600s" in result.error
+    assert time.monotonic() - started < 60  # not the 200 s the server asked for
+    assert result.status == "stopped" and "stopped while waiting 200s" in result.error
     with store.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(Post)).scalar() == 0
     monkeypatch.setattr("listener.collectors.http.sleep", lambda seconds: None)
     assert collect(store, config)[0].total("posts_new") == 5  # the next run starts from the same cursor
+
+
+def test_no_rate_limit_wait_outlasts_the_streams_lease(store, make_config, api, monkeypatch):
+    """max_wait 5m and a 5m lease: a 270 s wait let the lease lapse, and another run took the stream over."""
+    waits: list[float] = []
+    monkeypatch.setattr("listener.collectors.http.sleep", waits.append)
+    seed(api, 2)
+    api.set_failure("rate_limit", times=1, retry_after=270)
+    config = make_config(source(api, max_wait="5m"))
+    assert CareOpinionCollector(config.source("co"), config).options.max_wait == timedelta(minutes=4)
+    (result,) = collect(store, config)[0].streams
+    assert result.status == "rate_limited" and "max_wait is 240s" in result.error and 270 not in waits
 
 
 def test_requests_are_paced_to_five_a_second(make_config, api, monkeypatch):

@@ -34,7 +34,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,6 +43,15 @@ from sqlalchemy.orm import Session
 
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError
+
+LEASE_SHARE_FOR_WAITS = 0.8  # of scheduler.lease_ttl: the longest wait between two pages (see longest_wait)
+
+
+def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:
+    """``max_wait``, but never so long that the stream's lease (renewed with each page) lapses while waiting:
+    another run would take the stream over, and this one would fail with the page it paid for. A fifth of
+    the lease is left for the request after the wait and the commit."""
+    return min(max_wait, lease_ttl * LEASE_SHARE_FOR_WAITS)
 
 
 class SourceOptions(BaseModel):
@@ -144,6 +153,11 @@ class Collector(ABC):
         self.source = source
         self.options = source.options
         self.config = config
+        max_wait = getattr(self.options, "max_wait", None)
+        if isinstance(max_wait, timedelta):  # a web source: no wait may outlast the stream's lease
+            self.options = self.options.model_copy(
+                update={"max_wait": longest_wait(max_wait, config.scheduler.lease_ttl)}
+            )
 
     @property
     def name(self) -> str:

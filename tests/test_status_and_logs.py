@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from fakes.careopinion_api import KEY, CareOpinionServer
 from fakes.paged_server import FeedServer
 
 from listener.cli import cli
@@ -107,6 +108,23 @@ def test_a_failing_request_with_a_wrong_token_is_masked_too(tmp_path):
     assert result.returncode == 1
     assert "wrong-token-99" not in result.stdout + result.stderr
     assert "HTTP Error 401" in result.stdout
+
+
+def test_each_request_is_logged_once(make_config, monkeypatch):
+    """httpx's own line ("HTTP Request: GET <whole URL>") doubled every request's log line under -v."""
+    monkeypatch.setenv("CARE_OPINION_SUBSCRIPTION_KEY", KEY)
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", "k" * 32)
+    server = CareOpinionServer().start()
+    try:
+        config = make_config(
+            f"sources:\n  - {{name: co, kind: careopinion, base_url: '{server.base_url}/api/v2'}}\n"
+        )
+        result = CliRunner().invoke(cli, ["-v", "--config", str(config.path), "collect"])
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert "HTTP Request:" not in result.output
+    assert result.output.count("co: GET ") == len(server.requests)  # the collector's own line, once each
 
 
 def test_json_log_lines(tmp_path):

@@ -99,7 +99,8 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: s
 
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     configure_logging(level, log_format or "text")
-    for noisy in ("alembic", "apscheduler"):
+    # httpx logs every request at INFO, with its whole URL; the collectors log their own line without the query
+    for noisy in ("alembic", "apscheduler", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
     ctx.obj = Context(config_path, verbose, log_format)
 

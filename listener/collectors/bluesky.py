@@ -246,9 +246,13 @@ class XrpcSession:
     def _send(self, method: str, nsid: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            return self.http.request(method, f"{self.base}/xrpc/{nsid}", headers=headers, **kwargs)
+            response = self.http.request(method, f"{self.base}/xrpc/{nsid}", headers=headers, **kwargs)
         except httpx.TransportError as exc:
             raise TransientError(f"{type(exc).__name__}: {exc}") from None
+        log.info(
+            "%s: %s %s -> %d", self.source, method, nsid, response.status_code
+        )  # no query: it may name people
+        return response
 
     def _checked(self, response: httpx.Response, what: str) -> dict[str, Any]:
         if response.status_code == 429:

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from conftest import TEST_KEY, write_config
 
+from listener.cli import cli
 from listener.collectors.runner import collect
 from listener.errors import UsageError
 from listener.matching.runner import match_pending
@@ -318,11 +320,8 @@ def test_purge_deletes_report_folders_of_weeks_past_retention(store, make_config
     assert purge(store, config, now=NOW).report_folders == ()
 
 
-def test_purge_digests_the_ids_of_posts_purged_by_earlier_versions(store, make_config):
-    """Versions before post ids were digested purged text but kept the id and the flags' quotes: the next purge
-    finishes those posts too, whatever their age now (posts_days may have grown), and keeps when they were
-    purged."""
-    config = make_config("retention:\n  posts_days: 30\n")
+def store_posts_purged_the_old_way(store) -> datetime:
+    """Two posts purged 100 days ago by a version that kept their X ids and their flags' quotes."""
     earlier = NOW - timedelta(days=100)
     with store.transaction() as session:
         for native_id, days_ago in (("2001", 200), ("2002", 10)):
@@ -349,6 +348,15 @@ def test_purge_digests_the_ids_of_posts_purged_by_earlier_versions(store, make_c
                 )
             )
         save_cursor(session, "f", "q", {"since": "2026-01-01", "seen": ["2001", "2003"]})
+    return earlier
+
+
+def test_purge_digests_the_ids_of_posts_purged_by_earlier_versions(store, make_config):
+    """Versions before post ids were digested purged text but kept the id and the flags' quotes: the next purge
+    finishes those posts too, whatever their age now (posts_days may have grown), and keeps when they were
+    purged."""
+    config = make_config("retention:\n  posts_days: 30\n")
+    earlier = store_posts_purged_the_old_way(store)
     result = purge(store, config, now=NOW)
     with store.transaction() as session:
         stored = set(session.execute(sa.select(Post.native_id, Post.purged_at)))
@@ -386,3 +394,11 @@ def test_an_erasure_while_a_page_is_being_stored_still_removes_the_authors_post(
         erasure.join(timeout=2)  # the erasure must wait for this page
     erasure.join()
     assert erased and count(store, Post) == 0 and count(store, Tombstone) == 1
+
+
+def test_purge_says_how_many_posts_purged_by_earlier_versions_it_finished(store, make_config):
+    config = make_config("retention:\n  posts_days: 30\n")
+    store_posts_purged_the_old_way(store)
+    result = CliRunner().invoke(cli, ["--config", str(config.path), "purge"])
+    assert result.exit_code == 0, result.output
+    assert "digested the ids and cut the flag quotes of 2 posts purged by an earlier version" in result.output

@@ -33,6 +33,10 @@ def purge(ctx: Context) -> None:
         click.echo(f"purged {result.posts} posts created before {result.cutoff:%Y-%m-%d %H:%M} UTC")
         if result.tombstones:
             click.echo(f"rewrote {result.tombstones} tombstones from post ids to digests")
+        if result.earlier:
+            click.echo(
+                f"digested the ids and cut the flag quotes of {result.earlier} posts purged by an earlier version"
+            )
         for folder in result.report_folders:
             click.echo(f"deleted report folder {folder}")
 

@@ -28,7 +28,7 @@ from listener.privacy.pseudonyms import load_pseudonym_key
 from listener.reports.data import week_bounds
 from listener.store import Store
 from listener.store.cursors import forget_post_ids
-from listener.store.models import Flag, Post, utcnow
+from listener.store.models import Flag, Post, Report, utcnow
 from listener.store.removal import (
     DIGEST_PREFIX,
     digest_tombstones,
@@ -72,9 +72,10 @@ def purge(store: Store, config: Config, now: datetime | None = None) -> PurgeRes
         tombstones = digest_tombstones(session, key)
         folders = purge_report_folders(config.reports.output_dir, cutoff, config.reports.zone)
         if folders:
-            record_action(
-                session, "purge", 0, f"report folders of weeks {', '.join(f.name for f in folders)} deleted"
-            )
+            weeks = [f.name for f in folders]
+            # the reports table keeps that each report was written (and e-mailed), not files that are gone
+            session.execute(update(Report).where(Report.week.in_(weeks)).values(paths={}))
+            record_action(session, "purge", 0, f"report folders of weeks {', '.join(weeks)} deleted")
     log.info(
         "retention: purged %d posts created before %s; %d purged earlier and %d tombstones rewritten to digests",
         len(old),

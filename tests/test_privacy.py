@@ -22,9 +22,10 @@ from listener.reports.weekly import build_weekly_report
 from listener.retention import purge
 from listener.scoring.runner import score_pending
 from listener.store.cursors import load_cursor, save_cursor
-from listener.store.models import Flag, Mention, Post, PrivacyAction, SentimentScore, Tombstone
+from listener.store.models import Flag, Mention, Post, PrivacyAction, Report, SentimentScore, Tombstone
 from listener.store.posts import insert_new_posts
 from listener.store.removal import id_digest, remove_by_platform_ids, unwanted
+from listener.store.reports import record_report
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 KEY = TEST_KEY.encode()
@@ -304,6 +305,12 @@ def test_purge_deletes_report_folders_of_weeks_past_retention(store, make_config
         (reports / name / "RJ1-weekly.html").write_text("a quote", encoding="utf-8")
     (reports / "2025-W01").write_text("a file, not a week folder", encoding="utf-8")
     config = make_config(SOURCE + f"retention:\n  posts_days: 30\nreports:\n  output_dir: {reports}\n")
+    with store.transaction() as session:
+        for week in ("2026-W43", "2026-W44"):
+            path = {"html": reports / week / "RJ1-weekly.html"}
+            record_report(
+                session, kind="weekly", org_code="RJ1", week=week, generated_at=NOW, paths=path, emailed=True
+            )
     result = purge(
         store, config, now=NOW
     )  # cutoff 2026-10-28 12:00: W43 ended on the 26th, W44 on 2 November
@@ -317,6 +324,8 @@ def test_purge_deletes_report_folders_of_weeks_past_retention(store, make_config
     ]
     with store.transaction() as session:
         assert "2026-W43" in session.scalar(sa.select(PrivacyAction.detail))
+        written = dict(session.execute(sa.select(Report.week, Report.paths)).all())
+    assert written["2026-W43"] == {} and written["2026-W44"]["html"].endswith("2026-W44/RJ1-weekly.html")
     assert purge(store, config, now=NOW).report_folders == ()
 
 

@@ -1,7 +1,7 @@
 """``kind: x``: posts that mention the configured organisations, from X API v2 search (recent, or full archive).
 
 Every read is billed (pay-per-use, about $0.005 a post), so the collector is built never to read a post twice
-when it can avoid it. Each packed query (x_query.py) is a stream with its own cursor.
+when it can avoid it. Each packed query (x_query.py) is a stream with its own cursor; x_posts.py reads posts.
 
 **Cursors.** Search results come newest first, within a page and across pages, so a run cannot advance its
 lower bound page by page. A run reads ``since_id=S`` (exclusive) down to S through ``next_token`` pages; only when
@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 import os
 import random
-import re
 import time
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -41,9 +40,10 @@ from pydantic import Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from listener.collectors import http
-from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
+from listener.collectors.base import Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import RetryOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
+from listener.collectors.x_posts import POST_ID, gone_after_lookup, page_posts, snowflake_at, snowflake_time
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
 from listener.config import SourceConfig, parse_duration
 from listener.errors import AuthenticationError, BudgetExhausted, CollectorError, RateLimited
@@ -69,9 +69,6 @@ TWEET_FIELDS = [
 ]
 EXPANSIONS = ["author_id"]
 USER_FIELDS = ["username"]
-SNOWFLAKE_EPOCH_MS = 1288834974657
-POST_ID = re.compile(r"[0-9]{1,19}")  # what X accepts as a post id; it refuses a lookup with any other
-SNOWFLAKE_EPOCH = datetime.fromtimestamp(SNOWFLAKE_EPOCH_MS / 1000, UTC)
 
 
 class XOptions(RetryOptions):
@@ -183,9 +180,8 @@ class XCollector(Collector):
         return names
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
-        if (
-            self._stopped is not None
-        ):  # the whole source is stopped: do not pay for a request to hear it again
+        # the whole source is stopped: do not pay for a request to hear it again
+        if self._stopped is not None:
             raise type(self._stopped)(f"{self._stopped} (not tried: an earlier stream was stopped)")
         query = self.queries[stream]
         log.info("%s %s: query %s", self.name, stream, query.text)
@@ -257,7 +253,7 @@ class XCollector(Collector):
             self.run_reads += read
             self._stream_left -= read
             _log_partial_errors(self.name, response.errors)
-            posts = [p for p in _posts(response) if until is None or p.created_at < until]
+            posts = [p for p in page_posts(response) if until is None or p.created_at < until]
             if (
                 next_token
             ):  # more pages: keep the lower bound, narrow the upper one (see the module docstring)
@@ -348,12 +344,7 @@ class XCollector(Collector):
         return check
 
     def _lookup(self, ids: list[str]) -> tuple[set[str], int]:
-        """The ids of one lookup that X no longer returns, and the posts it returned.
-
-        X answers a lookup with the posts it still serves in ``data`` and the others in ``errors``; an id in
-        neither is gone too, and so is a post it returns withheld in the UK (or for copyright). An error of another kind keeps the post (and is logged), so a transient problem never
-        deletes anything.
-        """
+        """The ids of one lookup that X no longer serves (see gone_after_lookup), and the posts it returned."""
         month_left = self.options.monthly_post_budget - self.month_reads - self.run_reads
         if month_left < len(ids):
             raise BudgetExhausted(
@@ -361,36 +352,9 @@ class XCollector(Collector):
                 f"({self.options.monthly_post_budget}); the check resumes next month, or raise the budget"
             )
         response = self.api.lookup(ids, tweet_fields=["id", "withheld"])
-        returned = response.data or []
-        self.run_reads += len(returned)
-        found = {str(t.id) for t in returned if not _withheld_here(t)}
-        kept = set()
-        for error in response.errors or []:
-            kind = str(error.get("type", "")).rsplit("/", 1)[-1]
-            if error.get("resource_id") in ids and kind not in GONE_PROBLEMS:
-                log.warning(
-                    "%s: post %s kept: X said %s", self.name, error.get("resource_id"), error.get("detail")
-                )
-                kept.add(str(error["resource_id"]))
-        return set(ids) - found - kept, len(returned)
-
-
-def _withheld_here(tweet) -> bool:
-    """X still returns a post withheld in some countries; in the UK, or for copyright, it must not be shown."""
-    withheld = (getattr(tweet, "data", None) or {}).get("withheld") or {}
-    return bool(withheld.get("copyright")) or bool(WITHHELD_HERE & set(withheld.get("country_codes") or ()))
-
-
-# X's country codes for "withheld here": the United Kingdom, and "XX" (everywhere)
-WITHHELD_HERE = frozenset({"GB", "XX"})
-
-
-GONE_PROBLEMS = {
-    "resource-not-found",
-    "not-authorized-for-resource",
-    "resource-unauthorized",
-    "resource-unavailable",
-}
+        returned = len(response.data or [])
+        self.run_reads += returned
+        return gone_after_lookup(self.name, ids, response), returned
 
 
 def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:
@@ -398,17 +362,6 @@ def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:
     another run would take the stream over, and this one would fail with the page it paid for. A fifth of
     the lease is left for the request after the wait and the commit."""
     return min(max_wait, lease_ttl * LEASE_SHARE_FOR_WAITS)
-
-
-def snowflake_time(post_id: str | int) -> datetime:
-    """When an X post was created, from its id (ids are time-ordered 'snowflakes')."""
-    return datetime.fromtimestamp(((int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, UTC)
-
-
-def snowflake_at(moment: datetime) -> int:
-    """The smallest id X can give a post created at ``moment`` or later (at the next whole millisecond)."""
-    millis = -(-(moment - SNOWFLAKE_EPOCH) // timedelta(milliseconds=1))  # rounded up
-    return millis << 22
 
 
 def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:
@@ -432,55 +385,6 @@ def _stored(lower: dict[str, Any]) -> dict[str, Any]:
     if "start_time" in lower:
         return {"start_time": lower["start_time"].isoformat()}
     return dict(lower)
-
-
-def _posts(response: tweepy.Response) -> list[CollectedPost]:
-    """The page's posts; one whose fields X sent in an unexpected shape is skipped and logged, never the page."""
-    users = {str(u.id): u for u in (response.includes or {}).get("users", [])}
-    posts = []
-    for tweet in response.data or []:
-        try:
-            posts.append(_post(tweet, users))
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            log.warning(
-                "X returned a malformed post (id %s), skipped: %s %s", tweet.id, type(exc).__name__, exc
-            )
-    return posts
-
-
-def _post(tweet: tweepy.Tweet, users: dict[str, tweepy.User]) -> CollectedPost:
-    # An edit is a new post id; every version lists the chain, oldest first. Keyed by the first version, an
-    # edited post is stored once, its text replaced by the newest version's (search returns only that), and
-    # deleting any version deletes the chain.
-    versions = getattr(tweet, "edit_history_tweet_ids", None) or [tweet.id]
-    native_id = str(min(versions, key=int))
-    metrics = tweet.public_metrics or {}
-    user = users.get(str(tweet.author_id))
-    if not isinstance(tweet.text, str) or not isinstance(tweet.lang, str | None):
-        raise TypeError("text and lang must be strings")
-    return CollectedPost(
-        platform="x",
-        native_id=native_id,
-        text=tweet.text,
-        created_at=tweet.created_at or snowflake_time(native_id),
-        url=f"https://x.com/i/web/status/{native_id}",  # no handle: authors stay pseudonymous
-        lang=tweet.lang,
-        author_id=str(tweet.author_id) if tweet.author_id else None,
-        author_handle=user.username if user and isinstance(user.username, str) else None,
-        reply_count=_count(metrics, "reply_count"),
-        repost_count=_count(metrics, "retweet_count"),
-        like_count=_count(metrics, "like_count"),
-        quote_count=_count(metrics, "quote_count"),
-        raw=tweet.data,
-        edited=len(versions) > 1,
-    )
-
-
-def _count(metrics: dict[str, Any], name: str) -> int | None:
-    value = metrics.get(name)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise TypeError(f"public_metrics.{name} must be a number")
-    return value
 
 
 def _log_partial_errors(source: str, errors: list[dict[str, Any]] | None) -> None:

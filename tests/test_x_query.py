@@ -1,5 +1,7 @@
 """X search queries: what they contain, that X's syntax accepts them, and how they are packed."""
 
+import logging
+
 import pytest
 
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, build_queries, term
@@ -66,6 +68,30 @@ def test_a_query_holds_handles_hashtags_quoted_names_filters_and_exclusions():
     assert matches(post("Praise for LGI from @GSTTnhs", username="GSTTnhs"))  # another trust's post about LGI
     assert not matches(post("LGI job vacancy: apply now"))
     assert not matches(post("Evelina London, merci", lang="fr"))
+
+
+def test_only_x_usernames_become_mentions_and_exclusions(caplog):
+    # organisations[].handles serves every platform: a Bluesky or Mastodon handle is no X username
+    # (1-15 letters, digits or _), so it has no place in @mention or -from: terms
+    nhse = OrganisationConfig(
+        code="X24",
+        name="NHS England",
+        handles=("NHSEngland", "nhsengland.bsky.social", "nhs@mastodon.social", "NHSEngland_official"),
+    )
+    with caplog.at_level(logging.INFO, logger="listener.collectors.x_query"):
+        (query,) = build_queries([nhse], limit=RECENT_QUERY_LIMIT)
+    assert query.text == '((@NHSEngland OR "NHS England") -from:NHSEngland) -is:retweet'
+    left_out = [r.getMessage() for r in caplog.records if "left out" in r.getMessage()]
+    assert len(left_out) == 1
+    for handle in ("nhsengland.bsky.social", "nhs@mastodon.social", "NHSEngland_official"):
+        assert handle in left_out[0]
+
+
+def test_an_organisation_with_no_x_username_is_searched_by_name_alone():
+    elsewhere = OrganisationConfig(code="RXX", name="Elsewhere Trust", handles=("elsewhere.bsky.social",))
+    (query,) = build_queries([elsewhere], limit=RECENT_QUERY_LIMIT)
+    assert query.text == '("Elsewhere Trust") -is:retweet'
+    assert compile_query(query.text)(post("Thanks Elsewhere Trust"))
 
 
 def test_own_posts_are_kept_when_asked():

@@ -5,6 +5,9 @@ and any extra terms, OR-ed together, followed by ``-from:`` its own accounts unl
 
     ((@GSTTnhs OR #GSTT OR "Guy's and St Thomas' NHS Foundation Trust") -from:GSTTnhs)
 
+Only handles that are X usernames are used: ``organisations[].handles`` serves every platform, and a Bluesky
+(``nhsengland.bsky.social``) or Mastodon (``nhs@mastodon.social``) handle is not one X could search for.
+
 Clauses are OR-ed into queries, in config order, until the next one would pass the limit (512 characters for
 recent search, 1,024 for full archive), then a new query starts; the filters every query shares (``-is:retweet``,
 ``lang:``, exclusions) follow the group. X evaluates AND (a space) before OR, so each clause carries its own parentheses and ``-from:``
@@ -19,12 +22,19 @@ already stored. With next-fit, an organisation added at the end of the list chan
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from listener.config import OrganisationConfig
 from listener.errors import CollectorError
 
+log = logging.getLogger(__name__)
+
+# An X username: 1 to 15 letters, digits or underscores (the pattern of ``username`` in X API v2's OpenAPI
+# spec, https://api.x.com/2/openapi.json, and of the @mentions X finds in a post's entities)
+X_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")
 RECENT_QUERY_LIMIT = 512
 ARCHIVE_QUERY_LIMIT = 1024
 SHARED_FILTERS = ("-is:retweet",)
@@ -58,8 +68,13 @@ def term(value: str) -> str:
     return value
 
 
+def x_usernames(org: OrganisationConfig) -> list[str]:
+    """The organisation's handles that are X usernames; handles on other platforms are not searched on X."""
+    return [h for h in org.handles if X_USERNAME.fullmatch(h)]
+
+
 def organisation_terms(org: OrganisationConfig, extra: Sequence[str] = ()) -> list[str]:
-    terms = [f"@{h}" for h in org.handles] + [f"#{h}" for h in org.hashtags]
+    terms = [f"@{h}" for h in x_usernames(org)] + [f"#{h}" for h in org.hashtags]
     terms += [term(name) for name in (org.name, *org.aliases, *extra)]
     return list(dict.fromkeys(t for t in terms if t))  # no duplicates, order kept
 
@@ -68,7 +83,7 @@ def organisation_clauses(
     org: OrganisationConfig, extra: Sequence[str], include_own_posts: bool, room: int
 ) -> list[str]:
     """The organisation's clause, split into several when its terms alone pass ``room`` characters."""
-    own = "" if include_own_posts else "".join(f" -from:{h}" for h in org.handles)
+    own = "" if include_own_posts else "".join(f" -from:{h}" for h in x_usernames(org))
     clauses: list[str] = []
     terms: list[str] = []
     for item in organisation_terms(org, extra):
@@ -118,6 +133,7 @@ def build_queries(
             f"the shared filters{suffix!r} leave no room for search terms in {limit} characters"
         )
     extra_terms = extra_terms or {}
+    _log_other_handles(organisations)
     queries: list[tuple[list[str], list[str]]] = []  # (clauses, codes)
     for org in organisations:
         for clause in organisation_clauses(org, extra_terms.get(org.code, ()), include_own_posts, room):
@@ -134,3 +150,13 @@ def _group(clauses: Sequence[str]) -> str:
     if len(clauses) == 1 and clauses[0].startswith("("):
         return clauses[0]
     return f"({' OR '.join(clauses)})"
+
+
+def _log_other_handles(organisations: Sequence[OrganisationConfig]) -> None:
+    """One line naming the handles left out of the X queries, so a mistyped X username can be found."""
+    others = [f"{o.code}: {h}" for o in organisations for h in o.handles if not X_USERNAME.fullmatch(h)]
+    if others:
+        log.info(
+            "handles left out of the X queries, not X usernames (1-15 letters, digits or _): %s",
+            ", ".join(others),
+        )

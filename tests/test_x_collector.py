@@ -487,6 +487,28 @@ def test_an_interrupted_first_run_resumes_without_mixing_ids_and_times(store, ma
     assert_next_run_adds_nothing(store, config, fake)
 
 
+def test_an_interrupted_first_run_resumes_from_the_whole_second_it_asked_for(
+    store, make_config, fake, monkeypatch
+):
+    """tweepy sends start_time in whole seconds, so the first run asks for the posts of the whole second its
+    backfill starts in: the resumed run must ask for that second too, not from the fraction the clock had."""
+    now = int(time.time()) - 0.3  # the clock reads .7 of a second
+    monkeypatch.setattr(XCollector, "clock", staticmethod(lambda: now))
+    fake.clock = lambda: now
+    in_the_fraction = fake.add_post(
+        "Thank you @GSTTnhs (at the start)", "early", age=timedelta(days=1, seconds=0.4)
+    )
+    everything = [in_the_fraction, *seed(fake, 150)]
+    config = x_config(make_config, fake, backfill="1d", max_retries=0)
+    fake.script(None, "server_error")
+    assert run(store, config).status == "failed"
+    assert "." not in fake.served[0].params["start_time"]  # tweepy sends whole seconds
+    resumed = run_reading_only_new(store, config, fake)
+    assert resumed.status == "ok", resumed.streams[0].error
+    assert stored(store) == set(everything)
+    assert_next_run_adds_nothing(store, config, fake)
+
+
 def test_until_after_a_run_sends_the_end_as_an_id_next_to_since_id(store, make_config, fake):
     """X refuses since_id next to end_time (400): a bounded run after the first sends until as an id."""
     config = x_config(make_config, fake)

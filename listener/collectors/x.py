@@ -305,8 +305,11 @@ class XCollector(Collector):
         return size
 
     def _lower_bound(self, cursor: dict[str, Any]) -> dict[str, Any]:
-        """``since_id`` from the cursor, else ``start_time``; kept inside the 7 days recent search reaches."""
-        now = datetime.fromtimestamp(self.clock(), UTC)
+        """``since_id`` from the cursor, else ``start_time``; kept inside the 7 days recent search reaches.
+
+        A start_time is a whole second, as tweepy sends it: a resumed run sends it as a since_id (to the
+        millisecond) and would otherwise skip the fraction of a second the first request read."""
+        now = datetime.fromtimestamp(self.clock(), UTC).replace(microsecond=0)
         window_start = None if self.options.archive else now - RECENT_WINDOW + WINDOW_MARGIN
         if "since_id" in cursor:
             since = snowflake_time(cursor["since_id"])
@@ -325,6 +328,7 @@ class XCollector(Collector):
             if "start_time" in cursor
             else now - self.options.backfill
         )
+        start = start.replace(microsecond=0)
         return {"start_time": max(start, window_start) if window_start else start}
 
     def gone(self, native_ids: list[str]) -> DeletionCheck:

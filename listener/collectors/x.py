@@ -55,7 +55,6 @@ PAGE_SIZE = 100
 LOOKUP_BATCH = 100  # ids one GET /2/tweets takes
 MIN_PAGE_SIZE = 10  # X refuses max_results below 10 on search
 RECENT_WINDOW = timedelta(days=7)
-LEASE_SHARE_FOR_WAITS = 0.8  # of scheduler.lease_ttl: the longest rate-limit wait (see longest_wait)
 WINDOW_MARGIN = timedelta(minutes=2)  # keep bounds safely inside the window X checks with its own clock
 TWEET_FIELDS = [
     "created_at",
@@ -147,7 +146,7 @@ class XCollector(Collector):
             client,
             token_env=env,
             max_retries=self.options.max_retries,
-            max_wait=longest_wait(self.options.max_wait, config.scheduler.lease_ttl),
+            max_wait=self.options.max_wait,  # already kept under the lease (Collector.__init__)
             min_interval=ARCHIVE_MIN_INTERVAL_SECONDS if self.options.archive else 0.0,
             sleep=self.sleep,
             clock=self.clock,
@@ -359,13 +358,6 @@ class XCollector(Collector):
         returned = len(response.data or [])
         self.run_reads += returned
         return gone_after_lookup(self.name, ids, response), returned
-
-
-def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:
-    """``max_wait``, but never so long that the stream's lease (renewed with each page) lapses while waiting:
-    another run would take the stream over, and this one would fail with the page it paid for. A fifth of
-    the lease is left for the request after the wait and the commit."""
-    return min(max_wait, lease_ttl * LEASE_SHARE_FOR_WAITS)
 
 
 def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:

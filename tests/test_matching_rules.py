@@ -1,5 +1,7 @@
 """The matcher's rules, one case each: normalisation, word bounds, hashtags, context, exclusions, misspellings."""
 
+import time
+
 import pytest
 
 from listener.config import parse_config
@@ -182,3 +184,23 @@ def test_key_changes_with_any_matching_setting():
     narrower = parse_config({"organisations": [CONFIG.organisations[2].model_dump()]})
     assert Matcher(wider.organisations).key != Matcher(narrower.organisations).key
     assert Matcher(narrower.organisations).key == Matcher(narrower.organisations).key
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Whittington nurse " * 2000, ["RKE"]),  # every alias next to a health word
+        (
+            "Dick Whittington " * 2000 + "at the Whittington Hospital",
+            ["RKE"],
+        ),  # each exclusion covers its own
+        ("Whittington " * 2000 + "hospital", ["RKE"]),  # only the last alias has its context in reach
+        ("St Thomas' Hospital " * 2000, ["RJ1"]),  # many names inside longer ones
+    ],
+)
+def test_a_long_repetitive_post_is_matched_in_linear_time(text, expected):
+    # Rules once compared every hit with every other (and counted words from the start of the text for each
+    # pair): a 50,000-character post of repeated names took minutes. The rules must stay linear in the hits.
+    started = time.process_time()
+    assert sorted(m[0] for m in found(text)) == expected
+    assert time.process_time() - started < 5  # minutes before; well under a second now, even on a busy core

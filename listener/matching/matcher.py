@@ -4,7 +4,7 @@ One pass per text, whatever the number of organisations: every handle, hashtag, 
 exclusion of every organisation is a key of one Aho-Corasick automaton, searched over the text's normalised
 form (``normalise.joined``: lower case, punctuation and apostrophes folded, ``Saint``/``St.`` read as ``st``).
 Keys carry a space on each side, so a key only matches whole words ("leeds" never matches inside
-"leedsfield"). The few hits are then checked in Python:
+"leedsfield"). The few hits are then checked in Python (``hits.accepted``):
 
 - a hashtag matches a configured hashtag, an organisation's handle, or a name or alias written as one word
   (``#LeedsTeachingHospitals``), optionally with a common prefix (``#TeamGSTT``) or suffix (``#GSTTnurses``,
@@ -30,12 +30,9 @@ import ahocorasick
 
 from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
+from listener.matching.hits import CONTEXT_WINDOW, HEALTH, METHOD_RANK, Hit, Term, WordNumbers, accepted
 
 MATCHER_VERSION = "2"
-CONTEXT_WINDOW = 12  # at most this many words between an ambiguous alias and its context term
-METHOD_RANK = {"handle": 0, "hashtag": 1, "name": 2, "alias": 3, "fuzzy": 4}
-NAMES = ("name", "alias", "fuzzy")
-HEALTH = "health"  # the context group of the built-in health words
 
 
 @dataclass(frozen=True)
@@ -43,24 +40,6 @@ class Match:
     org_code: str
     method: str  # handle, hashtag, name, alias or fuzzy (a name or alias with one word misspelt)
     matched_text: str
-
-
-@dataclass(frozen=True)
-class Term:
-    """What a key of the automaton means for one organisation."""
-
-    org: int  # index in the matcher's organisations; -1 for the built-in health words
-    kind: str  # handle, hashtag, name, alias, fuzzy, context or exclude
-    hashtag: bool = False  # the key is "#word" and may be followed by a suffix
-    needs: tuple[object, ...] = ()  # context groups, one of which must be near (ambiguous aliases only)
-    group: object = None  # the context group this context term belongs to
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int  # offsets in the normalised form, spaces around the words included
-    end: int
-    term: Term
 
 
 class Matcher:
@@ -99,14 +78,14 @@ class Matcher:
         hits = list(self._hits(searched))
         if not hits:
             return []
-        accepted = _accepted(hits, searched, self.organisations)
+        words = WordNumbers(searched)
         best: dict[int, Hit] = {}
-        for hit in accepted:
+        for hit in accepted(hits, words):
             current = best.get(hit.term.org)
             if current is None or _rank(hit) < _rank(current):
                 best[hit.term.org] = hit
         return [
-            Match(self.organisations[org].code, _method(hit), _original(text, folded, searched, hit))
+            Match(self.organisations[org].code, hit.method, _original(text, folded, searched, words, hit))
             for org, hit in sorted(best.items())
         ]
 
@@ -168,76 +147,12 @@ class Matcher:
             self._keys[f" #{prefix}{body}"].append(term)
 
 
-def _accepted(hits: list[Hit], searched: str, organisations: tuple[OrganisationConfig, ...]) -> list[Hit]:
-    """The hits that stand once context, exclusions and longer matches of other organisations are applied."""
-    contexts = [hit for hit in hits if hit.term.kind == "context"]
-    excludes = defaultdict(list)
-    for hit in hits:
-        if hit.term.kind == "exclude":
-            excludes[hit.term.org].append(hit)
-    candidates = [hit for hit in hits if hit.term.kind in METHOD_RANK]
-    candidates = _apply_exclusions(candidates, excludes)
-    # A post that certainly names an NHS organisation is about health: that is context enough for a place name.
-    anchored = any(not hit.term.needs for hit in candidates)
-    candidates = [
-        hit
-        for hit in candidates
-        if not hit.term.needs
-        or (anchored and HEALTH in hit.term.needs)
-        or _has_context(hit, contexts, searched)
-    ]
-    return [
-        hit
-        for hit in candidates
-        if not any(
-            _covers(other, hit) and (other.end - other.start) > (hit.end - hit.start) for other in candidates
-        )
-    ]
-
-
-def _apply_exclusions(candidates: list[Hit], excludes: dict[int, list[Hit]]) -> list[Hit]:
-    kept = []
-    for hit in candidates:
-        found = excludes.get(hit.term.org)
-        if found and hit.term.kind in NAMES:
-            own = [c for c in candidates if c.term.org == hit.term.org and c.term.kind in NAMES]
-            if any(not any(_covers(ex, c) for c in own) for ex in found):
-                continue  # an exclusion elsewhere in the post: none of this organisation's names count
-            if any(_covers(ex, hit) for ex in found):
-                continue
-        kept.append(hit)
-    return kept
-
-
-def _covers(outer: Hit, inner: Hit) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
-
-
-def _has_context(hit: Hit, contexts: list[Hit], searched: str) -> bool:
-    first = searched.count(" ", 0, hit.start + 1)
-    last = first + searched.count(" ", hit.start + 1, hit.end - 1)
-    for context in contexts:
-        if context.term.group not in hit.term.needs or _covers(hit, context):
-            continue
-        context_first = searched.count(" ", 0, context.start + 1)
-        context_last = context_first + searched.count(" ", context.start + 1, context.end - 1)
-        if context_first - last - 1 <= CONTEXT_WINDOW and first - context_last - 1 <= CONTEXT_WINDOW:
-            return True
-    return False
-
-
-def _method(hit: Hit) -> str:
-    return "hashtag" if hit.term.hashtag else hit.term.kind
-
-
 def _rank(hit: Hit) -> tuple[int, int, int]:
     """Handles first, then hashtags, names and aliases; then the earliest and the longest."""
-    return METHOD_RANK[_method(hit)], hit.start, hit.start - hit.end
+    return METHOD_RANK[hit.method], hit.start, hit.start - hit.end
 
 
-def _original(text: str, folded: str, searched: str, hit: Hit) -> str:
+def _original(text: str, folded: str, searched: str, words: WordNumbers, hit: Hit) -> str:
     """The words of ``text`` that the hit covers, as the author wrote them."""
-    first = searched.count(" ", 0, hit.start + 1) - 1
-    last = first + searched.count(" ", hit.start + 1, hit.end - 1)
-    span = normalise.word_span(folded, first, last)
+    span = normalise.word_span(folded, *words.span(hit))
     return (text[span[0] : span[1]] if span else searched[hit.start : hit.end].strip())[:300]

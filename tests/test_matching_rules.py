@@ -76,6 +76,19 @@ def test_possessives_with_or_without_apostrophes(text):
 
 
 @pytest.mark.parametrize(
+    "text", ["Guy's Hospital", "guy’s hospital", "Guys Hospital", "St Mary's", "st marys"]
+)
+def test_a_possessive_configured_without_its_apostrophe_matches_one_written_with_it(text):
+    # ODS and many comms teams write "St Marys Hospital" and "Guys Hospital"; posts write "St Mary's"
+    matcher = Matcher(
+        parse_config(
+            {"organisations": [{"code": "RP1", "name": "A Trust", "aliases": ["Guys Hospital", "St Marys"]}]}
+        ).organisations
+    )
+    assert [(m.org_code, m.method) for m in matcher.find(f"at {text} today")] == [("RP1", "alias")]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "LGIS committee",

@@ -85,7 +85,8 @@ def phrase_variants(phrase: str) -> list[str]:
     """The searched forms of a configured phrase, with and without its possessives.
 
     ``Guy's and St Thomas'`` gives ``guy s and st thomas``, ``guys and st thomas``, ``guy and st thomas`` and
-    ``guy s and st thomas s``: people write the same name with, without or with a different apostrophe.
+    ``guy s and st thomas s``, and ``St Marys`` gives ``st mary s``: people write the same name with, without
+    or with a different apostrophe.
     """
     tokens = words(phrase)
     options: list[list[str]] = []
@@ -98,7 +99,7 @@ def phrase_variants(phrase: str) -> list[str]:
             index += 2
             continue
         if word.endswith("s") and len(word) > 3 and word.isalpha():
-            options.append([word, f"{word} s"])
+            options.append([word, f"{word} s", f"{word[:-1]} s"])  # "St Marys" is also "St Mary's"
         else:
             options.append([word])
         index += 1

@@ -54,7 +54,7 @@ def every_open_trust() -> list[OrganisationConfig]:
     for trust in directory.trusts.values():
         if trust.status() != "open":
             continue
-        entry = suggest(trust)
+        entry = suggest(trust, directory)
         compact = re.sub(r"\W", "", str(entry["name"]))
         organisations.append(
             OrganisationConfig(

@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from listener.cli import cli
-from listener.config import load_config
+from listener.config import OrganisationConfig, load_config
 from listener.errors import ConfigError, UsageError
+from listener.matching import Matcher
 from listener.orgs.aliases import suggest, title_case
 from listener.orgs.directory import ORGS_DIR_ENV, load_directory, shipped_directory
 from listener.orgs.ods import STANDARD_FIELDS, TRUST_COLUMNS, import_ods
@@ -146,17 +147,86 @@ def test_title_case(ods, titled):
 
 def test_suggested_aliases():
     directory = load_directory()
-    assert suggest(directory.get("RR8")) == {
+    assert suggest(directory.get("RR8"), directory) == {
         "code": "RR8",
         "name": "Leeds Teaching Hospitals NHS Trust",
         "aliases": ["Leeds Teaching Hospitals", "St. James's University Hospital"],
         "ambiguous_aliases": [],
     }
-    royal_free = suggest(directory.get("RAL"))
+    royal_free = suggest(directory.get("RAL"), directory)
     assert royal_free["aliases"] == ["Royal Free Hospital"]
     assert royal_free["ambiguous_aliases"] == ["Royal Free London"]  # a place name: needs context
-    assert suggest(directory.get("RFR"))["ambiguous_aliases"] == ["Rotherham"]
-    assert suggest(directory.get("RKE"))["aliases"] == ["Whittington Health", "Whittington Hospital"]
+    assert suggest(directory.get("RFR"), directory)["ambiguous_aliases"] == ["Rotherham"]
+    assert suggest(directory.get("RKE"), directory)["aliases"] == [
+        "Whittington Health",
+        "Whittington Hospital",
+    ]
+
+
+def suggested_matcher(directory, *codes):
+    return Matcher(OrganisationConfig(**suggest(directory.get(code), directory)) for code in codes)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # three open trusts have a St Marys Hospital (Kettering, Paddington, Newport): the town tells them apart
+        ("gave birth at st mary's hospital, kettering", ["RP1"]),
+        ("St Marys Hospital Newport on the Isle of Wight", ["R1F"]),
+        ("st marys hospital a&e", []),
+        # Queen Elizabeth Hospital: Birmingham, Gateshead and King's Lynn
+        ("Queen Elizabeth Hospital Gateshead were brilliant", ["RR7"]),
+        ("queen elizabeth hospital birmingham ward 5", ["RRK"]),
+        ("QE Hospital kings lynn roof", []),
+        # Stafford's St Georges Hospital is not Tooting's St George's Hospital
+        ("st georges hospital stafford", ["RRE"]),
+        ("St George's Hospital, Tooting", ["RJ7"]),
+        # Hereford's "County Hospital" is in the name of Dorset's and Lincoln's
+        ("county hospital hereford car park full again", ["RLQ"]),
+        ("lincoln county hospital car park full again", []),
+        # Blackpool's Victoria Hospital is inside East Grinstead's Queen Victoria Hospital
+        ("victoria hospital blackpool ward 5", ["RXL"]),
+    ],
+)
+def test_a_hospital_name_several_trusts_share_needs_its_town(text, expected):
+    directory = load_directory()
+    matcher = suggested_matcher(
+        directory, "RP1", "RYJ", "R1F", "RRK", "RR7", "RCX", "RJ7", "RRE", "RLQ", "RXL"
+    )
+    assert sorted(m.org_code for m in matcher.find(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "walking down infirmary street in carlisle",  # a street in the address is no hospital (RNN)
+        "infirmary square bus stop, leicester",  # (RWE)
+        "studying law at manchester university this autumn",  # the university is not the trust (R0A)
+        "booked my gp appointment online, so easy",  # The Online NHS Trust (K0N6A)
+        "moving to west london, need a new gp",  # one of many trusts there (RKL)
+        "north london hospital waiting lists are terrible",  # (G6V2S)
+        "working in east london nhs for 10 years",  # (RWK)
+    ],
+)
+def test_suggested_aliases_are_no_street_university_everyday_word_or_region(text):
+    directory = load_directory()
+    matcher = suggested_matcher(directory, "RNN", "RWE", "R0A", "K0N6A", "RKL", "G6V2S", "RWK")
+    assert matcher.find(text) == []
+
+
+def test_suggested_aliases_still_find_those_trusts():
+    directory = load_directory()
+    matcher = suggested_matcher(directory, "RNN", "RWE", "R0A", "K0N6A", "RWK", "RLQ")
+    for text, code in [
+        ("Cumberland Infirmary A&E tonight", "RNN"),
+        ("Leicester Royal Infirmary were great", "RWE"),
+        ("Manchester University hospital maternity unit", "R0A"),
+        ("Manchester University NHS Foundation Trust", "R0A"),
+        ("The Online NHS Trust launches", "K0N6A"),
+        ("East London NHS Foundation Trust", "RWK"),
+        ("Wye Valley NHS Trust", "RLQ"),
+    ]:
+        assert [m.org_code for m in matcher.find(text)] == [code], text
 
 
 CONFIG = """\
@@ -206,3 +276,12 @@ def test_add_to_a_config_with_a_key_given_twice_is_a_config_error_and_changes_no
     assert isinstance(result.exception, ConfigError), result.exception
     assert "appears twice" in str(result.exception)
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_add_prints_a_shared_hospital_name_with_its_town(tmp_path):
+    path = tmp_path / "config.yaml"
+    result = CliRunner().invoke(cli, ["orgs", "add", "RP1", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "ambiguous_aliases: St Marys Hospital (with Kettering nearby)" in result.output
+    assert "ambiguous_aliases: [{alias: St Marys Hospital, context: [Kettering]}]" in path.read_text()
+    assert load_config(path).organisations[0].ambiguous_aliases[0].context == ("Kettering",)

@@ -74,14 +74,14 @@ def orgs_add(ctx: Context, code: str, config_file: Path | None) -> None:
       listener orgs add RAL --config config.yaml
     """
     from listener.config import find_config_path
-    from listener.orgs.aliases import suggest
+    from listener.orgs.aliases import describe, suggest
     from listener.orgs.config_edit import add_organisation
     from listener.orgs.directory import load_directory
 
     directory = load_directory()
     trust = directory.get(code)
     path = config_file or find_config_path(ctx.config_path) or Path("config.yaml")
-    entry = suggest(trust)
+    entry = suggest(trust, directory)
     note = _closed_note(directory, trust)
     comment = (
         f"{trust.code}: added by `listener orgs add` from ODS; review the aliases, add handles and hashtags"
@@ -92,7 +92,7 @@ def orgs_add(ctx: Context, code: str, config_file: Path | None) -> None:
     click.echo(f"added {trust.code} {entry['name']} to {path}")
     for key in ("aliases", "ambiguous_aliases"):
         if entry[key]:
-            click.echo(f"  {key}: {', '.join(entry[key])}")
+            click.echo(f"  {key}: {', '.join(map(describe, entry[key]))}")
     if note:
         click.echo(f"warning: {trust.code} is{note.replace(' | ', ' ')}", err=True)
         if trust.status() == "closed" and not trust.successors:

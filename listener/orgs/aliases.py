@@ -9,26 +9,38 @@ and other initialisms upper case, and derive:
 
 A short name without any word that says "health service" (``Royal Free London``, ``Wye Valley``,
 ``Rotherham``) is a place name that people also use for other things, so it is proposed as an ambiguous alias:
-it counts only with a health word nearby. The matcher already reads "St", "St." and "Saint" alike, and a
-possessive with or without its apostrophe, so those variants are not listed.
+it counts only with a health word nearby. Some names are not proposed at all, because a health word nearby
+would still not make them this trust: an everyday word (``Online``) or a part of a city that several trusts
+serve (``East London``). "University" alone says no health service: ``Manchester University`` is a place name.
+
+A hospital name that another trust's hospital or name also contains, in another town (three open trusts have a
+``St Marys Hospital``; Hereford's ``County Hospital`` is in Dorset's and Lincoln's names), is proposed as an
+ambiguous alias with the trust's town as its own context: ``{alias: St Marys Hospital, context: [Newport]}``.
+The matcher already reads "St", "St." and "Saint" alike, and a possessive with or without its apostrophe, so
+those variants are not listed.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 
 from listener.matching import normalise
-from listener.orgs.directory import Trust
+from listener.orgs.directory import Directory, Trust
 
 _SUFFIX = re.compile(r",?\s+NHS(\s+FOUNDATION)?\s+TRUST$", re.IGNORECASE)
 _UPPER = {"NHS", "UK", "ICB", "CIC", "UCL", "UCLH", "2GETHER"}
 _LOWER = {"and", "of", "the", "for", "in", "on", "at", "upon", "under", "with", "super", "le"}
 _SERVICE_WORDS = {
-    "hospital", "infirmary", "health", "healthcare", "care", "ambulance", "university", "teaching",
+    "hospital", "infirmary", "health", "healthcare", "care", "ambulance", "teaching",
     "partnership", "community", "children", "women", "mental", "foundation", "service", "services", "clinic",
     "orthopaedic", "cancer", "centre", "heart", "chest", "eye", "dental", "nhs",
 }  # fmt: skip
 _SITE = re.compile(r"\b(HOSPITAL|INFIRMARY)\b")
+_STREET = re.compile(r"\b(STREET|SQUARE|ROAD|LANE|AVENUE|WAY|DRIVE|CLOSE|PLACE|TERRACE|WALK|GROVE|CRESCENT)$")
+_COMPASS = {"north", "south", "east", "west", "central", "mid", "and", "of", "the"}
+_BUSY_TOWN = 3  # a town where this many open trusts are based is served by several: its parts name none
 
 
 def title_case(name: str) -> str:
@@ -54,21 +66,87 @@ def short_name(name: str) -> str:
     return re.sub(r"^the\s+", "", short, flags=re.IGNORECASE)
 
 
-def suggest(trust: Trust) -> dict[str, list[str] | str]:
-    """The config entry proposed for ``trust``: code, name, aliases and ambiguous aliases."""
+def suggest(trust: Trust, directory: Directory) -> dict[str, list]:
+    """The config entry proposed for ``trust``: code, name, aliases and ambiguous aliases.
+
+    ``directory`` holds the other trusts, whose hospitals and towns say which names are shared.
+    """
     name = title_case(trust.name)
     short = short_name(name)
-    candidates = [short, _swap_hospital(short)]
-    candidates += [short_name(title_case(line)) for line in trust.address[:3] if _SITE.search(line.upper())]
-    aliases, ambiguous = [], []
+    sites = _sites(trust)
+    elsewhere = _names_elsewhere(trust, directory)
+    aliases: list[str] = []
+    ambiguous: list[str | dict[str, object]] = []
     seen = {_key(name)}
-    for candidate in candidates:
+    for candidate in [short, _swap_hospital(short), *sites]:
         if not candidate or _key(candidate) in seen:
             continue
         seen.add(_key(candidate))
         words = set(normalise.words(candidate))
-        (aliases if words & _SERVICE_WORDS else ambiguous).append(candidate)
+        if candidate in sites and any(f" {_loose_key(candidate)} " in other for other in elsewhere):
+            ambiguous.append({"alias": candidate, "context": _locality(trust)})
+        elif words & _SERVICE_WORDS:
+            aliases.append(candidate)
+        elif not _names_nothing(words, trust, directory):
+            ambiguous.append(candidate)
     return {"code": trust.code, "name": name, "aliases": aliases, "ambiguous_aliases": ambiguous}
+
+
+def describe(alias: str | dict[str, object]) -> str:
+    """An alias as ``orgs add`` prints it: ``St Marys Hospital (with Newport nearby)``."""
+    if isinstance(alias, dict):
+        return f"{alias['alias']} (with {' or '.join(map(str, alias['context']))} nearby)"  # type: ignore[arg-type]
+    return alias
+
+
+def _sites(trust: Trust) -> list[str]:
+    """The hospitals and infirmaries in the trust's address, without street names (``Infirmary Street``)."""
+    found = []
+    for line in trust.address[:3]:
+        site = line.upper().rsplit(",", 1)[-1].strip()
+        if _SITE.search(site) and not _STREET.search(site):
+            found.append(short_name(title_case(site)))
+    return found
+
+
+def _locality(trust: Trust) -> list[str]:
+    """Where the trust is: the district in its address (``Tooting``, ``Edgbaston``), if any, and the town."""
+    district = trust.address[2].upper()
+    lines = [district] if district and not _STREET.search(district) and not district[:1].isdigit() else []
+    return [title_case(line) for line in dict.fromkeys([*lines, trust.town]) if line]
+
+
+def _names_elsewhere(trust: Trust, directory: Directory) -> list[str]:
+    """The names and hospitals of the trusts based in other towns (predecessors share the town), loosely keyed."""
+    town = _key(trust.town)
+    found = []
+    for other in directory.trusts.values():
+        if other.code != trust.code and _key(other.town) != town:
+            names = [short_name(title_case(other.name)), *_sites(other)]
+            found += [f" {_loose_key(name)} " for name in names]
+    return found
+
+
+def _names_nothing(words: set[str], trust: Trust, directory: Directory) -> bool:
+    """A name of everyday words (``Online``), or a part of a town many trusts serve (``East London``)."""
+    if words <= _everyday_words():
+        return True
+    place = words - _COMPASS
+    if place == words or not place:
+        return False
+    busy = sum(
+        1
+        for other in directory.trusts.values()
+        if other.status() == "open" and set(normalise.words(other.town)) == place
+    )
+    return busy >= _BUSY_TOWN
+
+
+@cache
+def _everyday_words() -> frozenset[str]:
+    """English words that are not surnames (the list redaction uses): a name made of them is an everyday phrase."""
+    text = (files("listener.privacy") / "data" / "english_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _swap_hospital(name: str) -> str:
@@ -80,3 +158,8 @@ def _swap_hospital(name: str) -> str:
 def _key(phrase: str) -> str:
     """Phrases the matcher reads alike have the same key."""
     return normalise.joined(phrase)
+
+
+def _loose_key(phrase: str) -> str:
+    """The key with possessives joined up, so ``St Georges`` and ``St George's`` are the same name."""
+    return re.sub(r"(?<=\w) s\b", "s", _key(phrase).strip())

@@ -217,3 +217,30 @@ def test_a_long_repetitive_post_is_matched_in_linear_time(text, expected):
     started = time.process_time()
     assert sorted(m[0] for m in found(text)) == expected
     assert time.process_time() - started < 5  # minutes before; well under a second now, even on a busy core
+
+
+def test_an_alias_in_capitals_that_is_an_everyday_word_counts_only_in_capitals():
+    # "GOSH" is Great Ormond Street Hospital; "gosh" is what people say when the queue is long
+    matcher = Matcher(
+        parse_config(
+            {
+                "organisations": [
+                    {
+                        "code": "RP4",
+                        "name": "Great Ormond Street Hospital for Children NHS Foundation Trust",
+                        "aliases": ["GOSH", "LGI"],
+                        "hashtags": ["GOSH"],
+                    }
+                ]
+            }
+        ).organisations
+    )
+    for text in [
+        "GOSH nurses were amazing",
+        "Thank you GOSH’s cardiac team",
+        "#gosh",
+        "oh my gosh, lgi were great",
+    ]:
+        assert [m.org_code for m in matcher.find(text)] == ["RP4"], text
+    for text in ["oh my gosh the queue at tesco", "Gosh, what a day", "gosh the nurses at the hospital"]:
+        assert matcher.find(text) == [], text

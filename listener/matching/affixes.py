@@ -1,5 +1,6 @@
-"""Word lists the matcher uses: health words that give an ambiguous alias its context, and the prefixes and
-suffixes a hashtag may carry around an organisation's tag (``#TeamGSTT``, ``#GSTTnurses``).
+"""Word lists the matcher uses: health words that give an ambiguous alias its context, the prefixes and
+suffixes a hashtag may carry around an organisation's tag (``#TeamGSTT``, ``#GSTTnurses``), and everyday
+English words (an alias such as ``GOSH`` that is also one counts only in capitals).
 
 Every list is in searched form (see ``normalise``): lower case, ``&`` read as ``and``, ``hospitals`` as
 ``hospital``. Changing a list changes the matcher's key, so stored posts are matched again.
@@ -8,6 +9,8 @@ Every list is in searched form (see ``normalise``): lower case, ``&`` read as ``
 from __future__ import annotations
 
 import hashlib
+from functools import cache
+from importlib.resources import files
 
 HEALTH_WORDS = (
     "hospital",
@@ -210,7 +213,21 @@ def is_suffix(rest: str) -> bool:
     return rest in SUFFIXES or (rest.isdigit() and len(rest) <= 4) or rest.startswith("_")
 
 
+@cache
+def everyday_words() -> frozenset[str]:
+    """English words that are not surnames, lower case: the list redaction uses to tell words from names."""
+    text = (files("listener.privacy") / "data" / "english_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def is_everyday_phrase(words: list[str]) -> bool:
+    """Every word is an everyday English word (``gosh``, ``online``)."""
+    return bool(words) and all(word in everyday_words() for word in words)
+
+
+@cache
 def fingerprint() -> str:
     """Changes whenever any list changes."""
-    payload = "|".join([",".join(HEALTH_WORDS), ",".join(PREFIXES), ",".join(sorted(SUFFIXES))])
+    lists = [HEALTH_WORDS, PREFIXES, sorted(SUFFIXES), sorted(everyday_words())]
+    payload = "|".join(",".join(words) for words in lists)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -28,6 +28,7 @@ class Term:
     hashtag: bool = False  # the key is "#word" and may be followed by a suffix
     needs: tuple[object, ...] = ()  # context groups, one of which must be near (ambiguous aliases only)
     group: object = None  # the context group this context term belongs to
+    capitals: bool = False  # counts only where the text writes it in capitals ("GOSH", not "oh my gosh")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ Keys carry a space on each side, so a key only matches whole words ("leeds" neve
 - an ``exclude`` term that covers a name or alias ("Dick Whittington") cancels that occurrence; any other
   exclusion in the post ("panto") cancels all of the organisation's name and alias matches in it. Handles and
   configured hashtags always count;
+- an alias configured in capitals that is an everyday word (``GOSH``) counts only where the text writes it in
+  capitals: "GOSH nurses", not "oh my gosh" (its hashtag form counts either way);
 - where a match lies inside a longer one ("Leeds" in "Leeds Teaching Hospitals"), the longer one wins.
 """
 
@@ -32,7 +34,7 @@ from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
 from listener.matching.hits import CONTEXT_WINDOW, HEALTH, METHOD_RANK, Hit, Term, WordNumbers, accepted
 
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"  # 3: possessives without apostrophes; everyday words in capitals
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Matcher:
             self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(terms))))
         self._automaton.make_automaton()
         self.key_count = len(self._keys)
+        self._capitals = any(term.capitals for terms in self._keys.values() for term in terms)
         del self._keys  # only needed while building
 
     @property
@@ -79,6 +82,8 @@ class Matcher:
         if not hits:
             return []
         words = WordNumbers(searched)
+        if self._capitals:
+            hits = [hit for hit in hits if not hit.term.capitals or _in_capitals(text, folded, words, hit)]
         best: dict[int, Hit] = {}
         for hit in accepted(hits, words):
             current = best.get(hit.term.org)
@@ -109,7 +114,9 @@ class Matcher:
             self._add_hashtag(normalise.fold(hashtag), Term(index, "hashtag", hashtag=True))
         self._add_phrase(org.name, Term(index, "name"), hashtag_form=True)
         for alias in org.aliases:
-            self._add_phrase(alias, Term(index, "alias"), hashtag_form=True)
+            self._add_phrase(
+                alias, Term(index, "alias", capitals=_everyday_in_capitals(alias)), hashtag_form=True
+            )
         for context in org.context:
             self._add_phrase(context, Term(index, "context", group=("org", index)))
         for number, ambiguous in enumerate(org.ambiguous_aliases):
@@ -117,17 +124,18 @@ class Matcher:
                 own = ("alias", index, number)
                 for context in ambiguous.context:
                     self._add_phrase(context, Term(index, "context", group=own))
-                self._add_phrase(ambiguous.alias, Term(index, "alias", needs=(own,)), hashtag_form=True)
+                alias, needs = ambiguous.alias, (own,)
             else:
-                needs = (HEALTH, ("org", index))
-                self._add_phrase(ambiguous, Term(index, "alias", needs=needs), hashtag_form=True)
+                alias, needs = ambiguous, (HEALTH, ("org", index))
+            term = Term(index, "alias", needs=needs, capitals=_everyday_in_capitals(alias))
+            self._add_phrase(alias, term, hashtag_form=True)
         for exclude in org.exclude:
             self._add_phrase(exclude, Term(index, "exclude"))
 
     def _add_misspellings(self, index: int, org: OrganisationConfig, exact: set[str]) -> None:
         """Names and aliases (not ambiguous ones) with one word misspelt, unless that is someone's exact key."""
         term = Term(index, "fuzzy")
-        for phrase in (org.name, *org.aliases):
+        for phrase in (org.name, *(alias for alias in org.aliases if not _everyday_in_capitals(alias))):
             for variant in normalise.phrase_variants(phrase):
                 for misspelt in normalise.misspellings(variant):
                     if f" {misspelt} " not in exact:
@@ -137,7 +145,7 @@ class Matcher:
         for variant in normalise.phrase_variants(phrase):
             self._keys[f" {variant} "].append(term)
             if hashtag_form:
-                hashtag = Term(term.org, term.kind, hashtag=True, needs=term.needs)
+                hashtag = Term(term.org, term.kind, hashtag=True, needs=term.needs)  # a hashtag in any case
                 self._add_hashtag(normalise.compact(variant), hashtag)
 
     def _add_hashtag(self, body: str, term: Term) -> None:
@@ -150,6 +158,16 @@ class Matcher:
 def _rank(hit: Hit) -> tuple[int, int, int]:
     """Handles first, then hashtags, names and aliases; then the earliest and the longest."""
     return METHOD_RANK[hit.method], hit.start, hit.start - hit.end
+
+
+def _everyday_in_capitals(alias: str) -> bool:
+    """An alias configured in capitals that is also an everyday word: ``GOSH`` (not ``LGI``, not ``Online``)."""
+    return alias.isupper() and affixes.is_everyday_phrase(normalise.words(alias))
+
+
+def _in_capitals(text: str, folded: str, words: WordNumbers, hit: Hit) -> bool:
+    span = normalise.word_span(folded, *words.span(hit))
+    return span is not None and text[span[0] : span[1]].isupper()
 
 
 def _original(text: str, folded: str, searched: str, words: WordNumbers, hit: Hit) -> str:

@@ -23,10 +23,8 @@ those variants are not listed.
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib.resources import files
 
-from listener.matching import normalise
+from listener.matching import affixes, normalise
 from listener.orgs.directory import Directory, Trust
 
 _SUFFIX = re.compile(r",?\s+NHS(\s+FOUNDATION)?\s+TRUST$", re.IGNORECASE)
@@ -129,7 +127,7 @@ def _names_elsewhere(trust: Trust, directory: Directory) -> list[str]:
 
 def _names_nothing(words: set[str], trust: Trust, directory: Directory) -> bool:
     """A name of everyday words (``Online``), or a part of a town many trusts serve (``East London``)."""
-    if words <= _everyday_words():
+    if affixes.is_everyday_phrase(sorted(words)):
         return True
     place = words - _COMPASS
     if place == words or not place:
@@ -140,13 +138,6 @@ def _names_nothing(words: set[str], trust: Trust, directory: Directory) -> bool:
         if other.status() == "open" and set(normalise.words(other.town)) == place
     )
     return busy >= _BUSY_TOWN
-
-
-@cache
-def _everyday_words() -> frozenset[str]:
-    """English words that are not surnames (the list redaction uses): a name made of them is an everyday phrase."""
-    text = (files("listener.privacy") / "data" / "english_words.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _swap_hospital(name: str) -> str:

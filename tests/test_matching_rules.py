@@ -136,7 +136,10 @@ def test_hashtag_suffix_must_be_a_known_word():
         ("Walked up from Archway to the Whittington", ["RKE"]),  # the organisation's own context term
         ("Whittington " + "word " * CONTEXT_WINDOW + "hospital", ["RKE"]),
         ("Whittington " + "word " * (CONTEXT_WINDOW + 1) + "hospital", []),
-        ("Whittington and LGI", ["RKE", "RR8"]),  # a certain NHS mention elsewhere is context enough
+        ("Whittington and LGI", ["RKE", "RR8"]),  # a certain NHS mention nearby is context enough
+        # ... but only nearby, as a health word is: a post about the LGI that ends on a place is not about it
+        ("LGI were great with my dad. " + "word " * CONTEXT_WINDOW + "Then a pint in Whittington", ["RR8"]),
+        ("@LeedsHospitals " + "word " * (CONTEXT_WINDOW - 1) + "Whittington", ["RKE", "RR8"]),
     ],
 )
 def test_ambiguous_alias_needs_context(text, expected):

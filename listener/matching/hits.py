@@ -45,6 +45,9 @@ class Hit:
         return self.start <= other.start and other.end <= self.end
 
 
+_CERTAIN = Term(-1, "context", group=HEALTH)  # what a certain mention is to the ambiguous aliases near it
+
+
 class WordNumbers:
     """Which words of the searched form a hit spans, counted from 0 (built on first use)."""
 
@@ -66,15 +69,12 @@ def accepted(hits: list[Hit], words: WordNumbers) -> list[Hit]:
     excludes = [hit for hit in hits if hit.term.kind == "exclude"]
     if excludes:
         candidates = _without_excluded(candidates, excludes)
-    # A post that certainly names an NHS organisation is about health: that is context enough for a place name.
-    anchored = any(not hit.term.needs for hit in candidates)
-    if not all(not hit.term.needs or (anchored and HEALTH in hit.term.needs) for hit in candidates):
-        near = _ContextIndex([hit for hit in hits if hit.term.kind == "context"], words)
-        candidates = [
-            hit
-            for hit in candidates
-            if not hit.term.needs or (anchored and HEALTH in hit.term.needs) or near.has_context(hit)
-        ]
+    if any(hit.term.needs for hit in candidates):
+        contexts = [hit for hit in hits if hit.term.kind == "context"]
+        # A certain mention of an NHS organisation is a health word for the place names near it ("OUH and CUH").
+        contexts += [Hit(hit.start, hit.end, _CERTAIN) for hit in candidates if not hit.term.needs]
+        near = _ContextIndex(contexts, words)
+        candidates = [hit for hit in candidates if not hit.term.needs or near.has_context(hit)]
     return _longest(candidates) if len(candidates) > 1 else candidates
 
 

@@ -10,8 +10,8 @@ Keys carry a space on each side, so a key only matches whole words ("leeds" neve
   (``#LeedsTeachingHospitals``), optionally with a common prefix (``#TeamGSTT``) or suffix (``#GSTTnurses``,
   ``#LTHTcharity``, ``#GSTT2026``) from ``affixes``;
 - an ambiguous alias (a place name such as "Whittington") counts only with a context term within
-  ``CONTEXT_WINDOW`` words of it: a health word or one of the organisation's ``context`` terms, or, for an alias with
-  its own ``context``, one of those;
+  ``CONTEXT_WINDOW`` words of it: a health word (or a certain mention of any organisation) or one of the
+  organisation's ``context`` terms, or, for an alias with its own ``context``, one of those;
 - an ``exclude`` term that covers a name or alias ("Dick Whittington") cancels that occurrence; any other
   exclusion in the post ("panto") cancels all of the organisation's name and alias matches in it. Handles and
   configured hashtags always count;
@@ -34,7 +34,7 @@ from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
 from listener.matching.hits import CONTEXT_WINDOW, HEALTH, METHOD_RANK, Hit, Term, WordNumbers, accepted
 
-MATCHER_VERSION = "3"  # 3: possessives without apostrophes; everyday words in capitals
+MATCHER_VERSION = "4"  # 4: an organisation is context only nearby; 3: possessives, everyday words in capitals
 
 
 @dataclass(frozen=True)

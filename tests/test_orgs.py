@@ -1,6 +1,7 @@
 """The NHS organisation directory: shipped data, search, ODS imports, and adding an organisation to config."""
 
 import csv
+import dataclasses
 from datetime import date
 
 import pytest
@@ -285,3 +286,11 @@ def test_add_prints_a_shared_hospital_name_with_its_town(tmp_path):
     assert "ambiguous_aliases: St Marys Hospital (with Kettering nearby)" in result.output
     assert "ambiguous_aliases: [{alias: St Marys Hospital, context: [Kettering]}]" in path.read_text()
     assert load_config(path).organisations[0].ambiguous_aliases[0].context == ("Kettering",)
+
+
+def test_a_shared_hospital_name_without_a_town_is_not_proposed():
+    directory = load_directory()
+    trust = dataclasses.replace(directory.get("RP1"), address=("ST MARYS HOSPITAL", "", "", "", ""))
+    entry = suggest(trust, directory)
+    assert entry["aliases"] == ["Northamptonshire Healthcare"] and entry["ambiguous_aliases"] == []
+    OrganisationConfig(**entry)  # a valid config entry

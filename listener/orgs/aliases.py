@@ -82,7 +82,8 @@ def suggest(trust: Trust, directory: Directory) -> dict[str, list]:
         seen.add(_key(candidate))
         words = set(normalise.words(candidate))
         if candidate in sites and any(f" {_loose_key(candidate)} " in other for other in elsewhere):
-            ambiguous.append({"alias": candidate, "context": _locality(trust)})
+            if _locality(trust):  # without a town to tell it apart, the name is not proposed
+                ambiguous.append({"alias": candidate, "context": _locality(trust)})
         elif words & _SERVICE_WORDS:
             aliases.append(candidate)
         elif not _names_nothing(words, trust, directory):
@@ -109,9 +110,13 @@ def _sites(trust: Trust) -> list[str]:
 
 def _locality(trust: Trust) -> list[str]:
     """Where the trust is: the district in its address (``Tooting``, ``Edgbaston``), if any, and the town."""
-    district = trust.address[2].upper()
-    lines = [district] if district and not _STREET.search(district) and not district[:1].isdigit() else []
-    return [title_case(line) for line in dict.fromkeys([*lines, trust.town]) if line]
+    lines = [trust.address[2].upper(), trust.town.upper()]
+    places = [
+        line
+        for line in lines
+        if line and not (_STREET.search(line) or _SITE.search(line) or line[0].isdigit())
+    ]
+    return [title_case(line) for line in dict.fromkeys(places)]
 
 
 def _names_elsewhere(trust: Trust, directory: Directory) -> list[str]:

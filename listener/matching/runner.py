@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from listener.config import Config
 from listener.matching.matcher import Matcher
 from listener.store import Store
+from listener.store.locking import write_first
 from listener.store.models import Mention, Post
 from listener.store.posts import sync_organisations
 
@@ -40,6 +41,7 @@ def match_pending(
     last_id = 0
     while True:
         with store.transaction() as session:
+            write_first(session)  # SQLite: one matching process at a time reads what is pending
             batch = session.execute(
                 select(Post.id, Post.text)
                 .where(

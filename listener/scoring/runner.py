@@ -6,7 +6,8 @@ written with them, so an interrupted run leaves every post either fully scored a
 Batches are claimed, so several workers sharing one Postgres never score the same post: the pending posts are
 locked with ``SELECT ... FOR NO KEY UPDATE SKIP LOCKED`` (other workers skip them and take the next ones) and stay
 locked until the batch's results are committed; a worker that dies mid-batch loses its connection, its
-transaction is rolled back and the posts are pending again. (SQLite ignores the lock; there, one process scores.)
+transaction is rolled back and the posts are pending again. (SQLite ignores the row lock; there a batch takes the
+write lock before it reads what is pending, so a second process waits for the batch and then takes the next.)
 
 Postgres plans that claim from its table statistics. Right after a bulk import they describe a nearly empty
 table, and the plan it picks (a nested-loop anti-join) is quadratic: 49,000 of 60,000 freshly imported posts
@@ -27,6 +28,7 @@ from listener.config import Config
 from listener.scoring import load_scorer, scorer_names
 from listener.scoring.base import PostText, Scorer, ScoreResult
 from listener.store import Store
+from listener.store.locking import write_first
 from listener.store.models import Flag, Post, Scoring, SentimentScore, ThemeScore, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ def refresh_statistics(store: Store) -> list[str]:
 def _score_one_batch(store: Store, scorer: Scorer, size: int) -> int:
     """Claim a batch of pending posts, score it and commit the results in the same transaction."""
     with store.transaction() as session:
+        write_first(session)  # SQLite: one process at a time reads what is pending (Postgres claims rows)
         batch = _claim_batch(session, scorer, size)
         if not batch:
             return 0

@@ -19,10 +19,11 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select, text, tuple_, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from listener.store.cursors import forget_post_ids
+from listener.store.locking import advisory, is_sqlite, write_first
 from listener.store.models import Post, PrivacyAction, SuppressedAuthor, Tombstone, utcnow
 
 DIGEST_PREFIX = "hmac:"  # no platform's post id starts so: a stored id with it is a digest
@@ -133,14 +134,10 @@ def wait_for_removals(session: Session) -> None:
 
 
 def _lock(session: Session, *, shared: bool) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        # one lock per schema: several listener stores may share a database
-        session.execute(text(f"SELECT {function}(hashtext(current_schema() || ' listener removals'))"))
+    if is_sqlite(session):
+        write_first(session)  # SQLite has one writer: being it now keeps pages and removals apart
     else:
-        # SQLite has one writer at a time, and a SELECT does not start a transaction: a write that changes
-        # nothing makes this transaction the writer now, before its reads, waiting for the one before it.
-        session.execute(text("UPDATE suppressed_authors SET author_key = author_key WHERE 0"))
+        advisory(session, "listener removals", shared=shared)
 
 
 def record_action(session: Session, action: str, posts_affected: int, detail: str) -> None:

@@ -213,7 +213,7 @@ class ThemesConfig(Section):
 
     @model_validator(mode="after")
     def _known_themes(self) -> ThemesConfig:
-        from listener.scoring.catalogue import builtin_themes
+        from listener.scoring.catalogue import builtin_themes, keyword_problem
 
         known = {theme.id for theme in builtin_themes()} | set(self.names)
         for key in [*self.keywords, *self.names]:
@@ -222,8 +222,9 @@ class ThemesConfig(Section):
         for key, keywords in self.keywords.items():
             if key not in known:
                 raise ValueError(f"keywords.{key}: unknown theme; give a new theme a name under names.{key}")
-            if not all(k.strip().rstrip("*").strip() for k in keywords):
-                raise ValueError(f"keywords.{key}: expected non-empty keywords, got {list(keywords)!r}")
+            for keyword in keywords:
+                if problem := keyword_problem(keyword):
+                    raise ValueError(f"keywords.{key}: {problem}")
         return self
 
 

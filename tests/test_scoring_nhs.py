@@ -134,6 +134,38 @@ def test_unknown_theme_in_config_names_the_key(tmp_path):
     assert "scoring.themes" in str(caught.value) and "no_such_theme" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("keyword", "says"),
+    [
+        ("", "expected a word or phrase"),
+        ("*", "expected a word or phrase"),
+        ("!!!", "expected a word or phrase"),
+        ("c++", "cannot contain +"),
+        ("#nhsstrike?", "cannot contain # ?"),
+        ("*parking", "a * may only end a keyword"),
+        ("park*ing", "a * may only end a keyword"),
+    ],
+)
+def test_a_keyword_that_cannot_match_as_written_is_a_config_error(tmp_path, keyword, says):
+    path = write_config(
+        tmp_path, f"scoring:\n  themes:\n    keywords:\n      parking: [{json.dumps(keyword)}]\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert f"scoring.themes.keywords.parking: {keyword!r}: " in str(caught.value)
+    assert says in str(caught.value)
+
+
+def test_keywords_with_word_separators_and_capitals_match(tmp_path):
+    path = write_config(
+        tmp_path, "scoring:\n  themes:\n    keywords:\n      parking: [A&E Car-Park, physio *]\n"
+    )
+    custom = NhsScorer(load_config(path).scoring)
+    found = custom.analyse(["the a&e car park was full", "A & E car park", "the car was parked"])
+    assert ["parking" in a.themes for a in found] == [True, True, False]
+    assert custom.tagger.keyword_themes("physiotherapists") == {"parking": "physiotherapists"}
+
+
 def triage_measures(scorer):
     posts = pd.read_csv(TRIAGE)
     analyses = scorer.analyse(posts["text"].tolist())

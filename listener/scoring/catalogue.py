@@ -29,6 +29,25 @@ def theme_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+# Keywords match word tokens, so these may separate words in a keyword ("a&e", "covid-19") but nothing else may
+# appear: "c++" would silently match every "c", "!!!" nothing at all.
+_KEYWORD_SEPARATORS = frozenset(" '’&-/.,")
+
+
+def keyword_problem(keyword: str) -> str | None:
+    """Why a comms team's keyword (config ``scoring.themes.keywords``) cannot match as written, or None."""
+    body = keyword.strip().removesuffix("*")
+    if "*" in body:
+        return f'{keyword!r}: a * may only end a keyword ("physio*"), it cannot start it or stand inside it'
+    if not any(c.isalnum() for c in body):
+        return f"{keyword!r}: expected a word or phrase"
+    others = sorted({c for c in body if not (c.isalnum() or c in _KEYWORD_SEPARATORS)})
+    if others:
+        shown = " ".join(others)
+        return f"{keyword!r}: keywords match whole words and cannot contain {shown}; write the words alone"
+    return None
+
+
 # (category, name, our description, built-in keywords)
 _V7 = [
     ("General", "Positive experience & gratitude", "General praise or thanks, or nothing to improve.", ()),

@@ -198,3 +198,64 @@ def test_score_file_explains_bad_input(tmp_path, content, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0
     assert message in str(result.exception)
+
+
+def test_a_column_named_like_an_added_one_is_refused_not_overwritten(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "coded.csv"
+    source.write_text("id,comment,themes\n1,good nurses,hand-coded: staff\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
+    assert code == 2 and not output.exists()
+    assert error.startswith(
+        f"error: {source}: already has the column(s) themes that score-file adds; rename them"
+    )
+
+
+def test_repeated_column_names_are_written_as_they_were(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "repeated.csv"
+    source.write_text("id,comment,note,note,\n1,good nurses,a,b,c\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    assert run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)[0] == 0
+    header, row = output.read_text(encoding="utf-8").splitlines()
+    assert header == ",".join(["id", "comment", "note", "note", "", *OUTPUT_COLUMNS])
+    assert row.startswith("1,good nurses,a,b,c,positive,")
+    code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "note", "-o", output)
+    assert code == 2 and error == f"error: {source}: --text-column 'note' names 2 columns; rename all but one"
+
+
+@pytest.mark.parametrize(
+    ("content", "delimiter", "shown"),
+    [
+        ("id;comment\n1;lovely nurses\n", ";", "';'"),
+        ("id;comment\n1;lovely nurses\n2;rude, and late\n", ";", "';'"),
+        ("id\tcomment\n1\tlovely nurses\n", "\\t", "'\\t'"),
+    ],
+    ids=["semicolons", "semicolons and a comma", "tabs"],
+)
+def test_another_delimiter_is_named_and_read_with_delimiter(
+    tmp_path, monkeypatch, capsys, content, delimiter, shown
+):
+    source = tmp_path / "excel.csv"
+    source.write_text(content, encoding="utf-8")
+    output = tmp_path / "out.csv"
+    code, error = run(tmp_path, monkeypatch, capsys, source, "--text-column", "comment", "-o", output)
+    assert code == 2 and error.endswith(
+        f"Hint: its fields are separated by {'tabs' if 't' in shown else 'semicolons'}: add --delimiter {shown}"
+    )
+    args = [source, "--text-column", "comment", "--delimiter", delimiter, "-o", output]
+    assert run(tmp_path, monkeypatch, capsys, *args)[0] == 0
+    scored = pd.read_csv(output, dtype=str)
+    assert list(scored.columns) == ["id", "comment", *OUTPUT_COLUMNS]
+    assert scored.loc[0, "sentiment_label"] == "positive"
+
+
+def test_a_utf16_encoding_for_a_file_that_is_not_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "in.csv"
+    write_rows(source, 1)
+    args = [source, "--text-column", "comment", "--encoding", "utf-16", "-o", tmp_path / "out.csv"]
+    code, error = run(tmp_path, monkeypatch, capsys, *args)
+    assert (
+        code == 2
+        and error
+        == f"error: {source}: it is not valid utf-16 text; give the encoding it was saved in with --encoding"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from listener.cli.base import Context, cli, pass_context
-from listener.errors import ListenerError
+from listener.errors import ListenerError, UsageError
 
 _data_option = click.option(
     "--data",
@@ -40,6 +40,13 @@ _data_option = click.option(
     help="The input's text encoding: utf-8 (with or without a BOM) or, for many Excel exports, cp1252. "
     "The output is always UTF-8.",
 )
+@click.option(
+    "--delimiter",
+    default=",",
+    show_default=True,
+    help="The character between the input's fields: ';' for many European Excel exports, '\\t' for a tab. "
+    "The output is always comma-separated.",
+)
 @pass_context
 def score_file(
     ctx: Context,
@@ -48,6 +55,7 @@ def score_file(
     question_column: str | None,
     output: Path,
     encoding: str,
+    delimiter: str,
 ) -> None:
     """Score any CSV: keep its columns and add sentiment, VADER, themes, flags and organisations.
 
@@ -63,6 +71,7 @@ def score_file(
     from listener.scoring.nhs import NhsScorer
     from listener.scoring.scorefile import score_csv
 
+    separator = _one_character(delimiter)
     config = ctx.config
     scorer = NhsScorer(config.scoring)
     size = input_path.stat().st_size
@@ -81,9 +90,18 @@ def score_file(
             Matcher(config.organisations),
             question_column=question_column,
             encoding=encoding,
+            delimiter=separator,
             progress=advance,
         )
     click.echo(f"scored {result.rows} rows into {output}")
+
+
+def _one_character(delimiter: str) -> str:
+    """The delimiter as one character, from itself or from "\\t" typed in a shell."""
+    character = "\t" if delimiter in ("\\t", "tab") else delimiter
+    if len(character) != 1:
+        raise UsageError(f"--delimiter {delimiter!r}: expected one character, such as ';' or '\\t'")
+    return character
 
 
 @cli.command()

@@ -1,7 +1,7 @@
 """Score any CSV for analysts (``listener score-file``): every input column is kept and six are added.
 
-The file is read and written in chunks, so its size is limited by disk, not memory. Values are read as text and
-written back unchanged. The input is read as UTF-8 unless another encoding is given; a byte that cannot be decoded
+The file is read and written in chunks, so its size is limited by disk, not memory. Values and column names are read
+as text and written back unchanged; an input column named like an added one is refused, never overwritten. The input is read as UTF-8 unless another encoding is given; a byte that cannot be decoded
 stops the run with the line it is on. The output is always UTF-8, written beside its destination and renamed onto
 it only when every row is scored, so a failure leaves an existing output as it was.
 """
@@ -40,6 +40,7 @@ def score_csv(
     *,
     question_column: str | None = None,
     encoding: str = "utf-8",
+    delimiter: str = ",",
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoreFileResult:
@@ -47,11 +48,15 @@ def score_csv(
     _check_paths(source, output)
     _check_encoding(encoding)
     result = ScoreFileResult(output=output)
+    options = {"dtype": str, "keep_default_na": False, "encoding": encoding, "sep": delimiter}
     with replaced_on_success(output) as written, open(source, "rb") as handle:
-        for chunk in _read_chunks(handle, source, chunk_rows, encoding):
-            _check_columns(chunk, source, text_column, question_column)
-            scored = _score_chunk(chunk, text_column, question_column, scorer, matcher)
-            scored.to_csv(written, header=result.rows == 0, index=False)
+        for header, chunk in _read_chunks(handle, source, chunk_rows, options):
+            if result.rows == 0:
+                _check_columns(header, source, text_column, question_column, delimiter)
+            scored = _score_chunk(chunk, header.index(text_column), question_column, header, scorer, matcher)
+            scored.to_csv(
+                written, header=[*header, *OUTPUT_COLUMNS] if result.rows == 0 else False, index=False
+            )
             result.rows += len(chunk)
             if progress:
                 progress(handle.tell(), result.rows)
@@ -74,25 +79,24 @@ def _check_encoding(encoding: str) -> None:
         raise UsageError(f"--encoding {encoding!r} is not a known encoding (try utf-8 or cp1252)") from None
 
 
-def _read_chunks(handle, source: Path, chunk_rows: int, encoding: str) -> Iterator[pd.DataFrame]:
-    options = {"dtype": str, "keep_default_na": False, "encoding": encoding}
+def _read_chunks(handle, source: Path, chunk_rows: int, options: dict) -> Iterator[tuple[list, pd.DataFrame]]:
+    """The header's names as written, with each chunk of rows (its columns numbered)."""
+    header: list = []
     try:
-        # pandas' own names for the columns ("a.1" for a repeated "a", "Unnamed: 2" for an empty one)
-        columns = pd.read_csv(handle, nrows=0, **options).columns
-        handle.seek(0)
         # Read the header line as a row, so that it fixes the number of fields: a data row with more is then an
         # error wherever it is, where after a header pandas would turn the first row's extra fields into an index.
+        # It also keeps the names as written, where pandas would rename a repeated "a" to "a.1".
         with pd.read_csv(handle, header=None, chunksize=chunk_rows, **options) as reader:
-            reader.get_chunk(1)
+            header = reader.get_chunk(1).iloc[0].tolist()
             for chunk in reader:
-                chunk.columns = columns
-                yield chunk
+                yield header, chunk
     except pd.errors.EmptyDataError:
         return
     except pd.errors.ParserError as exc:
-        raise UsageError(f"{source}: not a readable CSV file ({str(exc).strip()})") from None
-    except UnicodeDecodeError:
-        raise UsageError(_undecodable_message(source, encoding)) from None
+        hint = _delimiter_hint(header, options["sep"])
+        raise UsageError(f"{source}: not a readable CSV file ({str(exc).strip()}){hint}") from None
+    except UnicodeError:  # a decoding error, or UTF-16 without its byte order mark
+        raise UsageError(_undecodable_message(source, options["encoding"])) from None
 
 
 def _undecodable_message(source: Path, encoding: str) -> str:
@@ -120,22 +124,49 @@ def _first_undecodable(source: Path, encoding: str) -> tuple[int, int] | None:
     return None
 
 
-def _check_columns(chunk: pd.DataFrame, source: Path, text_column: str, question_column: str | None) -> None:
+def _check_columns(header: list, source: Path, text_column: str, question_column: str | None, delimiter: str):
+    names = ", ".join(map(str, header))
     for option, column in (("--text-column", text_column), ("--question-column", question_column)):
-        if column is not None and column not in chunk.columns:
-            columns = ", ".join(map(str, chunk.columns))
-            raise UsageError(f"{source}: {option} {column!r} is not a column (columns: {columns})")
+        if column is None:
+            continue
+        if column not in header:
+            hint = _delimiter_hint(header, delimiter)
+            raise UsageError(f"{source}: {option} {column!r} is not a column (columns: {names}){hint}")
+        if header.count(column) > 1:
+            raise UsageError(
+                f"{source}: {option} {column!r} names {header.count(column)} columns; rename all but one"
+            )
+    clashes = [column for column in OUTPUT_COLUMNS if column in header]
+    if clashes:
+        raise UsageError(
+            f"{source}: already has the column(s) {', '.join(clashes)} that score-file adds; rename them in the "
+            "input (or score the file they were added to), so that no column is overwritten"
+        )
 
 
-def _score_chunk(chunk, text_column, question_column, scorer: NhsScorer, matcher: Matcher) -> pd.DataFrame:
-    texts = chunk[text_column].tolist()
-    questions = chunk[question_column].tolist() if question_column else None
+def _delimiter_hint(header: list, delimiter: str) -> str:
+    """A hint when the whole header was read as one column but holds another common delimiter."""
+    if len(header) != 1:
+        return ""
+    for other, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if other != delimiter and other in str(header[0]):
+            shown = "'\\t'" if other == "\t" else f"'{other}'"
+            return f". Hint: its fields are separated by {name}: add --delimiter {shown}"
+    return ""
+
+
+def _score_chunk(
+    chunk, text_at: int, question_column, header: list, scorer: NhsScorer, matcher
+) -> pd.DataFrame:
+    texts = chunk.iloc[:, text_at].tolist()
+    questions = chunk.iloc[:, header.index(question_column)].tolist() if question_column else None
     analyses = scorer.analyse(texts, questions)
     scored = chunk.copy()
-    scored["sentiment_label"] = [a.sentiment.label for a in analyses]
-    scored["sentiment_score"] = [a.sentiment.score for a in analyses]
-    scored["vader_compound"] = [a.vader_compound for a in analyses]
-    scored["themes"] = [";".join(a.themes) for a in analyses]
-    scored["flags"] = [";".join(a.flags) for a in analyses]
-    scored["organisations"] = [";".join(m.org_code for m in matcher.find(str(t))) for t in texts]
+    added = len(header)
+    scored[added] = [a.sentiment.label for a in analyses]
+    scored[added + 1] = [a.sentiment.score for a in analyses]
+    scored[added + 2] = [a.vader_compound for a in analyses]
+    scored[added + 3] = [";".join(a.themes) for a in analyses]
+    scored[added + 4] = [";".join(a.flags) for a in analyses]
+    scored[added + 5] = [";".join(m.org_code for m in matcher.find(str(t))) for t in texts]
     return scored

@@ -313,3 +313,17 @@ def test_a_web_page_refusing_search_is_not_blamed_on_the_app_password(lite, case
     error = result.streams[0].error
     assert result.failed and "HTTP 403 and a web page" in error and "service_url" in error
     assert "app password" not in error
+
+
+def test_posts_with_impossible_times_or_odd_langs_are_skipped_or_mended(lite, case, sleeps, caplog):
+    store, build = lite
+    recent = datetime.now(UTC) - timedelta(hours=1)
+    with case.start() as fake:
+        odd_time = make_post(
+            recent, "St Thomas' at the end of time", 80, createdAt="9999-12-31T23:59:59-05:00"
+        )
+        fake.add(odd_time, make_post(recent, "St Thomas' in English", 81, langs="en"))
+        result = collect(store, build(source(fake, case)))[0]
+    assert (result.status, result.total("posts_new")) == ("ok", case.posts + 1)
+    assert f"post {odd_time['uri']} skipped" in caplog.text
+    assert {p.lang for p in stored_posts(store).values()} == {"en", None}

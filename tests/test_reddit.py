@@ -235,3 +235,18 @@ def test_a_web_page_instead_of_json_is_retried_then_named(lite, case, sleeps):
     error = failed.streams[0].error
     assert failed.status == "failed" and "not JSON" in error and "failed 2 times" in error
     assert len(stored_posts(store)) == case.posts
+
+
+def test_items_of_the_wrong_types_are_skipped_and_the_page_kept(lite, case, sleeps, caplog):
+    store, build = lite
+    recent = datetime.now(UTC) - timedelta(hours=2)
+    with case.start() as fake:
+        fake.add(
+            make_submission(recent, "St Thomas' odd author", 70, author={"name": "x"}),
+            make_submission(recent, "St Thomas' odd time", 71, created_utc=1e20),
+            make_submission(recent, "St Thomas' odd title", 72, selftext=["St Thomas'"]),
+        )
+        fake.posts[-1]["title"] = None
+        result = collect(store, build(source(fake, case)))[0]
+    assert (result.status, result.total("posts_new")) == ("ok", case.posts)
+    assert all(f"item {name} skipped" in caplog.text for name in ("t3_000046", "t3_000047", "t3_000048"))

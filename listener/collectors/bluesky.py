@@ -302,7 +302,8 @@ def _post(item: Mapping[str, Any]) -> CollectedPost:
     uri = _uri_by_did(str(item["uri"]), did)
     created = _parse_time(record["createdAt"])
     indexed = _parse_time(item["indexedAt"]) if item.get("indexedAt") else created
-    langs = record.get("langs") or []
+    langs = record.get("langs")
+    langs = langs if isinstance(langs, list) else []
     return CollectedPost(
         platform=PLATFORM,
         native_id=uri,
@@ -362,7 +363,10 @@ def _pds_endpoint(did_doc: Any) -> str | None:
 
 def _parse_time(value: Any) -> datetime:
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    try:
+        return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    except OverflowError:  # a claimed time like year 1 at +05:00 has no UTC equivalent
+        raise ValueError(f"{value!r} is out of range") from None
 
 
 def _iso(moment: datetime) -> str:

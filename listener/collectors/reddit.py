@@ -300,16 +300,16 @@ def _post(data: Any) -> CollectedPost:
     name, title = data["name"], data["title"]
     if not isinstance(name, str) or not name.startswith("t3_"):
         raise ValueError(f"expected a post fullname t3_..., got {name!r}")
-    created = data["created_utc"]
-    if isinstance(created, bool) or not isinstance(created, int | float):
-        raise ValueError(f"expected epoch seconds in created_utc, got {created!r}")
     body = data.get("selftext") or ""
+    for key, value in (("title", title), ("selftext", body), ("author", data.get("author") or "")):
+        if not isinstance(value, str):
+            raise ValueError(f"expected text in {key}, got {type(value).__name__}")
     score = data.get("score")
     return CollectedPost(
         platform=PLATFORM,
         native_id=name,
-        text=f"{title}\n\n{body}".strip() if body not in GONE else str(title),
-        created_at=datetime.fromtimestamp(created, UTC),
+        text=f"{title}\n\n{body}".strip() if body not in GONE else title,
+        created_at=_created(data["created_utc"]),
         url=f"https://www.reddit.com{data['permalink']}" if data.get("permalink") else data.get("url"),
         author_id=data.get("author_fullname") or data.get("author"),
         author_handle=data.get("author"),
@@ -317,6 +317,15 @@ def _post(data: Any) -> CollectedPost:
         like_count=score if isinstance(score, int) and score >= 0 else None,
         raw=data,
     )
+
+
+def _created(created: Any) -> datetime:
+    if isinstance(created, bool) or not isinstance(created, int | float):
+        raise ValueError(f"expected epoch seconds in created_utc, got {created!r}")
+    try:
+        return datetime.fromtimestamp(created, UTC)
+    except (OverflowError, OSError) as exc:  # a time far outside the calendar
+        raise ValueError(f"created_utc {created!r} is not a time: {exc}") from None
 
 
 def _removed(data: Mapping[str, Any]) -> bool:

@@ -250,3 +250,16 @@ def test_items_of_the_wrong_types_are_skipped_and_the_page_kept(lite, case, slee
         result = collect(store, build(source(fake, case)))[0]
     assert (result.status, result.total("posts_new")) == ("ok", case.posts)
     assert all(f"item {name} skipped" in caplog.text for name in ("t3_000046", "t3_000047", "t3_000048"))
+
+
+def test_a_search_cut_off_at_reddits_listing_limit_is_named(lite, case, sleeps, caplog):
+    store, build = lite
+    now = datetime.now(UTC)
+    with case.start() as fake:
+        fake.add(
+            *(make_submission(now - timedelta(minutes=n), "St Thomas' busy", 100 + n) for n in range(1005))
+        )
+        result = collect(store, build(source(fake, case, page_size=100)))[0]
+    assert (result.status, result.total("posts_read")) == ("ok", 1000)  # 10 pages; the rest is never listed
+    assert "Reddit's search stopped after 1000 posts, before reaching" in caplog.text
+    assert "run this source more often" in caplog.text

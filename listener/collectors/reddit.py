@@ -36,6 +36,9 @@ PLATFORM = "reddit"
 MAX_QUERY = 512  # Reddit's limit on a search query
 GONE = {"[deleted]", "[removed]"}
 INFO_BATCH = 100  # fullnames one /api/info request takes
+# Reddit ends a listing after about 1,000 items (PRAW's docs: "most of Reddit's listings contain a maximum of
+# 1000 items"), a few less when some are filtered out; a search that ends after this many may have been cut off.
+LISTING_CUT_OFF = 900
 
 
 class RedditOptions(HttpOptions):
@@ -134,18 +137,30 @@ class RedditCollector(Collector):
         stop_before = start.timestamp()
         params = {"q": query, "sort": "new", "t": "all", "restrict_sr": "on", "limit": self.options.page_size}
         newest = Watermark(saved, set(seen))  # starts at the saved cursor: never moves back
+        listed = 0
         while True:
             listing = self.patience.call(
                 f"search r/{subreddit}",
                 lambda p=dict(params): self._get(reddit, f"r/{subreddit}/search", p, f"r/{subreddit}"),
             )
             children, after = _children(listing)
+            listed += len(children)
             page, reached_old = self._page(children, stream, stop_before, seen, until, newest)
             page.requests = self.counter.take()
             yield page
             if reached_old or not after or not children:
                 break
             params["after"] = after
+        if not reached_old and listed >= LISTING_CUT_OFF:
+            log.warning(
+                "%s: %s: Reddit's search stopped after %d posts, before reaching %s: posts between then and "
+                "the oldest one read are missing (Reddit lists about 1,000 at most); run this source more "
+                "often, or with a narrower query",
+                self.name,
+                stream,
+                listed,
+                start.isoformat(timespec="seconds"),
+            )
         if newest.time is not None and (newest.time, newest.ids) != (saved, seen):
             yield Page(cursor={"created_utc": newest.time.timestamp(), "seen": newest.seen()})
 

@@ -5,9 +5,10 @@ Posts (``t3``) carry the fields of the search listing in
 ``../shared/data/api_payloads/reddit_search_listing_praw_cassette.json`` plus ``author_fullname`` (tests check
 the shapes). The token endpoint takes HTTP Basic client credentials and ``grant_type=client_credentials``;
 search honours ``q`` (quoted phrases and words joined by OR), ``sort=new``, ``restrict_sr``, ``limit`` (at most
-100) and ``after`` (a fullname). Every answer carries ``x-ratelimit-used``, ``x-ratelimit-remaining`` (a float)
-and ``x-ratelimit-reset`` (seconds); errors are ``{"message", "error"}``; a 401 carries ``www-authenticate``;
-an unknown subreddit redirects to the subreddit search page, as Reddit does.
+100) and ``after`` (a fullname), and lists 1,000 posts at most, as Reddit does. Every answer carries
+``x-ratelimit-used``, ``x-ratelimit-remaining`` (a float) and ``x-ratelimit-reset`` (seconds); errors are
+``{"message", "error"}``; a 401 carries ``www-authenticate``; an unknown subreddit redirects to the subreddit
+search page, as Reddit does.
 
 ``/api/info?id=t3_a,t3_b`` (at most 100 fullnames) answers a Listing of the posts it still has, in the order
 asked. ``delete(fullname, by=...)`` plays what Reddit does: a post its author deleted stays listed with
@@ -104,6 +105,8 @@ class FakeReddit(FakeAPI):
         self.tokens: set[str] = set()
         self._serial = itertools.count(1)
         self.window_remaining = 996.0
+        # PRAW's docs (ListingGenerator, "limit"): "most of Reddit's listings contain a maximum of 1000 items"
+        self.listing_limit = 1000
         self.purged: set[str] = set()
 
     def add(self, *posts: dict[str, Any]) -> None:
@@ -166,6 +169,7 @@ class FakeReddit(FakeAPI):
             p for p in self._served() if p["subreddit"].lower() == subreddit.lower() and _matches(p, terms)
         ]
         hits.sort(key=lambda p: p["created_utc"] if isinstance(p["created_utc"], float) else 0, reverse=True)
+        hits = hits[: self.listing_limit]  # the older ones are not listed at all, whatever the paging
         after = request.arg("after")
         if after:
             names = [p.get("name") for p in hits]

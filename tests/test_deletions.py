@@ -45,6 +45,8 @@ class Platform:
         if self.kind == "bluesky":
             self.fake.deleted.clear()
             self.fake.deactivated.clear()
+            for post in self.fake.posts:
+                post["author"]["labels"] = []
         elif self.kind == "mastodon":
             self.fake.deleted.clear()
             for status in self.fake.statuses:
@@ -54,7 +56,7 @@ class Platform:
             self.fake.purged.clear()
             for post in self.fake.posts:
                 post.pop("removed_by_category", None)
-                post.update(author="redditor", selftext="Long wait.")
+                post.update(author="redditor", selftext="Long wait.", over_18=False)
 
     def lookups(self) -> list[list[str]]:
         """The ids each deletion check request asked about, in order."""
@@ -125,7 +127,9 @@ def delete_some(platform: Platform) -> set[str]:
     if platform.kind == "bluesky":
         fake.delete(ids[0])
         fake.deactivate(f"did:plc:author{7:020d}")  # the author of post 7 left Bluesky
-        return {ids[0], ids[7]}
+        opt_out = {"src": fake.posts[20]["author"]["did"], "val": bluesky_api.OPT_OUT, "cts": NOW.isoformat()}
+        fake.posts[20]["author"]["labels"] = [opt_out]  # still served, but its author opted out since
+        return {ids[0], ids[7], ids[20]}
     if platform.kind == "mastodon":
         statuses = {mastodon_api.native_id(s): s for s in fake.statuses}
         fake.delete(statuses[ids[0]]["id"])  # deleted by its author: 404
@@ -135,7 +139,8 @@ def delete_some(platform: Platform) -> set[str]:
     fake.delete(ids[0], by="author")
     fake.delete(ids[7], by="moderator")
     fake.delete(ids[20], by="purge")
-    return {ids[0], ids[7], ids[20]}
+    fake.posts[12]["over_18"] = True  # still served, but marked NSFW since
+    return {ids[0], ids[7], ids[20], ids[12]}
 
 
 def counts(store) -> dict[str, int]:

@@ -18,7 +18,8 @@ author by DID, never by handle, so no handle of a private individual is stored (
 ``author_handle`` only for the organisations' own accounts).
 
 ``gone`` asks ``app.bsky.feed.getPosts`` about stored posts, 25 URIs a request, for ``listener compliance``:
-posts deleted, taken down, or whose author deactivated or deleted the account are left out of its answer.
+posts deleted, taken down, or whose author deactivated or deleted the account are left out of its answer; posts
+whose author has since asked not to be shown to logged-out people are gone too, as they would not be collected.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class BlueskyCollector(Collector):
             if not isinstance(item, Mapping) or _gone(item):
                 left_out["deleted or blocked"] += 1
                 continue
-            if any(label.get("val") == OPT_OUT_LABEL for label in _labels(item.get("author"))):
+            if _opted_out(item):
                 left_out["opted out"] += 1
                 continue
             try:
@@ -168,7 +169,9 @@ class BlueskyCollector(Collector):
 
     def _look_up(self, uris: list[str]) -> tuple[set[str], int]:
         posts = self.patience.call(f"getPosts ({len(uris)} posts)", lambda: self._get_posts(uris))
-        served = {str(p.get("uri")) for p in posts if isinstance(p, Mapping) and not _gone(p)}
+        served = {
+            str(p.get("uri")) for p in posts if isinstance(p, Mapping) and not _gone(p) and not _opted_out(p)
+        }
         return set(uris) - served, len(served)
 
     def _get_posts(self, uris: list[str]) -> list[Any]:
@@ -345,6 +348,12 @@ def _gone(item: Mapping[str, Any]) -> bool:
     return kind.endswith(("#notFoundPost", "#blockedPost")) or bool(
         item.get("notFound") or item.get("blocked")
     )
+
+
+def _opted_out(item: Mapping[str, Any]) -> bool:
+    """The author asked apps not to show their posts to logged-out people: not collected, and dropped if stored
+    before they asked."""
+    return any(label.get("val") == OPT_OUT_LABEL for label in _labels(item.get("author")))
 
 
 def _labels(author: Any) -> list[Mapping[str, Any]]:

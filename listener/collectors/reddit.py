@@ -209,7 +209,7 @@ class RedditCollector(Collector):
     def gone(self, native_ids: list[str]) -> DeletionCheck:
         """Stored posts (``t3_`` fullnames) Reddit no longer serves. ``/api/info`` leaves out posts it cannot
         find and still returns deleted and removed ones, marked ``[deleted]``/``[removed]`` or with
-        ``removed_by_category``: both are gone."""
+        ``removed_by_category``: both are gone, as are posts marked NSFW since, which are not collected."""
         reddit = self._client()
         return check_in_chunks(
             native_ids, INFO_BATCH, lambda ids: self._look_up(reddit, ids), lambda: self.counter.total
@@ -224,7 +224,7 @@ class RedditCollector(Collector):
         items = [
             c.get("data") for c in children if isinstance(c, Mapping) and isinstance(c.get("data"), Mapping)
         ]
-        served = {item.get("name") for item in items if not _removed(item)}
+        served = {item.get("name") for item in items if not _removed(item) and not item.get("over_18")}
         return set(fullnames) - served, len(served)
 
     def _get(self, reddit: Any, path: str, params: dict[str, Any], what: str) -> Any:

@@ -30,6 +30,7 @@ HANDLE = "listener-test.bsky.social"
 DID = "did:plc:listenertest0000000000000"
 PASSWORD = "abcd-efgh-ijkl-mnop"
 PASSWORD_ENV = "LISTENER_TEST_BLUESKY_PASSWORD"
+OPT_OUT = "!no-unauthenticated"  # the self-label of an author who asked not to be shown to logged-out people
 
 
 def iso(moment: datetime) -> str:
@@ -288,9 +289,7 @@ def scenario(now: datetime | None = None) -> Scenario:
             now - timedelta(hours=5),
             "Opted out at St Thomas'",
             50,
-            labels=[
-                {"src": "did:plc:author", "uri": "at://x", "val": "!no-unauthenticated", "cts": iso(now)}
-            ],
+            labels=[{"src": "did:plc:author", "uri": "at://x", "val": OPT_OUT, "cts": iso(now)}],
         )
     )
     posts.append(make_post(now - timedelta(hours=4), "Nothing to do with hospitals", 51))

@@ -263,3 +263,16 @@ def test_a_search_cut_off_at_reddits_listing_limit_is_named(lite, case, sleeps, 
     assert (result.status, result.total("posts_read")) == ("ok", 1000)  # 10 pages; the rest is never listed
     assert "Reddit's search stopped after 1000 posts, before reaching" in caplog.text
     assert "run this source more often" in caplog.text
+
+
+@pytest.mark.parametrize("reason", ["private", "quarantined", "banned"])
+def test_a_closed_subreddit_is_named_and_the_others_collected(lite, case, sleeps, reason):
+    store, build = lite
+    with case.start() as fake:
+        fake.subreddits.add("hidden")
+        fake.closed["hidden"] = reason
+        result = collect(store, build(source(fake, case, subreddits=["hidden", "NHS"])))[0]
+    closed, nhs = result.streams
+    assert f"r/hidden is {reason}" in closed.error and "client_id" not in closed.error.lower()
+    assert "remove it from subreddits" in closed.error or reason == "banned"
+    assert nhs.status == "ok" and result.total("posts_new") == case.posts

@@ -39,6 +39,12 @@ INFO_BATCH = 100  # fullnames one /api/info request takes
 # Reddit ends a listing after about 1,000 items (PRAW's docs: "most of Reddit's listings contain a maximum of
 # 1000 items"), a few less when some are filtered out; a search that ends after this many may have been cut off.
 LISTING_CUT_OFF = 900
+SUBREDDIT_CLOSED = {  # the reason Reddit's 403 (404 when banned) gives for a subreddit it will not show
+    "private": "private (only its approved members can read it)",
+    "quarantined": "quarantined (Reddit shows it only to accounts that opt in; listener does not collect it)",
+    "banned": "banned by Reddit",
+    "gold_only": "open only to Reddit Premium members",
+}
 
 
 class RedditOptions(HttpOptions):
@@ -251,7 +257,12 @@ class RedditCollector(Collector):
             raise CollectorError(f"source {self.name}: {what} does not exist (Reddit redirected)") from None
         except (prawcore.InvalidToken, prawcore.OAuthException) as exc:
             raise self._auth_error(str(exc)) from None
-        except prawcore.Forbidden:
+        except prawcore.Forbidden as exc:
+            reason = _reason(exc.response)
+            if reason in SUBREDDIT_CLOSED:  # the subreddit, not the app, is refused: say which and why
+                raise CollectorError(
+                    f"source {self.name}: {what} is {SUBREDDIT_CLOSED[reason]}: remove it from subreddits"
+                ) from None
             raise AuthenticationError(
                 f"source {self.name}: Reddit refused {what} (403): a subreddit may be private, or the "
                 f"app in {self.options.client_id_env} is not approved for Data API access"
@@ -259,6 +270,8 @@ class RedditCollector(Collector):
         except prawcore.BadJSON as exc:  # a proxy's or a bot challenge's web page: unreadable, worth a retry
             raise TransientError(f"the answer is not JSON (HTTP {exc.response.status_code})") from None
         except prawcore.ResponseException as exc:
+            if exc.response.status_code == 404 and _reason(exc.response) == "banned":
+                raise CollectorError(f"source {self.name}: {what} is {SUBREDDIT_CLOSED['banned']}") from None
             if exc.response.status_code == 401:
                 raise self._auth_error(f"{exc.response.status_code} from {exc.response.url}") from None
             raise CollectorError(f"source {self.name}: {what}: {exc}") from None
@@ -346,6 +359,15 @@ def _created(created: Any) -> datetime:
 def _removed(data: Mapping[str, Any]) -> bool:
     """Deleted by its author or removed by moderators or Reddit: Reddit still lists it, emptied."""
     return data.get("author") in GONE or data.get("selftext") in GONE or bool(data.get("removed_by_category"))
+
+
+def _reason(response: Any) -> str | None:
+    """The ``reason`` of a Reddit error body (``{"reason": "private", "message": "Forbidden", "error": 403}``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("reason") if isinstance(body, Mapping) else None
 
 
 def _reset_seconds(response: Any) -> float | None:

@@ -108,6 +108,10 @@ class FakeReddit(FakeAPI):
         # PRAW's docs (ListingGenerator, "limit"): "most of Reddit's listings contain a maximum of 1000 items"
         self.listing_limit = 1000
         self.purged: set[str] = set()
+        # subreddits Reddit will not show, by the reason its error body gives, as PRAW's Subreddit docs and
+        # prawcore's tests show: {"reason": "private"|"quarantined", "message": "Forbidden", "error": 403}, and
+        # 404 with "reason": "banned"
+        self.closed: dict[str, str] = {}
 
     def add(self, *posts: dict[str, Any]) -> None:
         self.posts.extend(posts)
@@ -136,6 +140,10 @@ class FakeReddit(FakeAPI):
             return Reply(
                 302, "", {"Location": f"{self.url}/subreddits/search?q={match.group(1)}"}, "text/html"
             )
+        closed = self.closed.get(match.group(1).lower()) if match else None
+        if closed:
+            status, message = (404, "Not Found") if closed == "banned" else (403, "Forbidden")
+            return self._reply(status, {"reason": closed, "message": message, "error": status})
         token = request.headers.get("authorization", "").removeprefix("bearer ")
         if self.credentials_rejected or token not in self.tokens:
             headers = {"www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}

@@ -3,7 +3,8 @@
 import pytest
 
 from listener.scoring.nhs import NhsScorer
-from listener.scoring.themes import NOT_ABOUT_CARE
+from listener.scoring.phrases import PhraseIndex, words
+from listener.scoring.themes import CARE_CUES, NOT_ABOUT_CARE
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,14 @@ def test_praise_next_to_a_request_is_still_praise(scorer):
     text = "The ward 7 team were amazing with my dad. Any advice on parking appreciated"
     (analysis,) = scorer.analyse([text])
     assert "praise_to_share" in analysis.flags, analysis
+
+
+def test_any_word_in_a_rule_phrase_stands_for_one_word():
+    """ "my _ appointment" was read as "my appointment": the documented "_" (any one word) never matched."""
+    index = PhraseIndex({"care": ["my _ appointment"], "news": ["new _ wing"]})
+    assert index.find(words("Off to my 9am appointment, then the new cancer wing")) == {
+        "care": "my 9am appointment",
+        "news": "new cancer wing",
+    }
+    assert index.find(words("my appointment")) == {}  # "_" is exactly one word
+    assert CARE_CUES.search(words("Smooth start to my 3pm appointment")) == "my 3pm appointment"

@@ -33,7 +33,8 @@ from listener.scoring.themes import ThemeTagger, care_signals, model_themes
 # a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head;
 # nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree;
 # nhs-4: staff named with their role count as praised, a request's courtesy does not, more signs of care)
-MODEL_VERSION = "nhs-4"
+# nhs-5: "_" in a rule's phrase stands for any one word, as documented ("my _ appointment": "my gp appointment")
+MODEL_VERSION = "nhs-5"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).

@@ -20,35 +20,47 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def phrase_words(phrase: str) -> list[str]:
+    """A phrase's words, with ``_`` kept as ANY_WORD (``words`` drops it, as it drops all punctuation)."""
+    return [
+        ANY_WORD if part == ANY_WORD else word
+        for part in phrase.split()
+        for word in ([part] if part == ANY_WORD else words(part))
+    ]
+
+
 Entry = tuple[int, tuple[str, ...], bool, str]  # (order added, words, last word is a stem, label)
 
 
 class PhraseIndex:
     """Built from {label: phrases}; ``find(words)`` returns {label: the words that matched} for each label found.
 
-    Phrases are indexed by their first word and, when it is a plain word, their second, so a post's word is only
-    compared with the phrases that can start there.
+    Phrases are indexed by their first word and, when it is a plain word, their second (or their third, after a
+    "_"), so a post's word is only compared with the phrases that can start there.
     """
 
     def __init__(self, phrases: Mapping[str, Iterable[str]]) -> None:
-        # first word -> ({second word: phrases}, phrases whose second word is "_", a stem or missing)
-        self._by_first: dict[str, tuple[dict[str, list[Entry]], list[Entry]]] = {}
+        # first word -> ({second word: phrases}, {third word: phrases whose second is "_"}, the other phrases: a
+        # stem or nothing after the first word, or a "_" without a plain third word)
+        self._by_first: dict[str, tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[Entry]]] = {}
         self._stems: dict[str, list[str]] = {}
         added = 0
         for label, label_phrases in phrases.items():
             for phrase in label_phrases:
-                tokens = words(phrase)
+                tokens = phrase_words(phrase)
                 if not tokens or tokens[0] == ANY_WORD:
                     continue
                 prefix = phrase.strip().endswith("*")
                 if prefix and len(tokens) == 1:
                     self._stems.setdefault(tokens[0], []).append(label)
                     continue
-                by_second, others = self._by_first.setdefault(tokens[0], ({}, []))
+                by_second, by_third, others = self._by_first.setdefault(tokens[0], ({}, {}, []))
                 entry = (added, tuple(tokens), prefix, label)
                 added += 1
                 if len(tokens) > 1 and tokens[1] != ANY_WORD and not (prefix and len(tokens) == 2):
                     by_second.setdefault(tokens[1], []).append(entry)
+                elif len(tokens) > 2 and tokens[2] != ANY_WORD and not (prefix and len(tokens) == 3):
+                    by_third.setdefault(tokens[2], []).append(entry)
                 else:
                     others.append(entry)
         self._stem_tuple = tuple(self._stems)
@@ -57,8 +69,11 @@ class PhraseIndex:
         self._first_words = frozenset(self._by_first)
         self._key_words = frozenset(
             _key_word(entry[1], entry[2])
-            for by_second, others in self._by_first.values()
-            for entry in (*others, *(e for entries in by_second.values() for e in entries))
+            for by_second, by_third, others in self._by_first.values()
+            for entry in (
+                *others,
+                *(e for index in (by_second, by_third) for es in index.values() for e in es),
+            )
         )
         stems = "|".join(re.escape(stem) for stem in self._stems)
         self._stem_start = re.compile(f" (?:{stems})") if stems else None
@@ -97,17 +112,20 @@ class PhraseIndex:
 
     def _candidates(self, tokens: list[str], i: int) -> list[Entry]:
         """The phrases that may start at word ``i``, in the order they were added."""
-        by_second, others = self._by_first.get(tokens[i], _NOTHING)
+        by_second, by_third, others = self._by_first.get(tokens[i], _NOTHING)
         paired = by_second.get(tokens[i + 1], ()) if by_second and i + 1 < len(tokens) else ()
-        if not paired:
-            return others
-        return sorted([*paired, *others]) if others else paired
+        skipped = by_third.get(tokens[i + 2], ()) if by_third and i + 2 < len(tokens) else ()
+        if not skipped:
+            if not paired:
+                return others
+            return sorted([*paired, *others]) if others else paired
+        return sorted([*paired, *skipped, *others])
 
     def _stems_possible(self, tokens: list[str]) -> bool:
         return self._stem_start is not None and self._stem_start.search(" " + " ".join(tokens)) is not None
 
 
-_NOTHING: tuple[dict[str, list[Entry]], list[Entry]] = ({}, [])
+_NOTHING: tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[Entry]] = ({}, {}, [])
 
 
 def _matches_at(tokens: list[str], i: int, phrase: tuple[str, ...], prefix: bool) -> bool:

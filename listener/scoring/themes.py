@@ -175,6 +175,7 @@ NOT_CARE_CUES = PhraseIndex(
             "new _ unit",
             "new wing",
             "new scanner",
+            "new unit",
         ]
     }
 )

@@ -127,6 +127,14 @@ def test_config_keywords_add_themes_and_change_the_version(tmp_path):
     assert {"parking_charges", "industrial_action"} <= set(result.themes)
 
 
+def test_renaming_a_theme_does_not_rescore_history(tmp_path):
+    """A theme's name is only shown in reports: renaming one made every stored post be scored again."""
+    renamed = load_config(
+        write_config(tmp_path, "scoring:\n  themes:\n    names:\n      timeliness_of_care: Waiting times\n")
+    )
+    assert load_scorer("sentiment", renamed.scoring).version == NhsScorer.version
+
+
 def test_unknown_theme_in_config_names_the_key(tmp_path):
     path = write_config(tmp_path, "scoring:\n  themes:\n    keywords:\n      no_such_theme: [x]\n")
     with pytest.raises(ConfigError) as caught:

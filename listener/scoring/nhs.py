@@ -81,8 +81,10 @@ class NhsScorer(Scorer):
         self.vader = HealthVader()
         self.tagger = ThemeTagger(keywords, names)
         self.flagger = TriageFlagger()
-        if keywords or names:
-            rules = json.dumps([keywords, names], sort_keys=True)
+        if (
+            keywords
+        ):  # what is tagged changes; a theme's name (shown in reports) does not, so history stays scored
+            rules = json.dumps(keywords, sort_keys=True)
             self.version = f"{MODEL_VERSION}+rules.{hashlib.sha256(rules.encode()).hexdigest()[:8]}"
 
     def score(self, posts: Sequence[PostText]) -> list[ScoreResult]:

@@ -221,6 +221,7 @@ def test_wrong_app_password_names_the_variable(lite, case, sleeps, monkeypatch):
     assert result.status == "failed"
     assert f"Bluesky refused the login for {HANDLE}" in result.streams[0].error
     assert PASSWORD_ENV in result.streams[0].error
+    assert result.streams[0].counts.requests == 1  # the refused login was a request (it was counted as 0)
 
 
 def test_revoked_session_is_an_authentication_error(lite, case, sleeps):

@@ -276,3 +276,4 @@ def test_a_closed_subreddit_is_named_and_the_others_collected(lite, case, sleeps
     assert f"r/hidden is {reason}" in closed.error and "client_id" not in closed.error.lower()
     assert "remove it from subreddits" in closed.error or reason == "banned"
     assert nhs.status == "ok" and result.total("posts_new") == case.posts
+    assert closed.counts.requests >= 1  # the refused request was made, and is counted (it was 0)

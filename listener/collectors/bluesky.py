@@ -85,8 +85,8 @@ class BlueskyCollector(Collector):
 
     def __init__(self, source, config):
         super().__init__(source, config)
-        self.patience = Patience(self.name, self.options)
         self.counter = RequestCounter()
+        self.patience = Patience(self.name, self.options, self.counter)
         self.http = httpx.Client(
             timeout=self.options.timeout.total_seconds(),
             headers={"User-Agent": self.options.user_agent},

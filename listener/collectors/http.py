@@ -126,14 +126,24 @@ def backoff_seconds(failures: int, options: RetryOptions) -> float:
 
 
 class Patience:
-    """Runs one call under a source's retry and rate-limit policy."""
+    """Runs one call under a source's retry and rate-limit policy. With a ``counter`` (the collector's
+    RequestCounter), an error that ends the call carries the requests it cost since the counter was last taken."""
 
-    def __init__(self, source: str, options: RetryOptions):
+    def __init__(self, source: str, options: RetryOptions, counter: RequestCounter | None = None):
         self.source = source
         self.options = options
+        self.counter = counter
 
     def call(self, what: str, attempt: Callable[[], T]) -> T:
         """Return ``attempt()``, retrying transient failures and waiting out short rate limits."""
+        try:
+            return self._call(what, attempt)
+        except CollectorError as exc:
+            if self.counter is not None:
+                exc.requests += self.counter.take()  # a failed page still cost its requests
+            raise
+
+    def _call(self, what: str, attempt: Callable[[], T]) -> T:
         failures = waits = 0
         while True:
             try:

@@ -114,8 +114,8 @@ class MastodonCollector(Collector):
 
     def __init__(self, source, config):
         super().__init__(source, config)
-        self.patience = Patience(self.name, self.options)
         self.counter = RequestCounter()
+        self.patience = Patience(self.name, self.options, self.counter)
         self.clients = MastodonClients(self.name, self.options, self.counter)
         self._instances = {urlsplit(instance).netloc.lower(): instance for instance in self.options.instances}
 

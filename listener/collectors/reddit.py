@@ -109,8 +109,8 @@ class RedditCollector(Collector):
 
     def __init__(self, source, config):
         super().__init__(source, config)
-        self.patience = Patience(self.name, self.options)
         self.counter = RequestCounter()
+        self.patience = Patience(self.name, self.options, self.counter)
         self.budget = RateBudget()
         self._reddit: Any = None
 

@@ -31,6 +31,7 @@ was collected is followed too, at no extra request. Mastodon does; the others le
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,9 +43,18 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from listener.config import Config, SourceConfig
-from listener.errors import CollectorError
+from listener.errors import AuthenticationError, CollectorError
 
 LEASE_SHARE_FOR_WAITS = 0.8  # of scheduler.lease_ttl: the longest wait between two pages (see longest_wait)
+
+
+def secret_from_env(source: str, env: str, what: str, hint: str) -> str:
+    """The value of the environment variable ``env``, stripped; an AuthenticationError naming the variable (and
+    ``hint``: which key names it, or where to get one) when it is unset or empty."""
+    value = os.environ.get(env, "").strip()
+    if not value:
+        raise AuthenticationError(f"source {source}: no {what}: set the environment variable {env} ({hint})")
+    return value
 
 
 def longest_wait(max_wait: timedelta, lease_ttl: timedelta) -> timedelta:

@@ -33,7 +33,14 @@ from typing import Any
 import httpx
 from pydantic import Field, field_validator, model_validator
 
-from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
+from listener.collectors.base import (
+    CollectedPost,
+    Collector,
+    DeletionCheck,
+    Page,
+    check_in_chunks,
+    secret_from_env,
+)
 from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
@@ -283,14 +290,8 @@ class XrpcSession:
                 f"source {self.source}: no Bluesky handle: set the environment variable {options.handle_env} "
                 "(named by handle_env)"
             )
-        password = os.environ.get(options.app_password_env, "").strip()
-        if not password:
-            raise AuthenticationError(
-                f"source {self.source}: no Bluesky app password: set the environment variable "
-                f"{options.app_password_env} (named by app_password_env; create one under Settings, "
-                "Privacy and security, App passwords)"
-            )
-        return handle, password
+        hint = "named by app_password_env; create one under Settings, Privacy and security, App passwords"
+        return handle, secret_from_env(self.source, options.app_password_env, "Bluesky app password", hint)
 
     def _password_env(self) -> str:
         return self.options.app_password_env

@@ -3,7 +3,6 @@ environment, API timestamps read as UTC, and ODS codes mapped onto the organisat
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -11,9 +10,9 @@ from typing import Any
 
 from pydantic import field_validator
 
+from listener.collectors.base import secret_from_env
 from listener.collectors.http import HttpOptions
 from listener.config import Config, parse_duration
-from listener.errors import AuthenticationError
 
 _ODS_CODE = re.compile(r"^[A-Z][A-Z0-9]{2,5}$")
 
@@ -46,13 +45,7 @@ class FeedbackOptions(HttpOptions):
 
 def subscription_key(source: str, env_name: str, service: str) -> str:
     """The key in ``$env_name``; a clear AuthenticationError when it is not set."""
-    key = os.environ.get(env_name, "").strip()
-    if not key:
-        raise AuthenticationError(
-            f"source {source}: no {service} subscription key: set the environment variable {env_name} "
-            f"(named by subscription_key_env)"
-        )
-    return key
+    return secret_from_env(source, env_name, f"{service} subscription key", "named by subscription_key_env")
 
 
 def parse_api_time(value: Any) -> datetime:

@@ -9,7 +9,6 @@ proxy's page, a bot challenge) is transient; a refused token names the variable 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from listener.collectors.base import secret_from_env
 from listener.collectors.http import RateLimitHit, RequestCounter, TransientError
 from listener.errors import AuthenticationError, CollectorError
 
@@ -94,13 +94,7 @@ class MastodonClients:
         env = self.options.access_token_env
         if env is None:
             return None
-        token = os.environ.get(env, "").strip()
-        if not token:
-            raise AuthenticationError(
-                f"source {self.name}: no Mastodon access token: set the environment variable {env} "
-                "(named by access_token_env)"
-            )
-        return token
+        return secret_from_env(self.name, env, "Mastodon access token", "named by access_token_env")
 
     def _api_error(self, instance: str, exc: Exception) -> CollectorError:
         if _http_status(exc) in (401, 403):

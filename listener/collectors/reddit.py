@@ -15,7 +15,6 @@ they were stored are found by ``gone`` (``GET /api/info``, 100 fullnames a reque
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,14 @@ from typing import Any
 import requests
 from pydantic import Field, field_validator
 
-from listener.collectors.base import CollectedPost, Collector, DeletionCheck, Page, check_in_chunks
+from listener.collectors.base import (
+    CollectedPost,
+    Collector,
+    DeletionCheck,
+    Page,
+    check_in_chunks,
+    secret_from_env,
+)
 from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
@@ -306,13 +312,8 @@ class RedditCollector(Collector):
         return self._reddit
 
     def _secret(self, env: str) -> str:
-        value = os.environ.get(env, "").strip()
-        if not value:
-            raise AuthenticationError(
-                f"source {self.name}: no Reddit app credentials: set the environment variable {env} "
-                "(Reddit approves Data API access per app; see the README)"
-            )
-        return value
+        hint = "Reddit approves Data API access per app; see the README"
+        return secret_from_env(self.name, env, "Reddit app credentials", hint)
 
 
 def _children(listing: Any) -> tuple[list[Any], str | None]:

@@ -124,3 +124,22 @@ def test_the_tradeoff_reads_what_the_neutral_bias_could_buy():
     unreachable = dict(sentiment_tradeoff(truth, logits * [1, 0, 1] - [0, 5, 0]))  # neutral never wins
     assert unreachable["best_accuracy"] == pytest.approx(4 / 6)
     assert np.isnan(unreachable["best_macro_f1_at_accuracy_0.85"])
+
+
+def test_tweets_are_measured_through_the_head_the_scorer_reads_them_with():
+    """The tweets' cross-validation scores each tweet with the head the scorer would use: a tweet that shows
+    someone's care ("I waited...") by the feedback head, any other by the social head."""
+    from listener.scoring.features import featurise
+    from listener.scoring.training.evaluate import routed_scores
+
+    texts = [
+        "I waited four hours and nobody came, brilliant",  # shows care: read as feedback
+        "What a day, the match was brilliant",  # general: read as social
+        "we were left on a trolley all night",
+    ]
+    scorer = NhsScorer()
+    batch = featurise(texts, [""] * len(texts), scorer.vader)
+    rows = scorer.model.vectorise(batch.features)
+    feedback, social = (scorer.model.decision(h, rows, batch.dense) for h in ("sentiment", "social"))
+    expected = [a.sentiment.score for a in scorer.analyse(texts)]
+    assert routed_scores(batch, feedback, social).tolist() == expected

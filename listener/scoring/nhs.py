@@ -28,7 +28,7 @@ from listener.scoring.flags import TriageFlagger
 from listener.scoring.health_vader import HealthVader
 from listener.scoring.linear import ModelError, TextModel
 from listener.scoring.text import clean_text
-from listener.scoring.themes import ThemeTagger, care_signals, model_themes
+from listener.scoring.themes import CareSignals, ThemeTagger, care_signals, model_themes
 
 # a new version makes `listener score` score stored posts again (nhs-2: question features, word vectors, social head;
 # nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree;
@@ -113,9 +113,7 @@ class NhsScorer(Scorer):
         theme_probabilities = _sigmoid(themes)
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
-        in_domain = [bool(q) or c.any for q, c in zip(asked, care, strict=True)]
-        # feedback and posts about someone's care take the ``sentiment`` head (trained on NHS feedback); any
-        # other post takes the ``social`` head (trained on that feedback and on general tweets)
+        in_domain = [read_as_feedback(q, c) for q, c in zip(asked, care, strict=True)]
         sentiment_logits = np.where(np.asarray(in_domain, dtype=bool)[:, None], feedback, social)
         sentiments = sentiments_from_logits(
             sentiment_logits,
@@ -136,6 +134,13 @@ class NhsScorer(Scorer):
         self, texts: Sequence[object], questions: Sequence[object] | None = None
     ) -> list[Sentiment]:
         return [a.sentiment for a in self.analyse(texts, questions)]
+
+
+def read_as_feedback(question: str, care: CareSignals) -> bool:
+    """Whether the ``sentiment`` head (trained on NHS feedback) reads a text: an answer to a feedback question, or a
+    post that shows someone's care. Any other post is read by the ``social`` head (trained on that feedback and on
+    general tweets)."""
+    return bool(question) or care.any
 
 
 def sentiment_from_logits(

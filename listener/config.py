@@ -10,6 +10,7 @@ directory that holds config.yaml, so the same config works from cron, whatever t
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import typing
@@ -23,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from listener.config_errors import describe_errors, show_value
 from listener.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 CONFIG_ENV = "LISTENER_CONFIG"
 DATABASE_URL_ENV = "LISTENER_DATABASE_URL"
@@ -431,7 +434,16 @@ def parse_config(
     except ValidationError as exc:
         raise ConfigError([f"{source_name}: {line}" for line in describe_errors(exc, Config)]) from None
     config = _validate_source_options(config, source_name)
+    _warn_of_shared_terms(config, source_name)
     return _resolve(config.model_copy(update={"path": path}), base_dir or Path.cwd())
+
+
+def _warn_of_shared_terms(config: Config, source_name: str) -> None:
+    """Log a warning for each alias, handle or hashtag two organisations share: their posts link to both."""
+    from listener.matching.shared import shared_terms  # listener.matching imports this module
+
+    for shared in shared_terms(config.organisations):
+        log.warning("%s: %s", source_name, shared)
 
 
 class UniqueKeyLoader(yaml.SafeLoader):

@@ -1,4 +1,4 @@
-"""The matcher against 300+ posts labelled by hand: precision and recall must not fall below the floor."""
+"""The matcher against 340+ posts labelled by hand: precision and recall must not fall below the floor."""
 
 import json
 from pathlib import Path
@@ -22,6 +22,7 @@ def test_the_labelled_set_covers_what_the_issue_asks():
     assert len(posts) >= 300
     tags = {tag for post in posts for tag in post.tags}
     assert {"ambiguous", "handle_vs_name", "two_orgs", "misspelling", "hashtag_suffix", "none"} <= tags
+    assert "everyday_sense" in tags  # "military operation", "I trust", "cosmetic surgery" near a place name
     assert sum(1 for post in posts if not post.orgs) >= 60
     assert sum(1 for post in posts if len(post.orgs) >= 2) >= 15
     configured = {org.code for org in load_config(CONFIG).organisations}
@@ -38,7 +39,7 @@ def test_evaluate_command_prints_the_figures():
     result = CliRunner().invoke(cli, ["--config", str(CONFIG), "match", "--evaluate", str(POSTS)])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
-    assert last.startswith("312 posts") and "precision 0." in last and "recall 0." in last
+    assert last.startswith("345 posts") and "precision 0." in last and "recall 0." in last
 
 
 def test_counts_are_over_post_and_organisation_pairs(tmp_path):

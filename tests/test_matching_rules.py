@@ -149,6 +149,30 @@ def test_ambiguous_alias_needs_context(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # "operation", "surgery" and "trust" have everyday senses: alone they give a place name no context
+        ("Military operation in Whittington this weekend, roads closed", []),
+        ("I trust Whittington to win the cup", []),
+        ("Cosmetic surgery deals near Whittington, this week only", []),
+        ("The MP's advice surgery in Whittington is on Friday", []),
+        ("The King's Trust runs a course in Whittington", []),
+        # ... but in a phrase that fixes their health sense they do
+        ("My operation at the Whittington went fine", ["RKE"]),
+        ("Mum's operation at the Whittington is on Monday", ["RKE"]),
+        ("Waiting a year for an operation at the Whittington", ["RKE"]),
+        ("Had surgery at the Whittington last week", ["RKE"]),
+        ("Knee surgery at the Whittington", ["RKE"]),
+        ("Whittington health trust volunteers", ["RKE"]),
+        ("Whittington foundation trust board", ["RKE"]),
+        ("GP surgery near the Whittington", ["RKE"]),  # by "GP", a health word
+    ],
+)
+def test_a_word_with_an_everyday_sense_is_context_only_in_a_health_phrase(text, expected):
+    assert [m[0] for m in found(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("St Mary's Hospital Paddington", ["RYJ"]),
         ("St Mary's Hospital in Newport", ["R1F"]),
         ("St Mary's Hospital A&E", []),  # a health word is not enough: the alias names its own context

@@ -1,4 +1,4 @@
-"""Word lists the matcher uses: health words that give an ambiguous alias its context, the prefixes and
+"""Word lists the matcher uses: health words and phrases that give an ambiguous alias its context, the prefixes and
 suffixes a hashtag may carry around an organisation's tag (``#TeamGSTT``, ``#GSTTnurses``), and everyday
 English words (an alias such as ``GOSH`` that is also one counts only in capitals).
 
@@ -29,8 +29,6 @@ HEALTH_WORDS = (
     "consultant",
     "consultants",
     "surgeon",
-    "surgery",
-    "operation",
     "clinic",
     "outpatient",
     "outpatients",
@@ -79,7 +77,6 @@ HEALTH_WORDS = (
     "paediatrics",
     "children s ward",
     "gp",
-    "trust",
     "foundation trust",
     "nicu",
     "neonatal",
@@ -104,6 +101,60 @@ HEALTH_WORDS = (
     "vaccination",
     "jab",
     "midwifery",
+)
+
+# "Operation", "surgery" and "trust" have everyday senses as common as their health ones, and a place name is
+# often near them ("a military operation in Leeds", "cosmetic surgery deals", "an MP's advice surgery", "I trust
+# Leeds United", "the King's Trust"), so alone they are no health words: only these phrases, whose other word
+# fixes the health sense, are. ("GP surgery", "NHS trust" and "hospital trust" count by their other word.)
+HEALTH_PHRASES = (
+    "my operation",
+    "his operation",
+    "her operation",
+    "their operation",
+    "your operation",
+    "s operation",  # mum's operation
+    "had an operation",
+    "having an operation",
+    "need an operation",
+    "needs an operation",
+    "needed an operation",
+    "for an operation",
+    "operation on my",
+    "operation on his",
+    "operation on her",
+    "operation cancelled",
+    "operation was cancelled",
+    "knee operation",
+    "hip operation",
+    "heart operation",
+    "back operation",
+    "had surgery",
+    "having surgery",
+    "need surgery",
+    "needs surgery",
+    "needed surgery",
+    "after surgery",
+    "before surgery",
+    "in surgery",
+    "out of surgery",
+    "for surgery",
+    "from surgery",
+    "surgery went",
+    "surgery on my",
+    "surgery on his",
+    "surgery on her",
+    "emergency surgery",
+    "major surgery",
+    "day surgery",
+    "keyhole surgery",
+    "knee surgery",
+    "hip surgery",
+    "heart surgery",
+    "back surgery",
+    "health trust",
+    "care trust",
+    "trust board",
 )
 
 # Hashtag prefixes and suffixes, without the organisation's own tag: "" means none.
@@ -228,6 +279,6 @@ def is_everyday_phrase(words: list[str]) -> bool:
 @cache
 def fingerprint() -> str:
     """Changes whenever any list changes."""
-    lists = [HEALTH_WORDS, PREFIXES, sorted(SUFFIXES), sorted(everyday_words())]
+    lists = [HEALTH_WORDS, HEALTH_PHRASES, PREFIXES, sorted(SUFFIXES), sorted(everyday_words())]
     payload = "|".join(",".join(words) for words in lists)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -34,7 +34,9 @@ from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
 from listener.matching.hits import CONTEXT_WINDOW, HEALTH, METHOD_RANK, Hit, Term, WordNumbers, accepted
 
-MATCHER_VERSION = "4"  # 4: an organisation is context only nearby; 3: possessives, everyday words in capitals
+# 5: operation, surgery and trust are health words only in health phrases; 4: an organisation is context only
+# nearby; 3: possessives, everyday words in capitals
+MATCHER_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Matcher:
     def __init__(self, organisations: Iterable[OrganisationConfig]):
         self.organisations = tuple(organisations)
         self._keys: dict[str, list[Term]] = defaultdict(list)
-        for word in affixes.HEALTH_WORDS:
+        for word in (*affixes.HEALTH_WORDS, *affixes.HEALTH_PHRASES):
             self._add_phrase(word, Term(-1, "context", group=HEALTH))
         for index, org in enumerate(self.organisations):
             self._add_organisation(index, org)

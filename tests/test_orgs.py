@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from listener.cli import cli
 from listener.config import OrganisationConfig, load_config
 from listener.errors import ConfigError, UsageError
-from listener.matching import Matcher
-from listener.orgs.aliases import suggest, title_case
+from listener.matching import Matcher, normalise
+from listener.orgs.aliases import short_name, suggest, title_case
 from listener.orgs.directory import ORGS_DIR_ENV, load_directory, shipped_directory
 from listener.orgs.ods import STANDARD_FIELDS, TRUST_COLUMNS, import_ods
 
@@ -156,12 +156,69 @@ def test_suggested_aliases():
     }
     royal_free = suggest(directory.get("RAL"), directory)
     assert royal_free["aliases"] == ["Royal Free Hospital"]
-    assert royal_free["ambiguous_aliases"] == ["Royal Free London"]  # a place name: needs context
+    assert royal_free["ambiguous_aliases"] == ["Royal Free"]  # a place name: needs context
     assert suggest(directory.get("RFR"), directory)["ambiguous_aliases"] == ["Rotherham"]
     assert suggest(directory.get("RKE"), directory)["aliases"] == [
         "Whittington Health",
         "Whittington Hospital",
     ]
+
+
+@pytest.mark.parametrize(
+    "code, aliases, ambiguous",
+    [
+        ("RAL", [], ["Royal Free"]),  # Royal Free | London
+        ("RP4", ["GOSH"], ["Great Ormond Street"]),  # Great Ormond Street | Hospital for Children
+        ("RBS", [], ["Alder Hey"]),  # Alder Hey | Children's
+        ("RGP", ["JPUH"], ["James Paget"]),  # James Paget | University Hospitals
+        ("RM1", ["NNUH"], ["Norfolk and Norwich"]),
+        ("RRV", ["UCLH"], []),  # University College London Hospitals: "University College" says nothing
+        ("RKB", ["UHCW"], []),  # University Hospitals Coventry and Warwickshire
+        (
+            "RCX",
+            [],
+            [{"alias": "Queen Elizabeth", "context": ["King's Lynn"]}],
+        ),  # two other trusts have a QEH
+    ],
+)
+def test_the_short_names_and_initials_people_use_are_proposed(code, aliases, ambiguous):
+    directory = load_directory()
+    entry = suggest(directory.get(code), directory)
+    assert set(map(str, aliases)) <= set(entry["aliases"]), entry
+    assert all(alias in entry["ambiguous_aliases"] for alias in ambiguous), entry
+    OrganisationConfig(**entry)  # a valid config entry
+
+
+COMPASS = {"north", "south", "east", "west", "central", "mid", "and", "of", "the"}
+
+
+def test_no_trust_is_proposed_a_generic_word_a_town_or_a_region_it_is_not_named_after():
+    """Over every open trust in the shipped ODS list: no "Royal", "University", town or "East Kent" alone."""
+    directory = load_directory()
+    towns = {" ".join(normalise.words(trust.town)) for trust in directory.trusts.values()}
+    for trust in directory.trusts.values():
+        if trust.status() != "open":
+            continue
+        entry = suggest(trust, directory)
+        short = " ".join(normalise.words(short_name(entry["name"])))
+        for alias in [*entry["aliases"], *entry["ambiguous_aliases"]]:
+            written = alias["alias"] if isinstance(alias, dict) else alias
+            words = normalise.words(written)
+            key = " ".join(words)
+            assert key not in {"royal", "university", "college", "general", "london", "st"}, (
+                trust.code,
+                alias,
+            )
+            assert key not in towns or key == short, (trust.code, alias)  # "Rotherham" only for Rotherham's
+            one_place = len(set(words) - COMPASS) < 2 and words[-1] not in {"hospital", "infirmary"}
+            assert not one_place or key == short or written.isupper(), (trust.code, alias)
+
+
+def test_initials_two_open_trusts_share_are_proposed_for_neither():
+    directory = load_directory()
+    twin = dataclasses.replace(directory.get("RP4"), code="XX1")  # another Great Ormond Street Hospital
+    directory = dataclasses.replace(directory, trusts={**directory.trusts, "XX1": twin})
+    assert "GOSH" not in suggest(directory.get("RP4"), directory)["aliases"]
 
 
 def suggested_matcher(directory, *codes):
@@ -215,6 +272,24 @@ def test_suggested_aliases_are_no_street_university_everyday_word_or_region(text
     assert matcher.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Royal Free A&E was heaving tonight", ["RAL"]),
+        ("Royal free entry to the palace gardens this weekend", []),  # needs a health word
+        ("GOSH nurses looked after our son for a month", ["RP4"]),
+        ("oh my gosh, the traffic", []),  # an everyday word counts only in capitals
+        ("Great Ormond Street ward 7 are heroes", ["RP4"]),
+        ("Alder Hey patients get a visit from the players", ["RBS"]),
+        ("Norfolk and Norwich maternity unit", ["RM1"]),
+        ("NNUH car park is full again", ["RM1"]),
+    ],
+)
+def test_the_proposed_short_names_find_their_trust(text, expected):
+    matcher = suggested_matcher(load_directory(), "RAL", "RP4", "RBS", "RM1")
+    assert [m.org_code for m in matcher.find(text)] == expected
+
+
 def test_suggested_aliases_still_find_those_trusts():
     directory = load_directory()
     matcher = suggested_matcher(directory, "RNN", "RWE", "R0A", "K0N6A", "RWK", "RLQ")
@@ -253,7 +328,7 @@ def test_add_keeps_comments_and_gives_a_valid_config(tmp_path):
     for line in CONFIG.splitlines():
         assert line in text
     assert "  - code: RAL\n    name: Royal Free London NHS Foundation Trust\n" in text
-    assert "ambiguous_aliases: [Royal Free London]" in text
+    assert "ambiguous_aliases: [Royal Free]" in text
     assert "# RAL: added by `listener orgs add`" in text
     assert [org.code for org in load_config(path).organisations] == ["RJ1", "RAL"]
 

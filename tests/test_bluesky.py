@@ -280,6 +280,21 @@ def test_fake_posts_have_the_recorded_shape():
     assert set(real["posts"][0]["record"]) >= set(fake["record"])
 
 
+def test_a_search_that_stops_giving_cursors_is_asked_again_for_older_posts(store, make_config, case, sleeps):
+    """searchPosts may stop paging before the end of its results (its lexicon says so): a full page without a
+    cursor is followed by the same search for posts older than the oldest read, so none is missed."""
+    with case.start() as fake:
+        fake.result_window = 2  # every query pages through 2 hits at most
+        result = collect(store, make_config(sources_yaml(source(fake, case))))[0]
+        calls = searches(fake)
+    assert (result.status, result.total("posts_new")) == (
+        "ok",
+        5,
+    )  # as many as a search that pages to the end
+    assert calls[0].arg("until") is None and calls[1].arg("until") is not None
+    assert all(c.arg("cursor") is None for c in calls)
+
+
 def test_a_post_indexed_late_is_found_by_the_next_run(store, make_config, case, sleeps):
     """searchPosts filters on sortAt, the earlier of a post's claimed and indexed times: a post the search index
     took in after a run can be older than that run's newest post, and must not fall behind the cursor."""

@@ -8,7 +8,10 @@ Each query is a stream. Results come newest first (``sort=latest``), so pages ar
 and the cursor (the newest ``sortAt`` seen, with the posts at that instant) is saved once the run has read
 every page. The next run asks from ``overlap`` before that time: search finds a post only after it is indexed,
 and its ``sortAt`` is the earlier of its claimed and indexed times, so a post can turn up with a ``sortAt`` older
-than posts already read (the store keeps each post once, and the cursor never moves back). The session is created once per run and
+than posts already read (the store keeps each post once, and the cursor never moves back). Search may also stop
+giving a cursor before the end of its results (its lexicon allows it): a full page without one, when the search
+counted more hits than were read, is followed by the same search with ``until`` just after the oldest post read,
+so a busy query is read to its ``since`` in several windows. The session is created once per run and
 reused for every stream; when the access token expires (``ExpiredToken``) it is refreshed with the refresh
 token, and created again only if that fails. Bluesky asks developers not to use search for bulk collection:
 keep queries few and schedules modest (see the README).
@@ -130,22 +133,45 @@ class BlueskyCollector(Collector):
         if self.options.lang:
             params["lang"] = self.options.lang
         newest = Watermark(saved, set(boundary))  # starts at the saved cursor: never moves back
+        oldest = Watermark()  # the oldest sortAt read in this run, with the posts read at that instant
+        read = 0  # hits read by this query (the search is asked again when it stops giving cursors)
         while True:
             body = self.patience.call(
                 f"search {stream!r}", lambda p=dict(params): self.session.get(SEARCH, p)
             )
             items = body.get("posts") if isinstance(body.get("posts"), list) else []
-            page = Page(read=len(items))
+            page, before, read = Page(read=len(items)), oldest.time, read + len(items)
             for post in self._posts(items, stream):
-                if post.native_id in boundary or (until is not None and post.created_at >= until):
+                skip = post.native_id in boundary or (until is not None and post.created_at >= until)
+                if (
+                    oldest.time is not None
+                    and post.created_at == oldest.time
+                    and post.native_id in oldest.ids
+                ):
+                    continue  # read before the search was asked again
+                oldest.see_older(post)
+                if skip:
                     continue
                 page.posts.append(post)
                 newest.see(post)
             page.requests = self.counter.take()
             yield page
-            if not items or not body.get("cursor"):
+            if items and body.get("cursor"):
+                params["cursor"] = body["cursor"]
+            elif _stopped_early(items, params["limit"], read, body.get("hitsTotal"), oldest.time, before):
+                # the search let us page no further (its lexicon allows that): the same search again, for the
+                # posts up to the oldest read (that instant included, so none at it is lost)
+                log.info(
+                    "%s: %r: search stopped paging after %d posts; asking again for older ones",
+                    self.name,
+                    stream,
+                    read,
+                )
+                params.pop("cursor", None)
+                params["until"] = _iso(oldest.time + timedelta(milliseconds=1))
+                read = 0
+            else:
                 break
-            params["cursor"] = body["cursor"]
         if newest.time is not None and (newest.time, newest.ids) != (saved, boundary):
             yield Page(cursor={"since": _iso(newest.time), "seen": newest.seen()})
 
@@ -325,6 +351,16 @@ def _post(item: Mapping[str, Any]) -> CollectedPost:
         quote_count=item.get("quoteCount"),
         raw=item,
     )
+
+
+def _stopped_early(
+    items: list[Any], limit: int, read: int, total: Any, reached: datetime | None, before: datetime | None
+) -> bool:
+    """Whether a page without a cursor may not be the end of the results: it is full, the search counted more
+    hits than the query has read (when it says), and it went back further than the pages before it (so a page of
+    posts at one instant only is not asked for again and again)."""
+    more = not isinstance(total, int) or isinstance(total, bool) or read < total
+    return len(items) >= limit and more and reached is not None and (before is None or reached < before)
 
 
 def post_link(uri: str) -> str:

@@ -24,5 +24,12 @@ class Watermark:
         elif post.created_at == self.time:
             self.ids.add(post.native_id)
 
+    def see_older(self, post: CollectedPost) -> None:
+        """Keep the oldest time instead (and the posts at it)."""
+        if self.time is None or post.created_at < self.time:
+            self.time, self.ids = post.created_at, {post.native_id}
+        elif post.created_at == self.time:
+            self.ids.add(post.native_id)
+
     def seen(self) -> list[str]:
         return sorted(self.ids)

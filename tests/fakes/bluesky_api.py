@@ -101,6 +101,9 @@ class FakeBluesky(FakeAPI):
         self.remaining = 3000
         self.deleted: set[str] = set()
         self.deactivated: set[str] = set()
+        # how many hits one query can page through (the search index's result window): past it the answer
+        # has no cursor, as the lexicon allows ("may not necessarily allow scrolling through entire result set")
+        self.result_window: int | None = None
 
     def add(self, *posts: dict[str, Any]) -> None:
         self.posts.extend(posts)
@@ -208,7 +211,7 @@ class FakeBluesky(FakeAPI):
         offset = int(request.arg("cursor", "0"))
         page = hits[offset : offset + limit]
         body: dict[str, Any] = {"hitsTotal": len(hits), "posts": page}
-        if offset + limit < len(hits):
+        if offset + limit < min(len(hits), self.result_window or len(hits)):
             body["cursor"] = str(offset + limit)
         return self._reply(200, body)
 

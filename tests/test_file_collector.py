@@ -202,3 +202,20 @@ def test_a_changed_mapping_reads_the_file_again_without_duplicates(store, make_c
     assert unchanged[0].total("posts_read") == 0
     assert remapped[0].total("posts_read") == 3 and remapped[0].total("posts_new") == 0
     assert len(rows(store)) == 3
+
+
+def test_a_wrong_jsonl_key_stores_nothing_so_the_fixed_mapping_imports_every_field(
+    store, make_config, tmp_path
+):
+    """A misspelt author key must not leave posts stored without their author: the fixed mapping could not
+    add it later (posts are stored once), so an erasure request by that author would miss them."""
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    source = (
+        "sources:\n  - {name: imports, kind: file, path: posts.jsonl, page_size: 1, fields: {author: %s}}\n"
+    )
+    wrong = collect(store, make_config(source % "user.name"))
+    assert wrong[0].failed and "has the key 'user.name' (fields.author)" in wrong[0].streams[0].error
+    assert rows(store) == [] and cursors(store) == []
+    fixed = collect(store, make_config(source % "author"))
+    assert fixed[0].total("posts_new") == 3
+    assert all(author_key for *_, author_key, _ in rows(store))

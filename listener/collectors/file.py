@@ -6,8 +6,9 @@ again in full and only posts not stored yet are added, because posts are unique 
 that cannot be read are skipped and logged with their line.
 
 A mapped column that is not in a CSV file's header (``id``, ``text`` and ``created_at`` always; the other fields
-when set in config), or a mapped key that no record of a JSONL file has, fails the stream without saving its
-cursor: a wrong mapping would otherwise skip every row and mark the file as imported.
+when set in config), or a mapped key that no record of a JSONL file has, fails the stream before any of its posts
+is stored and without saving its cursor: a wrong mapping would otherwise skip every row and mark the file as
+imported, or store posts without their author (which no fixed mapping could add later, as posts are stored once).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -88,6 +89,9 @@ class FoundKeys:
             self.first_keys = list(record)
         self.found.update(name for name, key in self.mapped.items() if _lookup(record, key) is not _MISSING)
 
+    def all_found(self) -> bool:
+        return self.found == set(self.mapped)
+
     def missing(self) -> dict[str, str]:
         """The mapped fields no record had (none when the file had no records)."""
         if self.first_keys is None:
@@ -112,10 +116,11 @@ class FileCollector(Collector):
         if cursor == done:
             log.info("%s: %s unchanged since the last import", self.name, path.name)
             return
-        page, held_back, found = Page(requests=1), False, FoundKeys(self._mapped_keys())
+        if self._format(path) == "jsonl":
+            self._check_keys(path)  # before the first page: posts stored with a wrong mapping stay wrong
+        page, held_back = Page(requests=1), False
         for line_number, record in self._records(path):
             page.read += 1
-            found.note(record)
             post = self._post(record, path, line_number)
             if post is not None and until is not None and post.created_at >= until:
                 held_back = True
@@ -124,10 +129,18 @@ class FileCollector(Collector):
             if len(page.posts) >= self.options.page_size:
                 yield page
                 page = Page()
-        missing = found.missing()
         # rows held back by ``until`` must be read on a later run, so the file is not marked as done
-        page.cursor = None if held_back or missing else done
+        page.cursor = None if held_back else done
         yield page
+
+    def _check_keys(self, path: Path) -> None:
+        """Fail when a mapped key is in no record of a JSONL file (reading only until each key is found)."""
+        found = FoundKeys(self._mapped_keys())
+        for _, record in self._records(path, quiet=True):
+            found.note(record)
+            if found.all_found():
+                return
+        missing = found.missing()
         if missing:
             raise CollectorError(
                 f"source {self.name}: no record in {path.name} has the key {_describe(missing)}; "
@@ -158,43 +171,45 @@ class FileCollector(Collector):
                 f"its columns are: {', '.join(columns)}"
             )
 
-    def _records(self, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-        fmt = self.options.format
-        if fmt == "auto":
-            fmt = "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+    def _format(self, path: Path) -> str:
+        if self.options.format != "auto":
+            return self.options.format
+        return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+
+    def _records(self, path: Path, quiet: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The file's records with their line numbers; unreadable lines are logged (unless ``quiet``) and skipped."""
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                if fmt == "csv":
-                    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-                    reader = csv.DictReader(handle, dialect=dialect)
-                    self._check_header(path, reader.fieldnames)
-                    for number, row in enumerate(reader, start=2):
-                        yield number, row
-                    return
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        log.warning(
-                            "%s: %s line %d skipped: not valid JSON (%s)",
-                            self.name,
-                            path.name,
-                            number,
-                            exc.msg,
-                        )
-                        continue
-                    if not isinstance(record, dict):
-                        log.warning(
-                            "%s: %s line %d skipped: expected a JSON object", self.name, path.name, number
-                        )
-                        continue
-                    yield number, record
+                if self._format(path) == "csv":
+                    yield from self._csv_rows(path, handle)
+                else:
+                    yield from self._jsonl_records(path, handle, quiet)
         except UnicodeDecodeError as exc:
             raise CollectorError(f"source {self.name}: {path} is not UTF-8 text ({exc.reason})") from None
         except OSError as exc:
             raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
+
+    def _csv_rows(self, path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+        dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+        reader = csv.DictReader(handle, dialect=dialect)
+        self._check_header(path, reader.fieldnames)
+        yield from enumerate(reader, start=2)
+
+    def _jsonl_records(self, path: Path, handle: TextIO, quiet: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problem = f"not valid JSON ({exc.msg})"
+            else:
+                if isinstance(record, dict):
+                    yield number, record
+                    continue
+                problem = "expected a JSON object"
+            if not quiet:
+                log.warning("%s: %s line %d skipped: %s", self.name, path.name, number, problem)
 
     def _post(self, record: dict[str, Any], path: Path, line: int) -> CollectedPost | None:
         fields, zone = self.options.fields, ZoneInfo(self.options.timezone)

@@ -219,3 +219,37 @@ def test_a_wrong_jsonl_key_stores_nothing_so_the_fixed_mapping_imports_every_fie
     fixed = collect(store, make_config(source % "author"))
     assert fixed[0].total("posts_new") == 3
     assert all(author_key for *_, author_key, _ in rows(store))
+
+
+def test_times_as_reddit_and_x_exports_write_them(store, make_config, tmp_path):
+    """Reddit exports write ``created_utc`` as decimal epoch seconds; X's own archive and v1.1-era tools write
+    "Wed Oct 10 20:19:24 +0000 2018"; feeds and mail-style tools write RFC 2822."""
+    (tmp_path / "export.csv").write_text(
+        "id,text,created_at\n"
+        "r1,LGI parking is a joke,1763460000.0\n"
+        "x1,Thank you St Thomas' Hospital,Mon Nov 17 10:00:00 +0000 2025\n"
+        'm1,Leeds General Infirmary was great,"Mon, 17 Nov 2025 11:00:00 +0100"\n',
+        encoding="utf-8",
+    )
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
+    assert result[0].total("posts_new") == 3
+    times = {native_id: created_at for _, native_id, _, created_at, *_ in rows(store)}
+    assert times == {
+        "r1": datetime.fromtimestamp(1763460000, UTC),
+        "x1": datetime(2025, 11, 17, 10, tzinfo=UTC),
+        "m1": datetime(2025, 11, 17, 10, tzinfo=UTC),
+    }
+
+
+def test_a_file_whose_every_row_is_unreadable_is_not_marked_as_imported(store, make_config, tmp_path):
+    """Every row failing the same way is a format the mapping or listener does not read, not bad rows: the
+    file must be read again once that is fixed, not be remembered as imported with nothing from it."""
+    (tmp_path / "export.csv").write_text(
+        "id,text,created_at\n1,LGI parking,17/11/2025 10:00\n2,LGI food,18/11/2025 10:00\n", encoding="utf-8"
+    )
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
+    assert result[0].failed
+    error = result[0].streams[0].error
+    assert "none of the 2 rows of export.csv could be read" in error
+    assert "fields.created_at ('created_at'): expected an ISO 8601 time" in error and "17/11" not in error
+    assert cursors(store) == []

@@ -3,7 +3,8 @@
 Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256 and a digest of the
 ``fields`` mapping, so an unchanged file is not read again; a changed file, or a changed mapping, reads the file
 again in full and only posts not stored yet are added, because posts are unique on (platform, native id). Rows
-that cannot be read are skipped and logged with their line.
+that cannot be read are skipped and logged with their line; a file none of whose rows can be read fails the stream
+without saving its cursor, so it is read again once the mapping or time zone is fixed.
 
 A mapped column that is not in a CSV file's header (``id``, ``text`` and ``created_at`` always; the other fields
 when set in config), or a mapped key that no record of a JSONL file has, fails the stream before any of its posts
@@ -18,9 +19,11 @@ import glob
 import hashlib
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
@@ -118,17 +121,30 @@ class FileCollector(Collector):
             return
         if self._format(path) == "jsonl":
             self._check_keys(path)  # before the first page: posts stored with a wrong mapping stay wrong
-        page, held_back = Page(requests=1), False
+        page, held_back, skipped, read = Page(requests=1), False, SkippedRows(self.name, path), 0
         for line_number, record in self._records(path):
-            page.read += 1
-            post = self._post(record, path, line_number)
-            if post is not None and until is not None and post.created_at >= until:
+            page.read, read = page.read + 1, read + 1
+            try:
+                post = self._post(record)
+            except ValueError as exc:
+                skipped.note(line_number, exc)
+                continue
+            if until is not None and post.created_at >= until:
                 held_back = True
-            elif post is not None:
+            else:
                 page.posts.append(post)
             if len(page.posts) >= self.options.page_size:
                 yield page
                 page = Page()
+        if (
+            read and skipped.count == read
+        ):  # a format nothing reads, not a few bad rows: read it again once fixed
+            raise CollectorError(
+                f"source {self.name}: none of the {read} rows of {path.name} could be read, the first because "
+                f"{skipped.first}; the file will be read again once fields or timezone are fixed",
+                requests=page.requests,
+                read=page.read,
+            )
         # rows held back by ``until`` must be read on a later run, so the file is not marked as done
         page.cursor = None if held_back else done
         yield page
@@ -211,45 +227,57 @@ class FileCollector(Collector):
             if not quiet:
                 log.warning("%s: %s line %d skipped: %s", self.name, path.name, number, problem)
 
-    def _post(self, record: dict[str, Any], path: Path, line: int) -> CollectedPost | None:
+    def _post(self, record: dict[str, Any]) -> CollectedPost:
+        """The post in ``record``; a ValueError naming the field (never its value: rows hold personal data)."""
         fields, zone = self.options.fields, ZoneInfo(self.options.timezone)
 
         def read(name: str, convert: Callable[[Any], Any] = _text) -> Any:
             key = getattr(fields, name)
             try:
                 return convert(_get(record, key))
-            except ValueError as exc:  # the message names the field, never its value: rows hold personal data
+            except ValueError as exc:
                 raise ValueError(f"fields.{name} ({key!r}): {exc}") from None
 
-        try:
-            native_id = read("id")
-            text = read("text")
-            created_at = read("created_at", lambda value: _timestamp(value, zone))
-            if not native_id:
-                raise ValueError(f"no id in {fields.id!r}")
-            if created_at is None:
-                raise ValueError(f"no timestamp in {fields.created_at!r}")
-            return CollectedPost(
-                platform=read("platform") or self.options.platform,
-                native_id=native_id,
-                text=text or "",
-                created_at=created_at,
-                url=read("url") or None,
-                lang=read("lang") or None,
-                author_id=read("author") or None,
-                author_handle=read("author") or None,
-                like_count=read("likes", _count),
-                repost_count=read("reposts", _count),
-                reply_count=read("replies", _count),
-                quote_count=read("quotes", _count),
-                raw=record,
-            )
-        except ValueError as exc:
-            log.warning("%s: %s line %d skipped: %s", self.name, path.name, line, exc)
-            return None
+        native_id = read("id")
+        text = read("text")
+        created_at = read("created_at", lambda value: _timestamp(value, zone))
+        if not native_id:
+            raise ValueError(f"no id in {fields.id!r}")
+        if created_at is None:
+            raise ValueError(f"no timestamp in {fields.created_at!r}")
+        return CollectedPost(
+            platform=read("platform") or self.options.platform,
+            native_id=native_id,
+            text=text or "",
+            created_at=created_at,
+            url=read("url") or None,
+            lang=read("lang") or None,
+            author_id=read("author") or None,
+            author_handle=read("author") or None,
+            like_count=read("likes", _count),
+            repost_count=read("reposts", _count),
+            reply_count=read("replies", _count),
+            quote_count=read("quotes", _count),
+            raw=record,
+        )
+
+
+class SkippedRows:
+    """The rows of a file that could not be read: each is logged with its line; the first reason is kept."""
+
+    def __init__(self, source: str, path: Path):
+        self.source, self.path = source, path
+        self.count = 0
+        self.first: str | None = None
+
+    def note(self, line: int, problem: ValueError) -> None:
+        self.count += 1
+        self.first = self.first or str(problem)
+        log.warning("%s: %s line %d skipped: %s", self.source, self.path.name, line, problem)
 
 
 _MISSING = object()
+_EPOCH = re.compile(r"^\d+(\.\d+)?$")
 
 
 def _describe(missing: dict[str, str]) -> str:
@@ -293,18 +321,27 @@ def _count(value: Any) -> int | None:
 
 
 def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
+    """ISO 8601, epoch seconds (or milliseconds; decimal, as Reddit's ``created_utc``), X's archive format
+    ("Wed Oct 10 20:19:24 +0000 2018") or RFC 2822; a time without an offset is in ``zone``."""
     if value in (None, ""):
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        seconds = float(value)
+    text = str(value).strip()
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or _EPOCH.match(text):
+        seconds = float(text)
         if seconds > 1e11:  # milliseconds since the epoch
             seconds /= 1000
         return datetime.fromtimestamp(seconds, UTC)
-    try:
-        parsed = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError("expected an ISO 8601 time or epoch seconds") from None
-    return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    for parse in (datetime.fromisoformat, _x_archive_time, parsedate_to_datetime):
+        try:
+            parsed = parse(text)
+        except (TypeError, ValueError):
+            continue
+        return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    raise ValueError("expected an ISO 8601 time, epoch seconds, or an X or RFC 2822 date")
+
+
+def _x_archive_time(text: str) -> datetime:
+    return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
 
 
 def _sha256(path: Path) -> str:

@@ -253,3 +253,25 @@ def test_a_file_whose_every_row_is_unreadable_is_not_marked_as_imported(store, m
     assert "none of the 2 rows of export.csv could be read" in error
     assert "fields.created_at ('created_at'): expected an ISO 8601 time" in error and "17/11" not in error
     assert cursors(store) == []
+
+
+def test_a_cp1252_export_needs_its_encoding_and_is_not_half_imported_without_it(store, make_config, tmp_path):
+    """Excel on Windows saves "CSV" in cp1252: without ``encoding`` the file fails before any row is stored
+    (not after the pages before the first "£"), with a hint; with it, every row is read as written."""
+    lines = ["id,text,created_at"] + [f"{n},LGI post {n},2026-11-17 10:00" for n in range(1, 2001)]
+    lines.append("0,Parking at St Thomas\u2019 Hospital costs \u00a312,2026-11-17 11:00")
+    (tmp_path / "export.csv").write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+    source = "sources:\n  - {name: imports, kind: file, path: export.csv, page_size: 100%s}\n"
+    wrong = collect(store, make_config(source % ""))
+    assert wrong[0].failed and rows(store) == [] and cursors(store) == []
+    assert "export.csv is not utf-8 text" in wrong[0].streams[0].error
+    assert "set encoding (e.g. cp1252)" in wrong[0].streams[0].error
+    fixed = collect(store, make_config(source % ", encoding: cp1252"))
+    assert fixed[0].total("posts_new") == 2001
+    assert rows(store)[0][2] == "Parking at St Thomas\u2019 Hospital costs \u00a312"
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column(store, make_config, tmp_path):
+    (tmp_path / "export.csv").write_bytes(b"\xef\xbb\xbfid,text,created_at\r\n1,LGI,2026-11-17 10:00\r\n")
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
+    assert result[0].total("posts_new") == 1

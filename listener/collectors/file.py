@@ -14,6 +14,7 @@ imported, or store posts without their author (which no fixed mapping could add 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import hashlib
@@ -60,6 +61,7 @@ class FileOptions(SourceOptions):
     platform: str = Field("import", pattern=r"^[a-z0-9_-]+$")
     fields: FieldMap = FieldMap()
     timezone: str = "UTC"
+    encoding: str = "utf-8"
     page_size: int = Field(500, gt=0, le=10_000)
 
     @field_validator("timezone")
@@ -72,6 +74,19 @@ class FileOptions(SourceOptions):
                 f'expected an IANA time zone like "UTC" or "Europe/London", got {value!r}'
             ) from None
         return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            return codecs.lookup(value).name
+        except LookupError:
+            raise ValueError(f'expected a text encoding like "utf-8" or "cp1252", got {value!r}') from None
+
+    @property
+    def text_encoding(self) -> str:
+        """The codec files are read with: a UTF-8 byte order mark (Excel writes one) is not part of the text."""
+        return "utf-8-sig" if self.encoding == "utf-8" else self.encoding
 
     def resolve_paths(self, base_dir: Path) -> FileOptions:
         if Path(self.path).is_absolute():
@@ -115,7 +130,7 @@ class FileCollector(Collector):
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         path = Path(stream)
-        done = {"sha256": _sha256(path), "fields": self._mapping_digest()}
+        done = {"sha256": self._sha256_of_text(path), "fields": self._mapping_digest()}
         if cursor == done:
             log.info("%s: %s unchanged since the last import", self.name, path.name)
             return
@@ -173,6 +188,28 @@ class FileCollector(Collector):
             if name in names and getattr(fields, name) is not None
         }
 
+    def _sha256_of_text(self, path: Path) -> str:
+        """The file's SHA-256, checking on the way that it is text in the configured encoding: a file that is not
+        fails here, before any of its rows is stored, rather than after the pages before its first odd byte."""
+        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder(self.options.text_encoding)()
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise self._not_text(path, exc) from None
+        except OSError as exc:
+            raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
+        return digest.hexdigest()
+
+    def _not_text(self, path: Path, exc: UnicodeDecodeError) -> CollectorError:
+        return CollectorError(
+            f"source {self.name}: {path.name} is not {self.options.encoding} text ({exc.reason}); if it was saved "
+            "by Excel or another Windows program, set encoding (e.g. cp1252) on the source"
+        )
+
     def _mapping_digest(self) -> str:
         mapping = json.dumps(self.options.fields.model_dump(), sort_keys=True)
         return hashlib.sha256(mapping.encode()).hexdigest()[:16]
@@ -195,13 +232,13 @@ class FileCollector(Collector):
     def _records(self, path: Path, quiet: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
         """The file's records with their line numbers; unreadable lines are logged (unless ``quiet``) and skipped."""
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
+            with path.open(encoding=self.options.text_encoding, newline="") as handle:
                 if self._format(path) == "csv":
                     yield from self._csv_rows(path, handle)
                 else:
                     yield from self._jsonl_records(path, handle, quiet)
-        except UnicodeDecodeError as exc:
-            raise CollectorError(f"source {self.name}: {path} is not UTF-8 text ({exc.reason})") from None
+        except UnicodeDecodeError as exc:  # changed since _sha256_of_text read it
+            raise self._not_text(path, exc) from None
         except OSError as exc:
             raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
 
@@ -342,14 +379,3 @@ def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
 
 def _x_archive_time(text: str) -> datetime:
     return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise CollectorError(f"cannot read {path} ({exc.strerror})") from None
-    return digest.hexdigest()

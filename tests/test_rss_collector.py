@@ -186,3 +186,21 @@ def test_an_entry_dated_in_the_future_does_not_hide_the_entries_after_it(store, 
     posts = stored(store)
     assert "fresh" in posts and posts["typo"].created_at.replace(tzinfo=UTC) <= datetime.now(UTC)
     assert "dated in the future" in caplog.text
+
+
+def test_inline_html_does_not_split_words_and_blocks_stay_apart(store, make_config, feed):
+    """Google Alerts and news-search feeds bold the words searched for, often inside a word ("<b>Guy</b>'s"):
+    the stored text must read "Guy's Hospital", or the organisation's name is not found in it."""
+    feed.add(
+        Entry(
+            "alert-1",
+            "Praise for Guy's Hospital",
+            T0 + timedelta(hours=4),
+            link="https://news.example/a",
+            summary="<p>Staff at <b>Guy</b>&#39;s <em>Hosp</em>ital were kind.</p><p>Second<br>line</p>",
+        )
+    )
+    twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
+    assert stored(store)["alert-1"].text == (
+        "Praise for Guy's Hospital - Leeds Live\n\nStaff at Guy's Hospital were kind. Second line"
+    )

@@ -256,10 +256,25 @@ def _entry_text(title_html: str, summary_html: str, publisher: str | None) -> st
     return f"{title}\n\n{summary}"
 
 
+# Elements that end a line or a block: the text on either side is separate words. Inline elements (b, em, a,
+# span, font...) are not: search feeds bold the words searched for, often inside a word ("<b>Guy</b>'s").
+_BREAKS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "  # noqa: SIM905
+    "img li main nav ol p pre section table td th tr ul".split()
+)
+
+
 class _TextOnly(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, ())
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -270,4 +285,4 @@ def _plain_text(html: str) -> str:
     parser = _TextOnly()
     parser.feed(html or "")
     parser.close()
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())

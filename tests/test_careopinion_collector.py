@@ -111,6 +111,17 @@ def test_per_organisation_streams_use_the_filter(store, make_config, api):
     assert {code for _, code, _ in mentions(store)} == {"RR8"}
 
 
+def test_a_story_in_two_organisations_streams_is_linked_to_both(store, make_config, api):
+    """A story about an ambulance service and a hospital trust comes in both organisations' streams; it is
+    stored once, from the first, but the second stream must still link it to its organisation."""
+    api.opinions.append(
+        opinion(1, "Ambulance then A&E", "Quick and kind", NOW - timedelta(days=1), "RJ121", ("RR8",))
+    )
+    first, _ = twice(store, make_config(source(api, organisations=["RJ1", "RR8"])))
+    assert first.total("posts_new") == 1
+    assert mentions(store) == [("1", "RJ1", "source"), ("1", "RR8", "source")]
+
+
 def test_unknown_organisation_is_a_config_error(make_config, api):
     config = make_config(source(api, organisations=["ZZZ"]))
     with pytest.raises(ConfigError, match="organisation 'ZZZ' is not in the config"):

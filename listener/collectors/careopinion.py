@@ -13,7 +13,8 @@ became public; the submission date stays in ``raw``), and a story published at o
 
 Organisations: a story linked to a health service whose ODS code (or whose trust's code) is configured becomes a
 "source" mention of that organisation. With ``organisations`` set, each code is its own stream filtered by
-``org_filter=<code>`` and every story in it is about that organisation.
+``org_filter=<code>`` and every story in it is about that organisation: a story in two organisations' streams is
+stored once and linked to both (the runner links stored posts too).
 Documented at careopinion.org.uk/info/api-v2 (auth, endpoints, content, filtering). No official sample response
 is published: the field names (id, title, body, dateOfPublication, dateOfSubmission, links) are those public
 clients use; links are read both as {rel, id, href} (the docs) and {relation, id, link} (seen in clients).

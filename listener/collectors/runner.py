@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.collectors import collector_class
@@ -34,8 +33,8 @@ from listener.privacy import Pseudonymiser, Redactor
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
-from listener.store.models import Mention, Post, utcnow
-from listener.store.posts import apply_edits, insert_new_posts, sync_organisations
+from listener.store.models import utcnow
+from listener.store.posts import add_source_mentions, apply_edits, insert_new_posts, sync_organisations
 from listener.store.removal import unwanted
 from listener.store.runs import RunCounts, finish_run, month_to_date_reads, record_progress, start_run
 
@@ -316,8 +315,7 @@ def _commit_page(
                 stream,
                 len(changed),
             )
-        if any(codes.values()) and new_ids:
-            _add_source_mentions(session, new_ids, codes)
+        add_source_mentions(session, {key: codes[key] for key in codes if key not in removed})
         if page.cursor is not None:
             save_cursor(session, collector.name, stream, page.cursor, forget=refused)
         if progress is not None:
@@ -365,16 +363,6 @@ def _post_row(
         "match_key": None,
         "raw": dict(post.raw) if keep_raw and post.raw is not None else None,
     }
-
-
-def _add_source_mentions(
-    session: Session, new_ids: list[int], codes: dict[tuple[str, str], tuple[str, ...]]
-) -> None:
-    """Posts whose source names the organisation (Care Opinion does) are linked to it directly."""
-    rows = session.execute(select(Post.id, Post.platform, Post.native_id).where(Post.id.in_(new_ids)))
-    for post_id, platform, native_id in rows:
-        for code in codes.get((platform, native_id), ()):
-            session.add(Mention(post_id=post_id, org_code=code, method="source", matched_text=code))
 
 
 def _record_failure(

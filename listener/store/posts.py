@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from listener.config import OrganisationConfig
-from listener.store.models import Organisation, Post, Scoring, utcnow
+from listener.store.models import Mention, Organisation, Post, Scoring, utcnow
 
 
 def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -30,6 +30,33 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
         .returning(Post.id)
     )
     return list(session.scalars(statement, list(unique.values())))
+
+
+def add_source_mentions(session: Session, codes: Mapping[tuple[str, str], Sequence[str]]) -> None:
+    """Link stored posts (by platform and native id) to the organisations their source says they are about (Care
+    Opinion does), whether the post was stored just now or earlier: a story read again in a second
+    organisation's stream is about that organisation too. Links already there are kept; purged posts are left
+    as they are."""
+    wanted: dict[str, dict[str, Sequence[str]]] = {}
+    for (platform, native_id), org_codes in codes.items():
+        if org_codes:
+            wanted.setdefault(platform, {})[native_id] = org_codes
+    values = []
+    for platform, by_id in wanted.items():
+        stored = session.execute(
+            select(Post.id, Post.native_id).where(
+                Post.platform == platform, Post.native_id.in_(by_id), Post.purged_at.is_(None)
+            )
+        )
+        values += [
+            {"post_id": post_id, "org_code": code, "method": "source", "matched_text": code}
+            for post_id, native_id in stored
+            for code in by_id[native_id]
+        ]
+    if values:
+        session.execute(
+            _insert(session)(Mention).on_conflict_do_nothing(index_elements=["post_id", "org_code"]), values
+        )
 
 
 def apply_edits(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -20,8 +20,13 @@ KEY = "co-test-key-123"
 LOGIN_HTML = b"<!DOCTYPE html><html><head><title>Sign in - Care Opinion</title></head><body><form></form></body></html>"
 
 
-def opinion(opinion_id: int, title: str, body: str, published: datetime, service: str = "RJ121") -> dict:
+def opinion(
+    opinion_id: int, title: str, body: str, published: datetime, service: str = "RJ121", unrated: tuple = ()
+) -> dict:
+    """A story rated for ``service`` (a ``ratings`` link names it) and about the ``unrated`` services too: the
+    organisation filter finds it under those, but nothing in the story itself names them."""
     return {
+        "_services": [service, *unrated],  # what the API knows (/opinions/{id}/healthservices); never served
         "id": opinion_id,
         "title": title,
         "body": body,
@@ -63,7 +68,10 @@ class CareOpinionServer(FakeServer):
         items = [o for o in self._ordered() if _matches(o, request.query)]
         skip = int(request.query.get("skip", 0))
         take = min(int(request.query.get("take", 10)), 100)
-        return Reply.json(200, items[skip : skip + take])
+        served = [
+            {k: v for k, v in o.items() if k != "_services"} if isinstance(o, dict) else o for o in items
+        ]
+        return Reply.json(200, served[skip : skip + take])
 
     def failure_reply(self, mode: str, request: Request) -> Reply:
         if mode == "bad_auth":
@@ -95,8 +103,8 @@ def _matches(item: object, query: dict[str, str]) -> bool:
         return False
     code = query.get("nacs")
     if code:
-        linked = [link.get("id", "") for link in item.get("links", ())]
-        return any(str(c).upper().startswith(code.upper()) for c in linked)
+        services = item.get("_services") or [link.get("id", "") for link in item.get("links", ())]
+        return any(str(c).upper().startswith(code.upper()) for c in services)
     return True
 
 

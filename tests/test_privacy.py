@@ -13,10 +13,12 @@ from conftest import TEST_KEY, write_config
 
 from listener.cli import cli
 from listener.collectors.runner import collect
-from listener.errors import UsageError
+from listener.config import load_config
+from listener.errors import ConfigError, UsageError
 from listener.matching.runner import match_pending
 from listener.privacy import Pseudonymiser
 from listener.privacy.erasure import erase_author
+from listener.privacy.pseudonyms import load_pseudonym_key
 from listener.reports.render import render_html
 from listener.reports.weekly import build_weekly_report
 from listener.retention import purge
@@ -30,6 +32,11 @@ from listener.store.reports import record_report
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 KEY = TEST_KEY.encode()
 SOURCE = "sources:\n  - {name: f, kind: file, path: p.jsonl}\n"
+
+
+def config_named(make_config, name):
+    """SOURCE under another name, which reads p.jsonl afresh (a file source skips a file it has read)."""
+    return make_config(SOURCE.replace("name: f", f"name: {name}") + "retention:\n  posts_days: 30\n")
 
 
 def write_posts(folder, posts):
@@ -269,10 +276,7 @@ def test_purge_keeps_no_post_id_or_quote_and_the_post_is_not_stored_again(store,
     assert "mentions suicide or wanting to die" in reasons
     assert pipeline(store, config) == 0  # the same file read again: nothing new
     write_posts(tmp_path, [post("1461", "bob", words, days_ago=40), post("1463", "cal", "LGI again")])
-    assert (
-        pipeline(store, make_config(SOURCE.replace("name: f", "name: g") + "retention:\n  posts_days: 30\n"))
-        == 1
-    )
+    assert pipeline(store, config_named(make_config, "g")) == 1
     assert count(store, Post) == 3
 
 
@@ -286,14 +290,16 @@ def test_erased_posts_leave_only_digests_and_purge_rewrites_old_tombstones(store
         # a tombstone written by an earlier version, with the raw id
         session.add(Tombstone(platform="x", native_id="2", reason="deleted on x", removed_at=NOW))
         session.execute(sa.delete(Post).where(Post.native_id == "2"))
-    write_posts(tmp_path, [post("1", "jane_doe", "Thanks @GSTTnhs"), post("2", "bob", "Thanks @GSTTnhs")])
-    assert pipeline(store, config) == 0  # both forms are honoured
-    assert purge(store, config, now=NOW).tombstones == 1
+    # the file source skips a file it has read: a source of another name reads the same posts again
+    assert pipeline(store, config_named(make_config, "g")) == 0  # both forms are honoured
+    with store.transaction() as session:  # an earlier version's raw tombstone of a post tombstoned since
+        session.add(Tombstone(platform="x", native_id="1", reason="deleted on x", removed_at=NOW))
+    assert purge(store, config, now=NOW).tombstones == 2
     with store.transaction() as session:
-        stored = set(session.scalars(sa.select(Tombstone.native_id)))
+        stored = session.scalars(sa.select(Tombstone.native_id)).all()
         details = " ".join(session.scalars(sa.select(PrivacyAction.detail)))
-    assert stored == {id_digest(KEY, "x", "1"), id_digest(KEY, "x", "2")}
-    assert pipeline(store, config) == 0
+    assert sorted(stored) == sorted([id_digest(KEY, "x", "1"), id_digest(KEY, "x", "2")])
+    assert pipeline(store, config_named(make_config, "h")) == 0
     assert "jane" not in details.lower() and "hmac:" not in details
 
 
@@ -411,3 +417,50 @@ def test_purge_says_how_many_posts_purged_by_earlier_versions_it_finished(store,
     result = CliRunner().invoke(cli, ["--config", str(config.path), "purge"])
     assert result.exit_code == 0, result.output
     assert "digested the ids and cut the flag quotes of 2 posts purged by an earlier version" in result.output
+
+
+def test_purge_takes_exactly_the_posts_older_than_posts_days(store, make_config, tmp_path):
+    """The cutoff is now less posts_days: a post an hour older is purged, one an hour younger is kept whole. An
+    organisation's own post loses the handle it was kept under too."""
+    hour = 1 / 24
+    write_posts(
+        tmp_path,
+        [
+            post("older", "GSTTnhs", "Flu clinics open today at St Thomas' Hospital", days_ago=30 + hour),
+            post("younger", "bob", "LGI was slow", days_ago=30 - hour),
+        ],
+    )
+    config = make_config(SOURCE + "retention:\n  posts_days: 30\n")
+    pipeline(store, config)
+    result = purge(store, config, now=NOW)
+    assert (result.posts, result.cutoff) == (1, NOW - timedelta(days=30))
+    with store.transaction() as session:
+        posts = {p.native_id: p for p in session.scalars(sa.select(Post))}
+        purged = posts[id_digest(KEY, "x", "older")]
+        assert (purged.text, purged.author_key, purged.author_handle_key, purged.author_handle) == (
+            "",
+            None,
+            None,
+            None,
+        )
+        assert (posts["younger"].text, posts["younger"].purged_at) == ("LGI was slow", None)
+
+
+def test_a_purged_post_deleted_on_its_platform_is_removed_for_good(store, make_config, tmp_path):
+    """A purged post is stored under its id's digest; a deletion named by the platform's id still finds it."""
+    write_posts(tmp_path, [post("1461", "bob", "LGI was slow", days_ago=40)])
+    config = make_config(SOURCE + "retention:\n  posts_days: 30\n")
+    pipeline(store, config)
+    purge(store, config, now=NOW)
+    with store.transaction() as session:
+        assert remove_by_platform_ids(session, "x", ["1461"], reason="deleted on x", key=KEY) == 1
+    assert count(store, Post) == 0 and count(store, Tombstone) == 1
+
+
+def test_a_pseudonymisation_key_shorter_than_16_characters_is_refused(tmp_path, monkeypatch):
+    config = load_config(write_config(tmp_path, SOURCE))
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", "k" * 15)
+    with pytest.raises(ConfigError, match="too short: use at least 16 characters"):
+        load_pseudonym_key(config)
+    monkeypatch.setenv("LISTENER_PSEUDONYM_KEY", "k" * 16)
+    assert load_pseudonym_key(config) == b"k" * 16

@@ -4,7 +4,7 @@ import pytest
 
 from listener.scoring.nhs import NhsScorer
 from listener.scoring.phrases import PhraseIndex, words
-from listener.scoring.themes import CARE_CUES, NOT_ABOUT_CARE
+from listener.scoring.themes import CARE_CUES, NOT_ABOUT_CARE, ThemeTagger
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,64 @@ def test_any_word_in_a_rule_phrase_stands_for_one_word():
     }
     assert index.find(words("my appointment")) == {}  # "_" is exactly one word
     assert CARE_CUES.search(words("Smooth start to my 3pm appointment")) == "my 3pm appointment"
+
+
+def flags_of(scorer, text: str) -> dict[str, str]:
+    (analysis,) = scorer.analyse([text])
+    return analysis.flags
+
+
+def test_a_safeguarding_word_in_news_is_flagged_but_needs_no_response(scorer):
+    """Safeguarding is flagged whatever the post is about (recall first); it asks for a response only when the
+    post is about someone's care."""
+    flags = flags_of(scorer, "Proud to run the 10k for the suicide prevention charity at LGI on Sunday")
+    assert "safeguarding" in flags and "needs_response" not in flags
+    care = flags_of(scorer, "My dad said he wants to end it all after his discharge from LGI")
+    assert care["needs_response"] == "a safeguarding concern about care"
+
+
+def test_an_insult_is_abuse_of_staff_only_when_aimed_at_someone(scorer):
+    assert "abuse_of_staff" not in flags_of(scorer, "idiots on the road again, the cat is lazy")
+    assert flags_of(scorer, "The nurses at LGI are lazy idiots")["abuse_of_staff"].startswith("insults staff")
+
+
+def test_a_question_about_news_needs_a_response_only_when_addressed_to_the_organisation(scorer):
+    assert "needs_response" not in flags_of(scorer, "Are the LGI strikes going ahead on Monday?")
+    assert "needs_response" in flags_of(scorer, "Are you striking on Monday @LeedsHospitals?")
+
+
+def test_complaint_words_in_a_post_not_about_care_need_no_response(scorer):
+    text = "Terrible news: the LGI strike is on, picket lines all week, awful"
+    assert "needs_response" not in flags_of(scorer, text)
+
+
+def test_a_negative_post_is_never_praise_to_share_even_if_it_praises(scorer):
+    text = "The nurses on ward 5 were lovely but the wait was appalling, worst experience ever, disgusting"
+    assert "praise_to_share" not in flags_of(scorer, text)
+
+
+def test_praise_in_a_post_not_about_care_is_not_shared(scorer):
+    text = "Proud of the amazing Ward 7 team at LGI, congratulations on your award"
+    assert "praise_to_share" not in flags_of(scorer, text)
+
+
+def test_a_post_without_words_gets_no_flag(scorer):
+    assert flags_of(scorer, "??? !!!") == {}
+
+
+def test_someones_care_is_about_care_even_beside_signs_of_news(scorer):
+    (treated, open_day) = scorer.analyse(
+        [
+            "I was treated at the LGI research unit last week",
+            "LGI open day this Saturday, come and see the ward",
+        ]
+    )
+    assert NOT_ABOUT_CARE not in treated.themes  # "I was treated" outweighs "research"
+    assert NOT_ABOUT_CARE in open_day.themes  # a service named ("ward"), but in news ("open day")
+
+
+def test_a_renamed_theme_keeps_its_keywords_and_category():
+    renamed = ThemeTagger(names={"timeliness_of_care": "Waiting times"})
+    builtin = ThemeTagger()
+    assert "timeliness_of_care" in renamed.keyword_themes("A year on the waiting list at LGI")
+    assert renamed.themes["timeliness_of_care"].category == builtin.themes["timeliness_of_care"].category

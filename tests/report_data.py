@@ -24,6 +24,7 @@ from listener.store.models import (
 FIRST_WEEK, LAST_WEEK = 34, 47
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday morning after week 47
 SCORER, VERSION = "sentiment", "test-1"
+IN_WEEK = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # in 2026-W47
 
 ROUTINE = [
     ("Lovely staff on the ward, thank you all", "positive", "staff_attitude"),
@@ -86,6 +87,48 @@ def load_report_dataset(store: Store, *, themes: bool = True, flags: bool = True
             _add_flags(session, post_id)
         if runs:
             _add_runs(session)
+
+
+def add_post(
+    session, post_id, text, handle, orgs, label, *, theme=None, flag=None, created_at=IN_WEEK, vader=None
+):
+    """A post in 2026-W47 (or at ``created_at``) by ``handle`` (kept only for organisations' accounts) naming
+    ``orgs``, labelled ``label`` by the sentiment scorer (None: not scored yet) and ``vader`` by VADER."""
+    session.add(
+        Post(
+            id=post_id,
+            platform="x",
+            native_id=f"extra{post_id}",
+            source="fixture",
+            text=text,
+            url=f"https://x.test/p/{post_id}",
+            created_at=created_at,
+            collected_at=NOW,
+            author_key=f"key-{handle}",
+            author_handle=handle,
+        )
+    )
+    session.flush()
+    session.add_all(
+        Mention(post_id=post_id, org_code=code, method="name", matched_text=code) for code in orgs
+    )
+    for scorer, given in (("sentiment", label), ("vader", vader)):
+        if given:
+            score = {"positive": 0.6, "negative": -0.6, "neutral": 0.0}[given]
+            session.add_all(
+                [
+                    Scoring(post_id=post_id, scorer=scorer, version="test-1", scored_at=NOW),
+                    SentimentScore(
+                        post_id=post_id, scorer=scorer, version="test-1", score=score, label=given
+                    ),
+                ]
+            )
+    if theme:
+        session.add(
+            ThemeScore(post_id=post_id, scorer="sentiment", theme=theme, version="test-1", confidence=1)
+        )
+    if flag:
+        session.add(Flag(post_id=post_id, scorer="sentiment", flag=flag, version="test-1", reason="own post"))
 
 
 def _content(week: int, n: int) -> tuple[str, str, str | None]:

@@ -2,10 +2,10 @@
 without history, and words that add up (plurals, mentions versus posts, sources)."""
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from report_data import NOW, load_report_dataset
+from report_data import NOW, add_post, load_report_dataset
 
 from listener.reports.charts import spc_chart
 from listener.reports.coverage import care_caveat, own_posts_caveat
@@ -16,48 +16,14 @@ from listener.reports.render import _env, render_markdown
 from listener.reports.terms import post_terms
 from listener.reports.trends import series
 from listener.reports.weekly import build_weekly_report
-from listener.store.models import Flag, Mention, Post, Scoring, SentimentScore, ThemeScore
+from listener.store.models import ThemeScore
 
 WEEK = "2026-W47"
-IN_WEEK = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def config(make_config):
     return make_config()
-
-
-def add_post(session, post_id, text, handle, orgs, label, *, theme=None, flag=None):
-    """A post in 2026-W47 by ``handle`` (kept only for organisations' accounts) naming ``orgs``."""
-    session.add(
-        Post(
-            id=post_id,
-            platform="x",
-            native_id=f"extra{post_id}",
-            source="fixture",
-            text=text,
-            url=f"https://x.test/p/{post_id}",
-            created_at=IN_WEEK,
-            collected_at=NOW,
-            author_key=f"key-{handle}",
-            author_handle=handle,
-        )
-    )
-    session.flush()
-    score = {"positive": 0.6, "negative": -0.6, "neutral": 0.0}[label]
-    session.add_all(
-        [Mention(post_id=post_id, org_code=code, method="name", matched_text=code) for code in orgs]
-        + [
-            Scoring(post_id=post_id, scorer="sentiment", version="test-1", scored_at=NOW),
-            SentimentScore(post_id=post_id, scorer="sentiment", version="test-1", score=score, label=label),
-        ]
-    )
-    if theme:
-        session.add(
-            ThemeScore(post_id=post_id, scorer="sentiment", theme=theme, version="test-1", confidence=1)
-        )
-    if flag:
-        session.add(Flag(post_id=post_id, scorer="sentiment", flag=flag, version="test-1", reason="own post"))
 
 
 def add_own_and_other_org_posts(store):

@@ -10,6 +10,7 @@ import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -18,9 +19,9 @@ from listener.collectors.base import CollectedPost, Collector, Page
 from listener.collectors.runner import collect_stream
 from listener.config import parse_config
 from listener.privacy import Pseudonymiser
-from listener.scheduler import Jobs, build_scheduler, latest_fire_time, source_trigger
+from listener.scheduler import Jobs, build_scheduler, crontab_trigger, latest_fire_time, source_trigger
 from listener.store.cursors import load_cursor
-from listener.store.models import CollectionRun
+from listener.store.models import CollectionRun, Mention, SentimentScore
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = """
@@ -265,5 +266,54 @@ def test_latest_fire_time_of_a_weekly_cron(make_config):
     config = make_config()
     trigger = build_scheduler(jobs_for(None, config)).get_job("weekly-reports").trigger
     now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
-    assert latest_fire_time(trigger, now) == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-    assert latest_fire_time(trigger, now) - timedelta(days=7) == datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
+    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    assert latest_fire_time(trigger, now) == monday
+    assert latest_fire_time(trigger, monday) == monday  # at the very moment: that tick
+    before = monday - timedelta(microseconds=1)
+    assert latest_fire_time(trigger, before) == datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
+
+
+def fire_days(expression: str) -> list[str]:
+    """The days of the week a crontab expression fires on, in the week from Sunday 22 November 2026."""
+    trigger, moment, days = crontab_trigger(expression), datetime(2026, 11, 22, tzinfo=UTC), []
+    while (moment := trigger.get_next_fire_time(None, moment)) < datetime(2026, 11, 29, tzinfo=UTC):
+        days.append(f"{moment:%a}")
+        moment += timedelta(minutes=1)
+    return days
+
+
+@pytest.mark.parametrize(
+    "weekdays, days",
+    [
+        ("0", ["Sun"]),
+        ("7", ["Sun"]),
+        ("sun", ["Sun"]),
+        ("1-5", ["Mon", "Tue", "Wed", "Thu", "Fri"]),
+        ("5-7", ["Sun", "Fri", "Sat"]),
+        ("*/2", ["Sun", "Tue", "Thu", "Sat"]),
+        ("1/2", ["Sun", "Mon", "Wed", "Fri"]),
+        ("mon,thu", ["Mon", "Thu"]),
+    ],
+)
+def test_crontab_weekdays_count_from_sunday(weekdays, days):
+    """crontab numbers Sunday 0 (and 7); APScheduler numbers Monday 0, so a field passed as it is fires a day late."""
+    assert fire_days(f"0 7 * * {weekdays}") == days
+
+
+def test_a_weekday_range_that_runs_backwards_is_refused():
+    with pytest.raises(ValueError, match="runs backwards"):
+        crontab_trigger("0 7 * * 5-1")
+
+
+def test_a_collection_job_matches_and_scores_what_it_collected(store, make_config, tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "1", "text": "Brilliant nurses at LGI", "created_at": "2026-11-17T10:00:00Z"}\n'
+    )
+    config = make_config(SOURCES)
+    jobs_for(store, config).collect_source("every", source_trigger(config.sources[0], config))
+    with store.transaction() as session:
+        assert session.scalars(sa.select(Mention.org_code)).all() == ["RR8"]
+        assert session.scalars(sa.select(SentimentScore.scorer).order_by(SentimentScore.scorer)).all() == [
+            "sentiment",
+            "vader",
+        ]

@@ -12,8 +12,10 @@ from fakes.social_fixtures import lite, recorded_payload, sleeps, stored_posts, 
 from fakes.social_fixtures import source_yaml as sources_yaml
 
 from listener.collectors import bluesky
+from listener.collectors.base import CollectedPost
 from listener.collectors.bluesky import BlueskyCollector
 from listener.collectors.runner import collect
+from listener.collectors.watermark import Watermark
 from listener.errors import ConfigError
 from listener.store.cursors import load_cursor
 
@@ -343,3 +345,15 @@ def test_posts_with_impossible_times_or_odd_langs_are_skipped_or_mended(lite, ca
     assert (result.status, result.total("posts_new")) == ("ok", case.posts + 1)
     assert f"post {odd_time['uri']} skipped" in caplog.text
     assert {p.lang for p in stored_posts(store).values()} == {"en", None}
+
+
+def test_the_cursor_remembers_every_post_at_its_newest_instant_and_never_moves_back():
+    """Bluesky's and Reddit's cursor: the newest time stored and the ids of all posts at that very instant, so an
+    inclusive ``since`` next run neither reads them as new nor loses a post sharing the instant."""
+    newest = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    mark = Watermark(newest - timedelta(hours=1), {"saved"})
+    for native_id, at in [("b", newest), ("c", newest - timedelta(minutes=5)), ("a", newest)]:
+        mark.see(CollectedPost("bluesky", native_id, "text", at))
+    assert (mark.time, mark.seen()) == (newest, ["a", "b"])
+    mark.see(CollectedPost("bluesky", "old", "text", newest - timedelta(days=1)))
+    assert (mark.time, mark.seen()) == (newest, ["a", "b"])

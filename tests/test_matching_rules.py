@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from listener.config import parse_config
-from listener.matching import Matcher
+from listener.matching import Matcher, affixes
 from listener.matching.matcher import CONTEXT_WINDOW
 
 CONFIG = parse_config(
@@ -223,7 +223,31 @@ def test_key_changes_with_any_matching_setting():
     )
     narrower = parse_config({"organisations": [CONFIG.organisations[2].model_dump()]})
     assert Matcher(wider.organisations).key != Matcher(narrower.organisations).key
-    assert Matcher(narrower.organisations).key == Matcher(narrower.organisations).key
+    assert (
+        Matcher(narrower.organisations).key
+        == Matcher(parse_config({"organisations": [CONFIG.organisations[2].model_dump()]}).organisations).key
+    )  # the same settings read again: the same key
+
+
+@pytest.mark.parametrize(
+    "setting, changed",
+    [
+        ("listener.matching.matcher.CONTEXT_WINDOW", CONTEXT_WINDOW + 1),
+        ("listener.matching.matcher.MATCHER_VERSION", "another"),
+        ("listener.matching.affixes.HEALTH_WORDS", ["hospital"]),
+        ("listener.matching.affixes.PREFIXES", ["the"]),
+    ],
+)
+def test_key_changes_with_the_rules_themselves(monkeypatch, setting, changed):
+    """Posts are matched again when the rules change, not only when the organisations do."""
+    before = MATCHER.key
+    monkeypatch.setattr(setting, changed)
+    affixes.fingerprint.cache_clear()  # the lists are constants, so their fingerprint is computed once
+    try:
+        assert Matcher(MATCHER.organisations).key != before
+    finally:
+        monkeypatch.undo()
+        affixes.fingerprint.cache_clear()
 
 
 def calls_to_match(text: str) -> int:

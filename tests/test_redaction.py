@@ -60,7 +60,9 @@ ADVERSARIAL_UNITS = [
     "a", "0", "1 ", "1-", "123.", "(1)", "07700 ", "1:", "a.", "@a", "@a.", "@a@a.", "@", "/@a", "x.com/",
     "a at a dot ", "a [at] ", "x at a.a.", "a@a.", "se1 ", "a1 1", "my ", "my a ", "my mum ", "my mum Tom ",
     "my son Tom-", "O'", "Ab", "Sarah ", "Sarah Jones ", "Tom (", "call Tom ", "patient Tom ", "her son Will ",
-    "Sarah Jones the ", "Will Smith's ",
+    "Sarah Jones the ", "Will Smith's ", "sarah ", "sarah jones ", "SARAH SMITH ", "(sarah ", "my dad keith ",
+    "Mrs ", "Mrs Higgins in ", "bed, Mrs ", "Harpreet ", "Harpreet Kaur ", "patient Oluwaseun ", "a lady called ",
+    "looking after ", "visiting Tom on ", "Tom's ", "Wiśniewska ", "Łł", "my nurse was called ",
 ]  # fmt: skip
 
 
@@ -153,3 +155,19 @@ def test_the_name_rule_keeps_staff_organisations_and_places_from_the_module_docs
         == "[name]'s bloods; [name]; Will anyone help"
     )
     assert Redactor(categories=["phone"])("Sarah Jones") == "Sarah Jones"
+
+
+def test_a_surname_after_a_title_is_redacted_for_a_patient_and_kept_for_staff():
+    """Consultant surgeons are "Mr" and "Miss" too, so the words around must say it is a patient."""
+    assert redact("Mr Okoro (84) and Mrs Higgins in bed 4") == "Mr [name] (84) and Mrs [name] in bed 4"
+    assert redact("in the next bed, Mrs Jean Doyle, was") == "in the next bed, Mrs [name], was"
+    kept = "Miss Khan operated on my knee; Mr Davies the surgeon; Mrs Lowe was left crying"
+    assert redact(kept) == kept
+
+
+def test_names_in_no_list_in_lower_case_and_in_capitals_need_words_that_say_a_person():
+    assert redact("Harpreet Kaur waited; patient Oluwaseun Adeyemi") == "[name] waited; patient [name]"
+    assert redact("paul roberts has been waiting") == "[name] has been waiting"
+    assert redact("SARAH SMITH WAS LEFT ON A TROLLEY") == "[name] WAS LEFT ON A TROLLEY"
+    kept = "Blackpool Victoria, Las Vegas, paul roberts, my nurse was called sarah smith and"
+    assert redact(kept) == kept

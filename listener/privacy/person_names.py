@@ -1,102 +1,106 @@
 """Names of private individuals written without a word for kin: "Sarah Jones was left on a trolley", "call Ahmed
-back", "Tom (82) fell on ward 3".
+back", "Tom (82) fell on ward 3", "Mrs Higgins in bed 4", "patient Oluwaseun Adeyemi", "paul roberts has been
+waiting".
 
 A capitalised word is a given name when it is in the shipped list of given names (``data/given_names*.txt``,
-built by scripts/make_name_lists.py from openly licensed sources; see ``data/NOTICE.md``). A given name is
-redacted, with what follows it, in two cases:
+built by scripts/make_name_lists.py from openly licensed sources; see ``data/NOTICE.md``). What is redacted:
 
-- **a full name**: the given name and one or two capitalised surname-like words right after it, separated only
+- **a full name**: a given name and one or two capitalised surname-like words right after it, separated only
   by spaces ("Sarah Jones", "Mary Ann Okafor"). A given name that is also an English word ("Will", "May",
   "Hope", "Rose", "Mark", "Grace", a month) counts only before a surname of the shipped surname list ("Will
-  Smith"); a third word counts only when it is such a surname or the second word is a given name. Kept: a name
-  after a staff title or honour ("Nurse", "Dr", "Sister", "Sir") or a place word ("St", "Royal", "Queen"),
-  followed by a staff role ("Sarah Jones, ward sister", "Sarah Jones the HCA") or by a place or service word
-  ("John Radcliffe Hospital", "Florence Nightingale Ward"), and two-word names of the organisations and places
-  in the shipped NHS directory ("Milton Keynes", "James Paget").
-- **a given name alone** in a context that says it is a person: "call/ring/phone/text X back", "patient X",
-  "resident X", or an age right after it ("X (82)", "X, aged 82").
+  Smith"); a third word counts only when it is such a surname or the second word is a given name.
+- **a name nobody's list holds** ("Harpreet Kaur"): a capitalised word that is neither a listed given name, an
+  English word nor a word of an NHS organisation's name or post town, followed by a listed surname and by words
+  that say a person (a verb it is the subject of, an age, a bed: "Harpreet Kaur waited"); or one to three such
+  words right after "patient", "resident" or "a lady called" ("patient Oluwaseun Adeyemi").
+- **a given name alone** where the words around it say it is a patient or relative: "call/ring/phone/text X
+  back", "patient X", "a man called X", an age ("X (82)", "X, aged 82"), a bed ("X in bed 4"), care given to
+  them ("looking after X", "any news on X", "visiting X on ward 6", "X's biopsy results"). A given name that is
+  also a word counts alone only after "patient", a word for kin, in a call back or with an age.
+- **a surname after Mr, Mrs, Ms, Miss or Mx** with a patient's context ("Mr Okoro (84)", "Mrs Higgins in bed
+  4", "patient Mrs Adeyemi", "in the next bed, Mrs Doyle"); the title stays. Without one it is kept: surgeons
+  are "Mr Davies" and "Miss Khan".
+- **names in lower case** ("paul roberts has been waiting", "my dad keith", "call bernadette back"), and in a
+  text written all in capitals: a given name that is not a word, with a listed surname and words that say a
+  person after it, or alone in a patient's context.
 
-Staff named in praise by first name ("Kemi the HCA was lovely", "Nurse Ali") are therefore kept, as are
-organisation, ward and place names. Names not in the lists, lower-case and all-capital names are missed.
+Kept (``name_context.kept``): a name after a staff title or honour ("Nurse", "Dr", "Sister", "Sir") or a place
+word ("St", "Royal", "Queen"), followed by a staff role ("Sarah Jones, ward sister", "Sarah Jones the HCA") or
+by a place or service word ("John Radcliffe Hospital", "Florence Nightingale Ward"), after a staff role and
+"called" ("my nurse was called Sarah Smith"), and two-word names of the organisations and places in the
+shipped NHS directory ("Milton Keynes", "James Paget"). Staff named in praise by first name ("Kemi the HCA was
+lovely", "Nurse Ali") are therefore kept, as are organisation, ward and place names. Public figures named in
+full are redacted like anyone else: a name does not say whether its bearer is public.
 
-The text is read once: one regular expression finds the capitalised words, and each given name among them is
-looked at with at most two words after it and a few dozen characters before it, a bounded amount of work each.
+The text is read once for capitalised words (one regular expression) and once for given names in lower case (an
+Aho-Corasick automaton), and each name found is looked at with at most two words after it and a few dozen
+characters before it, a bounded amount of work each.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib.resources import files
 from typing import NamedTuple
 
-_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
-# "Tom", "O'Brien", "Smith-Jones", "McDonald"; each repetition starts with a separator or a capital, so the
-# pattern has one way to match a word.
+import ahocorasick
+
+from listener.privacy.name_context import (
+    BEFORE,
+    PLACES,
+    STAFF,
+    kept,
+    patient_context,
+    said_to_be_a_person,
+    titled_patient_context,
+    word_set,
+)
+
+
+def _letters(case: str) -> str:
+    """The letters of Latin Extended-A of one case ("Ł", "Ś" or "ł", "ś"), for a character class."""
+    return "".join(c for c in map(chr, range(0x100, 0x180)) if getattr(c, f"is{case}")())
+
+
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ" + _letters("upper"), "a-zß-öø-ÿ" + _letters("lower")
+# "Tom", "O'Brien", "Smith-Jones", "McDonald", "Wiśniewska"; each repetition starts with a separator or a
+# capital, so the pattern has one way to match a word.
 NAME = rf"(?:O['’])?[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+|[{_UPPER}][{_LOWER}]+)*"
 _CAPITALISED = re.compile(rf"(?<![\w@#/.-])({NAME})(?![\w@])")
+# The word after a given name written in lower case.
+_NEXT_LOWER = re.compile(rf"[ \t]{{1,3}}([{_LOWER}]+)(?![\w@])")
 
 
-def _words(text: str) -> set[str]:
-    return set(text.split())
-
-
-# Words that name a member of staff ("Nurse Ali"), a place or organisation ("St Thomas'"), or that are the
-# sentence going on rather than a surname ("Sarah Was", "Tom Thank you").
-STAFF = _words(
-    "Nurse Dr Doctor Sister Matron Midwife Consultant Surgeon Professor Prof Paramedic Physio Staff"
-)
-STAFF |= _words("Healthcare Porter Registrar")
-PLACES = _words(
-    """Hospital Hospitals Ward Trust Unit Clinic Centre Center Centres Infirmary Royal St Saint Street General
-    Surgery Practice Health Foundation University Hospice House Road Children Maternity Ambulance Service Services
-    Nhs Medical Healthcare Park Avenue Drive Building Wing Block Suite Theatre Theatres Department Community
-    College School Academy Council Group Institute Partnership Memorial Lodge Pharmacy Station Integrated Teaching
-    Mental Primary Board Network City County Valley Gardens Square Bay Crescent Terrace Mews View Rise"""
-)
-_PLACES_LOWER = {w.lower() for w in PLACES}
-NOT_NAMES = _words(
+# Words that are the sentence going on rather than a surname ("Sarah Was", "Tom Thank you").
+NOT_NAMES = word_set(
     """The A An And But So Or He She They We It His Her Their Was Is Has Had Who When Where Why How What At In On
     To From With For Of Thank Thanks Today Yesterday Tomorrow Tonight Monday Tuesday Wednesday Thursday Friday
     Saturday Sunday Please Just Can Could Will Would Did Does Got Went Came This That Then"""
 )
-_MONTHS = _words("January February March April May June July August September October November December")
-_SENTENCE = _words(
+_MONTHS = word_set("January February March April May June July August September October November December")
+_MONTHS |= word_set("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")  # "Loros Jan 13th"
+_SENTENCE = word_set(
     """I Me My You Your Our Us Him Them Its If As By Up Not No Yes Very All Also Only After Before Because Are
     Were Be Been Do Should Said Says Told Asked Hi Hello Dear Many Some Every Each Here There Now Still Again Team
     Great Good Best Brilliant Amazing Excellent Lovely Fantastic Kind Caring Happy Sorry Mum Dad Nan Grandad Son
     Daughter Wife Husband Ltd Plc Love Xx"""
 )
 _NOT_SURNAMES = STAFF | PLACES | NOT_NAMES | _MONTHS | _SENTENCE
-# Words before a name that make it a member of staff, an honour or part of a place ("St George's", "Queen Mary").
-_BEFORE = {w.lower() for w in STAFF} | _words(
-    """st saint royal queen king princess prince lady sir dame lord baroness cllr councillor rev hca mount
-    assistant receptionist therapist manager pharmacist student volunteer cleaner gp"""
-)
-_ROLES = (
-    r"nurses?|hcas?|healthcare[ \t]assistant|doctors?|dr|consultant|registrar|surgeon|anaesthetist|midwi(?:fe|ves)"
-    r"|matron|sister|physio(?:therapist)?|porter|paramedic|receptionist|radiographer|sonographer|pharmacist"
-    r"|therapist|ot|manager|cleaner|volunteer|gp|student|housekeeper|phlebotomist|staff|mp|chief[ \t]executive"
-)
-# A staff role right after a full name: "Sarah Jones, ward sister", "Sarah Jones (staff nurse)", "Sarah Jones
-# the lovely HCA", "Sarah Jones who is a nurse". Every quantifier is bounded, so each try is constant work.
-_ROLE_AFTER = re.compile(
-    rf"[ \t]{{0,3}}(?:[,(–—-][ \t]{{0,3}})?(?:(?:the|our|a|an|your|my|his|her|their|who[ \t]is[ \t](?:a|an|the|our))"
-    rf"[ \t]{{1,3}})?(?:[A-Za-z-]{{1,20}}[ \t]{{1,3}}){{0,2}}?(?:{_ROLES})\b",
+_TITLES = word_set("Mr Mrs Ms Miss Mx")
+# Where capitals do not mark a name (a name nobody's list holds, or one written in lower case), a given name and
+# surname count only where the words after them say a person: a verb they are the subject of ("paul roberts has
+# been waiting", "Harpreet Kaur waited"), or a patient's context (see name_context.patient_context).
+_VERB_AFTER = re.compile(
+    r"[ \t]{1,3}(?:was|is|has|had|have|did|does|died|waited|waiting|went|got|gets|needs|needed|fell|still|gave"
+    r"|collapsed|spent|missed|never|passed|hasn['’]t|hadn['’]t|wasn['’]t|isn['’]t|didn['’]t|can['’]t|shouldn['’]t)\b",
     re.IGNORECASE,
 )
-_NEXT_WORD = re.compile(rf"[ \t]{{1,3}}({NAME})(?![\w@])")
-_PLACE_AFTER = re.compile(r"(?:['’]s)?[ \t]{1,3}([A-Za-z]+)")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[ \t]{1,3}$")
-_CALL_BEFORE = re.compile(r"\b(?:call|ring|phone|text)(?:s|ed|ing)?[ \t]{1,3}$", re.IGNORECASE)
-_BACK_AFTER = re.compile(r"[ \t]{1,3}back\b", re.IGNORECASE)
-_PATIENT_BEFORE = re.compile(r"\b(?:patient|resident|service[ \t]user)[ \t]{1,3}$", re.IGNORECASE)
-_AGE_AFTER = re.compile(
-    r"[ \t]{0,3}(?:\([ \t]{0,3}(?:aged?[ \t]{0,3})?\d{1,3}[ \t]{0,3}(?:y(?:ea)?rs?(?:[ \t]old)?|y/?o)?[ \t]{0,3}\)"
-    r"|,?[ \t]{1,3}aged?[ \t]{1,3}\d{1,3}\b)",
-    re.IGNORECASE,
-)
-_WINDOW = 40  # characters looked at before a name: enough for the longest pattern that must end there
+
+
+def _said_to_act(text: str, start: int, end: int) -> bool:
+    return _VERB_AFTER.match(text, end) is not None or patient_context(text, start, end)
 
 
 def _read(name: str) -> frozenset[str]:
@@ -104,27 +108,76 @@ def _read(name: str) -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+class _Lists(NamedTuple):
+    given: frozenset[str]  # given names that are not English words
+    given_words: frozenset[str]  # given names that are ("Will", "Grace")
+    surnames: frozenset[str]  # folded
+    english: frozenset[str]  # lower-case English words
+    places: frozenset[str]  # two-word places that start with a given name ("milton keynes")
+    given_lower: ahocorasick.Automaton  # finds the given names written in lower case (see _lower_case_given)
+    never_first: frozenset[str]  # capitalised words that never start a name ("The", "Great", "Blackpool")
+
+
 @cache
-def _lists() -> tuple[frozenset[str], ...]:
-    """Given names, given names that are also words, surnames (folded), English words, two-word places."""
-    titles = {w.capitalize() for w in _BEFORE} | {"Mr", "Mrs", "Ms", "Miss", "Mx"}
+def _lists() -> _Lists:
+    titles = {w.capitalize() for w in BEFORE} | _TITLES
     words = _read("given_names_also_words.txt") - _MONTHS - _SENTENCE - titles
     given = _read("given_names.txt") - words - _NOT_SURNAMES - titles
     surnames = frozenset(_fold(s) for s in _read("surnames.txt"))
     english = _read("english_words.txt")
-    return given, words - STAFF - PLACES, surnames, english, _read("place_names.txt")
+    # A name nobody's list holds is never an English word or a word of an NHS organisation's name or post town
+    # ("Blackpool Victoria"); nor does a listed name start with one.
+    never_first = _NOT_SURNAMES | {w.capitalize() for w in english} | _read("place_words.txt")
+    never_first -= given | words | _TITLES
+    return _Lists(
+        given,
+        frozenset(words - STAFF - PLACES),
+        surnames,
+        english,
+        _read("place_names.txt"),
+        _lower_case_finder(given),
+        frozenset(never_first),
+    )
+
+
+# What may come right before a word (a given name in lower case is looked for after one of these), and right
+# after it.
+_WORD_STARTS = " \t\n(\"'“‘"
+
+
+def _lower_case_finder(given: frozenset[str]) -> ahocorasick.Automaton:
+    """An automaton that finds each given name in lower case after a space, a line break, a bracket or a quote,
+    in one pass over the text: cheaper than reading every lower-case word of every post. Names of two letters are
+    left out: in lower case they are too like a word ("jo", "al")."""
+    automaton = ahocorasick.Automaton()
+    for name in given:
+        if len(name) > 2:
+            for before in _WORD_STARTS:
+                automaton.add_word(before + name.lower(), len(name))
+    automaton.make_automaton()
+    return automaton
+
+
+def _lower_case_given(text: str, finder: ahocorasick.Automaton) -> Iterator[tuple[int, int]]:
+    """(start, end) of each given name written in lower case as a word ("sarah" in "sarah jones", not in
+    "sarahs" or "Sarah")."""
+    padded = " " + text  # so that a name at the start has a space before it too
+    for last, length in finder.iter(padded):
+        after = padded[last + 1 : last + 2]
+        if not (after.isalnum() or after in "@_"):
+            yield last - length, last  # in text, which has no leading space
 
 
 def is_word_not_name(word: str) -> bool:
     """A capitalised word that is an English word and not a given name or surname ("Issues", "Thank")."""
-    given, given_words, surnames, english, _ = _lists()
+    lists = _lists()
     if word in NOT_NAMES:
         return True
     return (
-        word.lower() in english
-        and word not in given
-        and word not in given_words
-        and _fold(word) not in surnames
+        word.lower() in lists.english
+        and word not in lists.given
+        and word not in lists.given_words
+        and _fold(word) not in lists.surnames
     )
 
 
@@ -151,30 +204,80 @@ def _word(match: re.Match[str]) -> _Word:
 
 def redact_person_names(text: str) -> str:
     """Replace full names and given names in a person's context with ``[name]``; keep a trailing "'s"."""
-    given, given_words, surnames, english, places = _lists()
-    out, position, skip_to = [], 0, 0
-    for match in _CAPITALISED.finditer(text):
-        forename = match.group(1).split("-")[0].removesuffix("'s").removesuffix("’s")  # "Lily-Mae", "Tom's"
-        if match.start() < skip_to or (forename not in given and forename not in given_words):
-            continue
-        first = _word(match)
-        following = _surnames_after(text, first, forename in given, (given, surnames, english))
-        end = following[-1].end if following else first.end
-        skip_to = end
-        if following:
-            if _kept(text, first.start, end, f"{first.text} {following[0].text}".lower(), places):
-                continue
-        elif not _person_context(text, first.start, end):
-            continue
-        out.append(text[position : first.start] + "[name]")
-        position = end
+    lists = _lists()
+    spans = [*_capitalised_names(text, lists)]
+    given = [*_lower_case_given(text, lists.given_lower)]
+    if given:
+        spans = sorted([*spans, *_lower_case_names(text, given, lists)])
+    elif text.isupper() and len(text.lower()) == len(text):  # "SARAH SMITH WAS LEFT"
+        lowered = text.lower()
+        spans = [*_lower_case_names(lowered, [*_lower_case_given(lowered, lists.given_lower)], lists)]
+    if not spans:
+        return text
+    out, position = [], 0
+    for start, end in spans:
+        if start >= position:  # a name found in lower case never overlaps a capitalised one, but be sure
+            out.append(text[position:start] + "[name]")
+            position = end
     return "".join(out) + text[position:]
 
 
-def _surnames_after(text: str, first: _Word, plain: bool, lists: tuple[frozenset[str], ...]) -> list[_Word]:
+def _capitalised_names(text: str, lists: _Lists):
+    """(start, end) of each name among the capitalised words, in order."""
+    skip_to = 0
+    for match in _CAPITALISED.finditer(text):
+        word = match.group(1)
+        if word in lists.never_first or match.start() < skip_to:
+            continue
+        forename = word.split("-")[0].removesuffix("'s").removesuffix("’s")  # "Lily-Mae", "Tom's"
+        if forename in _TITLES:
+            found = _titled_surname(text, _word(match), lists)
+        elif forename in lists.given or forename in lists.given_words:
+            found = _given_name(text, _word(match), forename in lists.given, lists)
+        elif (
+            forename.lower() in lists.english
+            or forename in _NOT_SURNAMES
+            or "'" in forename
+            or "’" in forename
+        ):
+            continue  # a word, or "Can't"
+        else:
+            found = _unlisted_name(text, _word(match), lists)
+        if found:
+            skip_to = found[1]
+            if found[0] is not None:
+                yield found
+
+
+def _given_name(text: str, first: _Word, plain: bool, lists: _Lists) -> tuple[int | None, int]:
+    """A full name that starts with a listed given name, or the given name alone in a person's context."""
+    following = _surnames_after(text, first, plain, lists)
+    end = following[-1].end if following else first.end
+    if following:
+        if kept(text, first.start, end, f"{first.text} {following[0].text}".lower(), lists.places):
+            return None, end
+    elif not patient_context(text, first.start, end, also_a_word=not plain):
+        return None, end
+    return first.start, end
+
+
+def _surnames_after(text: str, first: _Word, plain: bool, lists: _Lists) -> list[_Word]:
     """The surname-like words (none, one or two) right after a given name: a surname of the list, or, after a
     given name that is not an English word, any capitalised word that is not one either."""
-    given, surnames, english = lists
+
+    def takes(word: _Word, found: list[_Word]) -> bool:
+        if _fold(word.text) in lists.surnames:
+            return True
+        return not (
+            found and found[-1].text not in lists.given or not plain or word.text.lower() in lists.english
+        )
+
+    return _names_after(text, first, takes)
+
+
+def _names_after(text: str, first: _Word, takes: Callable[[_Word, list[_Word]], bool]) -> list[_Word]:
+    """The capitalised words (none, one or two) right after ``first``, separated only by spaces, that ``takes``
+    says belong to the name (given the words found so far); never a word that cannot be a surname."""
     found: list[_Word] = []
     previous = first
     while len(found) < 2 and not previous.possessive:
@@ -182,28 +285,65 @@ def _surnames_after(text: str, first: _Word, plain: bool, lists: tuple[frozenset
         if not match or match.group(1).capitalize() in _NOT_SURNAMES:
             break
         word = _word(match)
-        known = _fold(word.text) in surnames
-        if not known and (found and previous.text not in given or not plain or word.text.lower() in english):
+        if not takes(word, found):
             break
         found.append(word)
         previous = word
     return found
 
 
-def _kept(text: str, start: int, end: int, first_two: str, places: frozenset[str]) -> bool:
-    """A full name that belongs to staff, an honour, an organisation or a place."""
-    before = _WORD_BEFORE.search(text, max(0, start - _WINDOW), start)
-    if before and before.group(1).lower() in _BEFORE:
-        return True
-    after = _PLACE_AFTER.match(text, end)
-    if after and after.group(1).lower() in _PLACES_LOWER or first_two in places:
-        return True
-    return _ROLE_AFTER.match(text, end) is not None
+def _unlisted_name(text: str, first: _Word, lists: _Lists) -> tuple[int | None, int] | None:
+    """A capitalised word that is neither a listed given name nor an English word ("Harpreet", "Oluwaseun"): a
+    name when a listed surname that is not a word follows ("Harpreet Kaur"), or when the words before say it is
+    a person's ("patient Oluwaseun Adeyemi", "a lady called Precious Mensah"), with up to two more such words."""
+    following = _names_after(text, first, lambda word, _: word.text.lower() not in lists.english)
+    end = following[-1].end if following else first.end
+    surnamed = (
+        following and _fold(following[0].text) in lists.surnames and _said_to_act(text, first.start, end)
+    )
+    if not surnamed and not said_to_be_a_person(text, first.start):
+        return None
+    if kept(
+        text, first.start, end, f"{first.text} {following[0].text}".lower() if following else "", lists.places
+    ):
+        return None, end
+    return first.start, end
 
 
-def _person_context(text: str, start: int, end: int) -> bool:
-    """A given name alone that the words around it say is a person: "call Tom back", "patient Tom", "Tom (82)"."""
-    window = max(0, start - _WINDOW)
-    if _CALL_BEFORE.search(text, window, start) and _BACK_AFTER.match(text, end):
-        return True
-    return _PATIENT_BEFORE.search(text, window, start) is not None or _AGE_AFTER.match(text, end) is not None
+def _titled_surname(text: str, title: _Word, lists: _Lists) -> tuple[int | None, int] | None:
+    """The name after Mr, Mrs, Ms, Miss or Mx ("Higgins", "Jean Higgins") when the words around say it is a
+    patient's or relative's ("Mr Okoro (84)", "Mrs Higgins in bed 4"); the title stays ("Mrs [name]")."""
+    found = _names_after(
+        text,
+        title,
+        lambda word, _: word.text.lower() not in lists.english or _fold(word.text) in lists.surnames,
+    )
+    if not found:
+        return None
+    start, end = found[0].start, found[-1].end
+    if kept(text, title.start, end, "", lists.places) or not titled_patient_context(text, title.start, end):
+        return None, end
+    return start, end
+
+
+def _lower_case_names(text: str, given: list[tuple[int, int]], lists: _Lists) -> Iterator[tuple[int, int]]:
+    """(start, end) of each name written in lower case: a given name that is not a word and a surname that is
+    not one either, or that is the subject of a verb ("paul roberts has", "sarah smith was"), or a given name
+    alone in a person's context ("my dad keith", "call bernadette back")."""
+    skip_to = 0
+    for start, end in given:
+        if start < skip_to:
+            continue
+        surname = _NEXT_LOWER.match(text, end)
+        if surname and surname.group(1).capitalize() in _NOT_SURNAMES:  # "kingsley ward", "ted staff"
+            surname = None
+        if surname and _fold(surname.group(1)) in lists.surnames and _said_to_act(text, start, surname.end()):
+            skip_to = surname.end()
+            first_two = f"{text[start:end]} {surname.group(1)}"
+            if not kept(text, start, surname.end(), first_two, lists.places):
+                yield start, surname.end()
+        elif patient_context(text, start, end) and not kept(text, start, end, "", lists.places):
+            yield start, end
+
+
+_NEXT_WORD = re.compile(rf"[ \t]{{1,3}}({NAME})(?![\w@])")

@@ -17,8 +17,9 @@ the name in profile and post links (``bsky.app/profile/NAME``, ``x.com/NAME/stat
 Names are redacted where the text says whose relative or friend it is: the capitalised words right after "my",
 "our", "his", "her", "their" or "your" and a word for kin ("my mum Margaret Jones", "her son Tom"); capitalised
 words that are English words and not names ("my daughters Issues") end the name. Full names and given names in
-a person's context ("Sarah Jones was left", "call Ahmed back") are found by ``person_names``. Staff in praise
-("Kemi the HCA", "Nurse Ali"), organisation and ward names are not names of that kind and are kept.
+a person's context ("Sarah Jones was left", "call Ahmed back", "Mrs Higgins in bed 4", "patient Oluwaseun
+Adeyemi", "paul roberts has been waiting") are found by ``person_names``. Staff in praise ("Kemi the HCA",
+"Nurse Ali", "Mr Davies the surgeon"), organisation and ward names are not names of that kind and are kept.
 
 Every pattern is linear in the length of the text: each can start only at a word boundary or a marker, and no
 pattern has two quantifiers that can match the same characters.
@@ -29,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from listener.privacy.person_names import NAME, PLACES, STAFF, is_word_not_name, redact_person_names
+from listener.privacy.name_context import KIN, PLACES, STAFF
+from listener.privacy.person_names import NAME, is_word_not_name, redact_person_names
 
 CATEGORIES = ("nhs_number", "phone", "email", "postcode", "handle", "name")
 
@@ -65,14 +67,8 @@ _LINKED_HANDLE = re.compile(
 _UK_PREFIXES = ("01", "02", "03", "05", "07", "08")
 _MAX_GROUPS = 5  # no phone or NHS number is written in more groups, which bounds the work on long digit runs
 
-_KIN = (
-    "mum|mom|mam|mummy|mommy|mother|dad|daddy|father|parent|son|daughter|child|children|kid|baby|boy|girl"
-    "|wife|husband|partner|fianc[eé]e?|boyfriend|girlfriend|brother|sister|twin|nan|nana|nanna|gran|granny"
-    "|grandma|grandmother|grandad|granddad|grandpa|grandfather|grandson|granddaughter|grandchild|grandchildren"
-    "|aunt|auntie|aunty|uncle|niece|nephew|cousin|step(?:son|daughter|dad|mum|mom)|friend|neighbou?r|carer"
-)
 _KIN_NAME = re.compile(
-    rf"\b(?i:my|our|his|her|their|your)\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:{_KIN})(?:s|-in-law)?)\b,?\s+({NAME}(?:\s+{NAME}){{0,2}})"
+    rf"\b(?i:my|our|his|her|their|your)\s+(?:[\w'’-]+\s+){{0,3}}?(?i:(?:{KIN})(?:s|-in-law)?)\b,?\s+({NAME}(?:\s+{NAME}){{0,2}})"
 )
 # Searched in the lower-cased text: faster than _KIN_NAME's own start.
 _POSSESSIVE = re.compile(r"\b(?:my|our|his|her|their|your)\s")

@@ -67,13 +67,14 @@ ADVERSARIAL_UNITS = [
 
 
 @pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
-def test_adversarial_text_of_50000_characters_is_redacted_in_well_under_a_second(unit):
+def test_adversarial_text_of_50000_characters_is_redacted_without_backtracking(unit):
     """A guard against catastrophic backtracking, not a speed measurement (benchmarks/redaction.py is): a
-    pattern that backtracks takes minutes here, a linear one a few hundredths of a second."""
+    pattern that backtracks takes minutes here, a linear one about a tenth of a second."""
     text = (unit * (50_000 // len(unit) + 1))[:50_000]
     started = time.perf_counter()
     redact(text)
-    assert time.perf_counter() - started < 1.0
+    # an idle machine takes about 0.1 s; 10 s leaves room for a busy one and still fails any backtracking
+    assert time.perf_counter() - started < 10.0
 
 
 def test_the_name_category_can_be_left_out():

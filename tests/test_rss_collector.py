@@ -13,7 +13,10 @@ from fakes.rss_server import Entry, FeedServer
 
 from listener.collectors.rss import RssCollector
 from listener.collectors.runner import collect
-from listener.store.models import Cursor, Post
+from listener.store import open_store
+from listener.store.engine import make_engine
+from listener.store.models import Cursor, Post, UTCDateTime
+from listener.store.schema import upgrade
 
 SHARED = Path(
     os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -57,13 +60,13 @@ def twice(store, config):
 def test_rss_feed_twice_and_a_304(store, make_config, feed):
     first, second = twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
     posts = stored(store)
-    assert first.total("posts_new") == 2 and set(posts) == {"g1", "g2"}
-    assert posts["g2"].created_at == T0 + timedelta(hours=2)  # served as +0100, stored as UTC
+    assert first.total("posts_new") == 2 and set(posts) == {"news.example/g1", "news.example/g2"}
+    assert posts["news.example/g2"].created_at == T0 + timedelta(hours=2)  # served as +0100, stored as UTC
     assert (
-        posts["g1"].text == "Leeds General Infirmary opens new ward - Leeds Live"
+        posts["news.example/g1"].text == "Leeds General Infirmary opens new ward - Leeds Live"
     )  # description not repeated
-    assert posts["g1"].url == "https://news.example/1" and posts["g1"].lang == "en"
-    assert posts["g1"].platform == "news"
+    assert posts["news.example/g1"].url == "https://news.example/1" and posts["news.example/g1"].lang == "en"
+    assert posts["news.example/g1"].platform == "news"
     assert feed.requests[-1].header("If-None-Match")  # the second run asked conditionally...
     assert second.total("requests") == 1 and second.total("posts_read") == 0  # ...and got a 304
 
@@ -73,10 +76,14 @@ def test_new_entry_is_added_and_cursor_stays_small(store, make_config, feed):
     twice(store, config)
     feed.add(Entry("g3", "LGI car park to close", T0 + timedelta(hours=5), link="https://news.example/3"))
     result = collect(store, config)[0]
-    assert result.total("posts_new") == 1 and set(stored(store)) == {"g1", "g2", "g3"}
+    assert result.total("posts_new") == 1 and set(stored(store)) == {
+        "news.example/g1",
+        "news.example/g2",
+        "news.example/g3",
+    }
     with store.transaction() as session:
         cursor = session.scalar(sa.select(Cursor.value))
-    assert cursor["ids"] == ["g3"] and cursor["newest"] == (T0 + timedelta(hours=5)).isoformat()
+    assert cursor["ids"] == ["news.example/g3"] and cursor["newest"] == (T0 + timedelta(hours=5)).isoformat()
     assert cursor["etag"] and cursor["modified"]
 
 
@@ -104,9 +111,10 @@ def test_atom_entries_without_guid_use_the_link_and_undated_use_fetch_time(store
     before = datetime.now(UTC).replace(microsecond=0)
     twice(store, make_config(source(f"{feed.base_url}/atom.xml")))
     posts = stored(store)
-    assert {"g1", "g2", "https://trust.example/board", "undated-1"} == set(posts)
-    assert posts["undated-1"].created_at >= before
-    assert posts["undated-1"].text == "Undated notice about Guy's Hospital\n\nVisiting hours change"
+    undated = f"{feed.base_url.removeprefix('http://')}/undated-1"  # no link: the feed's host
+    assert {"news.example/g1", "news.example/g2", "https://trust.example/board", undated} == set(posts)
+    assert posts[undated].created_at >= before
+    assert posts[undated].text == "Undated notice about Guy's Hospital\n\nVisiting hours change"
     with store.transaction() as session:
         cursor = session.scalar(sa.select(Cursor.value))
     assert cursor["newest"] == (T0 + timedelta(hours=3)).isoformat()  # undated entries never move it
@@ -120,7 +128,7 @@ def test_entries_older_than_the_lookback_are_not_offered_again(store, make_confi
     )
     result = collect(store, config)[0]
     assert result.total("posts_read") == 3 and result.total("posts_new") == 0
-    assert "late" not in stored(store)
+    assert "n/late" not in stored(store)
 
 
 def test_google_news_search_urls_from_organisations(store, make_config, feed):
@@ -165,7 +173,7 @@ def test_a_feed_that_moved_is_followed_and_the_move_logged(store, make_config, f
     caplog.set_level("WARNING")
     feed.moved["/old-feed.xml"] = "/rss.xml"
     first, second = twice(store, make_config(source(f"{feed.base_url}/old-feed.xml")))
-    assert first.total("posts_new") == 2 and set(stored(store)) == {"g1", "g2"}
+    assert first.total("posts_new") == 2 and set(stored(store)) == {"news.example/g1", "news.example/g2"}
     assert first.total("requests") == 2  # the redirect and the feed
     assert feed.requests[-1].path == "/rss.xml" and feed.requests[-1].header("If-None-Match")
     assert second.total("requests") == 2 and second.total("posts_read") == 0  # a 304 at the new address
@@ -184,7 +192,7 @@ def test_an_entry_dated_in_the_future_does_not_hide_the_entries_after_it(store, 
     feed.add(Entry("fresh", "St Thomas' Hospital news", now - timedelta(minutes=5), link="https://n/f"))
     assert collect(store, config)[0].total("posts_new") == 1
     posts = stored(store)
-    assert "fresh" in posts and posts["typo"].created_at.replace(tzinfo=UTC) <= datetime.now(UTC)
+    assert "n/fresh" in posts and posts["n/typo"].created_at.replace(tzinfo=UTC) <= datetime.now(UTC)
     assert "dated in the future" in caplog.text
 
 
@@ -201,6 +209,82 @@ def test_inline_html_does_not_split_words_and_blocks_stay_apart(store, make_conf
         )
     )
     twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
-    assert stored(store)["alert-1"].text == (
+    assert stored(store)["news.example/alert-1"].text == (
         "Praise for Guy's Hospital - Leeds Live\n\nStaff at Guy's Hospital were kind. Second line"
     )
+
+
+def test_short_guids_of_two_publishers_are_two_posts(store, make_config, feed):
+    """A plain guid ("12345") is only unique within its publisher's feed: two publishers' articles with the same
+    one are two posts, each kept under the guid qualified by its link's host; globally unique guids (a URL, a
+    tag: URI, a long opaque id) are kept as they are."""
+    other = FeedServer().start()
+    try:
+        feed.add(Entry("12345", "Leeds news", T0 + timedelta(hours=3), link="https://leeds-live.example/a"))
+        feed.add(
+            Entry("tag:leeds-live.example,2026:9", "Tagged", T0 + timedelta(hours=3), link="https://l/t")
+        )
+        other.add(Entry("12345", "York news", T0 + timedelta(hours=4), link="https://york-press.example/b"))
+        other.add(Entry("54321", "Undated and unlinked", None))
+        config = make_config(
+            f"sources:\n  - name: news\n    kind: rss\n    feeds: [{feed.base_url}/rss.xml, {other.base_url}/rss.xml]\n"
+        )
+        twice(store, config)
+    finally:
+        other.stop()
+    assert set(stored(store)) == {
+        "news.example/g1",
+        "news.example/g2",
+        "leeds-live.example/12345",
+        "tag:leeds-live.example,2026:9",
+        "york-press.example/12345",
+        f"{other.base_url.removeprefix('http://')}/54321",  # no link: qualified by the feed's host
+    }
+
+
+def test_entries_stored_before_ids_were_qualified_are_not_stored_again(db_url, make_config, feed):
+    """Migration 0010 rewrites the short guids stored before they were qualified, so upgrading stores nothing
+    twice; an id already globally unique is left as it was."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0009")
+    posts = sa.table(
+        "posts",
+        *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
+        sa.column("raw", sa.JSON),
+        sa.column("created_at", UTCDateTime),
+        sa.column("collected_at", UTCDateTime),
+    )
+    feed.add(Entry("https://news.example/4", "Already unique", T0 + timedelta(hours=1), link="https://n/4"))
+    old = [
+        ("g1", "https://news.example/1"),
+        ("g2", "https://news.example/2"),
+        ("https://news.example/4", "https://n/4"),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            posts.insert(),
+            [
+                {"platform": "news", "native_id": guid, "source": "news", "text": "t", "url": link}
+                | {
+                    "raw": {
+                        "id": guid,
+                        "link": link,
+                        "title": "t",
+                        "published": None,
+                        "dated": True,
+                        "source": None,
+                    }
+                }
+                | {"created_at": T0, "collected_at": T0}
+                for guid, link in old
+            ],
+        )
+    upgrade(engine)
+    engine.dispose()
+    store = open_store(db_url)
+    try:
+        first, _ = twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
+        assert first.total("posts_new") == 0
+        assert set(stored(store)) == {"news.example/g1", "news.example/g2", "https://news.example/4"}
+    finally:
+        store.close()

@@ -190,6 +190,76 @@ def test_json_null_payloads_become_sql_null(db_url):
     assert stored == {"1": None, "2": {"id": "2"}} and nulls == ["1"]
 
 
+def test_short_feed_guids_are_qualified_by_their_host(db_url):
+    """0010: a feed entry stored under a short guid gets the id the RSS collector now gives it (its link's host, else
+    its one feed's host, then the guid); globally unique guids, link ids and other platforms' ids stay."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0009")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    posts = sa.table(
+        "posts",
+        *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
+        sa.column("raw", sa.JSON),
+        sa.column("created_at", UTCDateTime),
+        sa.column("collected_at", UTCDateTime),
+    )
+    cursors = sa.table(
+        "cursors",
+        *(sa.column(c) for c in ("source", "stream")),
+        sa.column("value", sa.JSON),
+        sa.column("updated_at", UTCDateTime),
+    )
+
+    def entry(guid, link, platform="news", source="news", native_id=None):
+        raw = {"id": guid, "link": link, "title": "t", "published": None, "dated": True, "source": None}
+        return {"platform": platform, "native_id": native_id or guid, "source": source, "text": "t"} | {
+            "url": link,
+            "raw": raw,
+            "created_at": now,
+            "collected_at": now,
+        }
+
+    rows = [
+        entry("12345", "https://www.leeds-live.example/a"),
+        entry("12345", "https://York-Press.example/b", platform="local"),  # any platform name
+        entry("tag:leeds-live.example,2026:9", "https://l/t"),
+        entry("CBMiSWh0dHBzOi8vd3d3LmV4YW1wbGUuY29tL25ld3Mv", "https://news.google.com/x"),
+        entry("77", None, source="trust"),  # no link: its source's one feed host
+        entry("78", None, source="several"),  # feeds on two hosts: left as it was
+        entry(None, "/relative/5", native_id="/relative/5"),  # stored under its link: stays
+        {"platform": "x", "native_id": "1234", "source": "x", "text": "t", "url": "https://x.com/i/1234"}
+        | {"raw": {"id": "1234", "dated": True}, "created_at": now, "collected_at": now},
+    ]
+    with engine.begin() as connection:
+        connection.execute(posts.insert(), rows)
+        connection.execute(
+            cursors.insert(),
+            [
+                {"source": s, "stream": u, "value": {}, "updated_at": now}
+                for s, u in (
+                    ("trust", "https://trust.example/feed"),
+                    ("trust", "https://trust.example/news/feed"),
+                    ("several", "https://a.example/feed"),
+                    ("several", "https://b.example/feed"),
+                )
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = set(connection.execute(sa.select(posts.c.platform, posts.c.native_id)))
+    engine.dispose()
+    assert stored == {
+        ("news", "www.leeds-live.example/12345"),
+        ("local", "york-press.example/12345"),
+        ("news", "tag:leeds-live.example,2026:9"),
+        ("news", "CBMiSWh0dHBzOi8vd3d3LmV4YW1wbGUuY29tL25ld3Mv"),
+        ("news", "trust.example/77"),
+        ("news", "78"),
+        ("news", "/relative/5"),
+        ("x", "1234"),
+    }
+
+
 def test_the_view_lists_themes_and_flags_in_order_on_every_database(db_url):
     """0009: SQLite's group_concat promised no order, so the same labels could read differently there."""
     store = open_store(db_url)

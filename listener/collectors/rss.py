@@ -13,6 +13,13 @@ id), else by link; an entry with neither is skipped and logged. An entry with no
 time, or one dated more than a day after it was fetched (a mistyped year would otherwise move ``newest`` so far
 ahead that every later entry looked old), is stored with the time it was first fetched, and never moves the
 cursor.
+
+Ids are unique across feeds (posts are unique on platform and id, and every feed of a source shares one
+platform): a guid that is globally unique by its form (a URL, a ``tag:`` or ``urn:`` URI, or an opaque id of at
+least 32 characters, such as Google News's) is the id as it is; a shorter one ("12345", "post-17") is only unique
+within its publisher's feed, so it is qualified by the host of the entry's link, else of the feed's URL:
+``www.leeds-live.example/12345``. An entry without a guid is identified by its link. Migration 0010 rewrote
+the ids stored before this rule.
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import feedparser
 from pydantic import Field, field_validator, model_validator
@@ -38,6 +46,9 @@ log = logging.getLogger(__name__)
 
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-GB&gl=GB&ceid=GB:en"
 MAX_NATIVE_ID = 200  # posts.native_id is VARCHAR(200); longer guids are stored as their SHA-256
+# Guids unique by their form; any other is unique only within its feed (migration 0010 writes the rule out too).
+GLOBAL_GUID = re.compile(r"(?:[a-z][a-z0-9+.-]*://[^/\s]+|tag:|urn:)", re.IGNORECASE)
+LONG_OPAQUE_GUID = 32
 FUTURE_SLACK = timedelta(
     days=1
 )  # a feed's clock or time zone may be off by hours; a date further ahead is wrong
@@ -137,7 +148,7 @@ class RssCollector(ApiCollector):
         held_back = False
         for number, entry in enumerate(parsed.entries, start=1):
             page.read += 1
-            native_id = _entry_id(entry)
+            native_id = _entry_id(entry, stream)
             if native_id is None:
                 log.warning("%s: %s entry %d skipped: no guid, id or link", self.name, stream, number)
                 continue
@@ -216,13 +227,23 @@ def _conditional_headers(cursor: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def _entry_id(entry: Any) -> str | None:
-    value = (entry.get("id") or entry.get("link") or "").strip()
+def _entry_id(entry: Any, feed_url: str) -> str | None:
+    """The guid when it is globally unique, else the guid qualified by its link's (or feed's) host; the link
+    when there is no guid."""
+    guid, link = (entry.get("id") or "").strip(), (entry.get("link") or "").strip()
+    if guid and not GLOBAL_GUID.match(guid) and len(guid) < LONG_OPAQUE_GUID:
+        guid = f"{_host(link) or _host(feed_url)}/{guid}"
+    value = guid or link
     if not value:
         return None
     if len(value) > MAX_NATIVE_ID:
         return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
     return value
+
+
+def _host(url: str) -> str:
+    """The host (and port) of an absolute URL, lower-cased; "" for a relative one."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
 def _entry_time(entry: Any) -> datetime | None:

@@ -3,12 +3,14 @@ news-search URLs. Every scenario runs twice; the second run adds nothing."""
 
 from __future__ import annotations
 
+import gzip
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fakes.fake_http_server import Reply
 from fakes.rss_server import Entry, FeedServer
 
 from listener.collectors.rss import RssCollector
@@ -288,3 +290,34 @@ def test_entries_stored_before_ids_were_qualified_are_not_stored_again(db_url, m
         assert set(stored(store)) == {"news.example/g1", "news.example/g2", "https://news.example/4"}
     finally:
         store.close()
+
+
+def _big_feed(size: int) -> bytes:
+    item = b"<item><guid>https://news.example/big</guid><title>Big</title><description>" + b"x" * 1000
+    items = item + b"</description></item>"
+    body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+    return body + items * (size // len(items) + 1) + b"</channel></rss>"
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["announced", "gzip"])
+def test_a_feed_bigger_than_max_feed_mb_fails_without_storing_any_of_it(store, make_config, feed, gzipped):
+    """A feed is read up to max_feed_mb and no further, whether its size is announced (Content-Length) or only
+    found while reading (a small gzip answer that unpacks to more): the stream fails with a one-line error naming
+    the limit and the option, nothing of it is stored, and the source's other feeds are still read."""
+    body = _big_feed(1_200_000)
+    if gzipped:
+        feed.recorded["/big.xml"] = Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"})
+        assert len(feed.recorded["/big.xml"].body) < 1_000_000
+    else:
+        feed.recorded["/big.xml"] = body
+    config = make_config(
+        f"sources:\n  - name: news\n    kind: rss\n    max_feed_mb: 1\n"
+        f"    feeds: [{feed.base_url}/big.xml, {feed.base_url}/rss.xml]\n"
+    )
+    result = collect(store, config)[0]
+    big, small = result.streams
+    assert big.error == (
+        f"source news: {feed.base_url}/big.xml is larger than max_feed_mb (1 MB); nothing of it was stored "
+        "(raise max_feed_mb if the feed really is this big)"
+    )
+    assert small.error is None and set(stored(store)) == {"news.example/g1", "news.example/g2"}

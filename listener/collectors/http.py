@@ -108,6 +108,15 @@ class HttpOptions(RetryOptions):
     user_agent: str = Field(USER_AGENT, min_length=3)
 
 
+class ResponseTooLarge(CollectorError):
+    """An answer longer than the client's ``max_bytes``; it was not read further."""
+
+    def __init__(self, message: str, url: str, max_bytes: int):
+        super().__init__(message)
+        self.url = url
+        self.max_bytes = max_bytes
+
+
 class RateLimitHit(Exception):
     """The server said "too many requests"; ``wait`` is the seconds until its reset, when it said."""
 
@@ -216,7 +225,8 @@ class RequestCounter:
 
 class ApiClient:
     """GET under the policy above, with 401 and 403 as ``AuthenticationError``; counts the requests it makes
-    (failed connections included), and every error it raises carries what the call cost."""
+    (failed connections included), and every error it raises carries what the call cost. With ``max_bytes``, an
+    answer is streamed and read only up to that many bytes (as unpacked); a longer one raises ``ResponseTooLarge``."""
 
     def __init__(
         self,
@@ -227,8 +237,10 @@ class ApiClient:
         auth_hint: str = "",
         min_interval: float = 0.0,
         follow_redirects: bool = False,
+        max_bytes: int | None = None,
     ):
         self.source = source
+        self.max_bytes = max_bytes
         self.options = options
         self.auth_hint = auth_hint
         self.min_interval = min_interval
@@ -266,7 +278,10 @@ class ApiClient:
         self._pace()
         self.requests += 1
         try:
-            response = self._client.get(url, params=params, headers=headers)
+            if self.max_bytes is None:
+                response = self._client.get(url, params=params, headers=headers)
+            else:
+                response = self._get_capped(url, params, headers, self.max_bytes)
         except httpx.TransportError as exc:
             raise TransientError(f"cannot reach it ({type(exc).__name__}: {exc})") from None
         except httpx.TooManyRedirects:
@@ -289,6 +304,42 @@ class ApiClient:
         if response.status_code >= 500:
             raise TransientError(f"HTTP {response.status_code}{_detail(response)}")
         return response
+
+    def _get_capped(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None, max_bytes: int
+    ) -> httpx.Response:
+        """GET, reading no more than ``max_bytes`` of the body as unpacked (a small gzip answer can unpack to far
+        more than its Content-Length)."""
+        request = self._client.build_request("GET", url, params=params, headers=headers)
+        streamed = self._client.send(request, stream=True)
+        try:
+            announced = streamed.headers.get("Content-Length", "")
+            packed = "Content-Encoding" in streamed.headers
+            if not packed and announced.isdigit() and int(announced) > max_bytes:
+                raise self._too_large(url, max_bytes)
+            chunks, size = [], 0
+            for chunk in streamed.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise self._too_large(url, max_bytes)
+                chunks.append(chunk)
+        finally:
+            streamed.close()
+        # The body is unpacked already: without Content-Encoding, httpx would try to unpack it again.
+        kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() != "content-encoding"]
+        return httpx.Response(
+            streamed.status_code,
+            headers=kept,
+            content=b"".join(chunks),
+            request=streamed.request,  # after redirects: its URL is where the answer came from
+            history=streamed.history,
+            extensions=streamed.extensions,
+        )
+
+    def _too_large(self, url: str, max_bytes: int) -> ResponseTooLarge:
+        return ResponseTooLarge(
+            f"source {self.source}: {url} is larger than {max_bytes} bytes", url, max_bytes
+        )
 
     def _pace(self) -> None:
         """Keep at least ``min_interval`` seconds between requests (Care Opinion allows 5 a second)."""

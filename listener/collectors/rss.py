@@ -38,7 +38,7 @@ import feedparser
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Page
-from listener.collectors.http import ApiClient, ApiCollector, HttpOptions
+from listener.collectors.http import ApiClient, ApiCollector, HttpOptions, ResponseTooLarge
 from listener.config import parse_duration
 from listener.errors import CollectorError
 
@@ -61,6 +61,7 @@ class RssOptions(HttpOptions):
     search_url: str = GOOGLE_NEWS_SEARCH
     platform: str = Field("news", pattern=r"^[a-z0-9_-]+$")
     lookback: timedelta = timedelta(days=2)
+    max_feed_mb: int = Field(20, ge=1, le=1000)
 
     @field_validator("lookback", mode="before")
     @classmethod
@@ -96,7 +97,8 @@ class RssCollector(ApiCollector):
 
     def make_client(self) -> ApiClient:
         # Feeds move (http to https, a new CMS) and answer with a redirect, as browsers and feed readers follow.
-        return ApiClient(self.name, self.options, follow_redirects=True)
+        max_bytes = self.options.max_feed_mb * 1_000_000
+        return ApiClient(self.name, self.options, follow_redirects=True, max_bytes=max_bytes)
 
     def streams(self) -> list[str]:
         queries = list(self.options.searches)
@@ -108,7 +110,14 @@ class RssCollector(ApiCollector):
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         cursor = cursor or {}
         before = self.client.requests
-        response = self.client.get(stream, headers=_conditional_headers(cursor))
+        try:
+            response = self.client.get(stream, headers=_conditional_headers(cursor))
+        except ResponseTooLarge as exc:
+            raise CollectorError(
+                f"source {self.name}: {stream} is larger than max_feed_mb ({self.options.max_feed_mb} MB); "
+                "nothing of it was stored (raise max_feed_mb if the feed really is this big)",
+                requests=exc.requests,
+            ) from None
         page = Page(requests=self.client.requests - before)
         if response.status_code == 304:
             log.info("%s: %s not modified since the last fetch", self.name, stream)

@@ -34,7 +34,9 @@ class FeedServer(FakeServer):
         super().__init__()
         self.entries: list[Entry] = []
         self.changed_at = datetime(2026, 1, 1, tzinfo=UTC)
-        self.recorded: dict[str, bytes] = {}  # path -> a recorded feed served byte for byte
+        self.recorded: dict[
+            str, bytes | Reply
+        ] = {}  # path -> a recorded feed served byte for byte, or a reply
         self.moved: dict[str, str] = {}  # path -> the path it redirects to for good (301)
 
     def add(self, *entries: Entry) -> None:
@@ -45,7 +47,10 @@ class FeedServer(FakeServer):
         if request.path in self.moved:
             return Reply(301, b"", {"Location": f"{self.base_url}{self.moved[request.path]}"})
         if request.path in self.recorded:
-            return Reply(200, self.recorded[request.path], {"Content-Type": "application/xml; charset=UTF-8"})
+            recorded = self.recorded[request.path]
+            if isinstance(recorded, Reply):
+                return recorded
+            return Reply(200, recorded, {"Content-Type": "application/xml; charset=UTF-8"})
         if request.path not in ("/rss.xml", "/atom.xml", "/search"):
             return Reply(404, b"<html><body>Not found</body></html>", {"Content-Type": "text/html"})
         body = (self._atom() if request.path == "/atom.xml" else self._rss()).encode("utf-8")

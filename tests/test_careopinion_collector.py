@@ -221,3 +221,37 @@ def test_the_illustrative_payload_is_read(make_config, api):
     collector.close()
     assert post.native_id == "1234567" and post.organisation_codes == ("RJ1",)
     assert post.text.startswith("Kind staff on the ward\n\nMarkdown text")
+
+
+MARKDOWN_STORY = """# My stay on **Ward 7**
+
+The nurses were *really* kind, and the [discharge leaflet](https://example.nhs.uk/leaflet.pdf "Leaflet") helped.
+See <https://www.careopinion.org.uk/info/about> or [https://example.nhs.uk](https://example.nhs.uk).
+
+- parking was hard
+* the food was __cold__
+1. waited 5 * 3 = 15 minutes at A_and_E, #1 in the queue
+
+> Thank you\\* to ~~all~~ the team &amp; ![a smiling nurse](https://img.example/n.png)
+
+---
+"""
+
+
+def test_markdown_bodies_are_stored_as_the_text_a_reader_sees(store, make_config, api):
+    """Care Opinion's story text is Markdown (api-v2-content): stored as it came, `**` and `[text](url)` showed
+    in report quotes. Link text is kept, URLs go unless they are the text, paragraphs stay apart, and plain text
+    (a `*` between numbers, an underscore inside a word, "#1") is left as it is."""
+    api.opinions.append(opinion(1, "Ward 7", MARKDOWN_STORY, NOW - timedelta(days=1)))
+    api.opinions.append(opinion(2, "Plain", "Plain words, 5 * 3 and A_and_E.\n\nA second paragraph.", NOW))
+    twice(store, make_config(source(api)))
+    with store.transaction() as session:
+        texts = dict(session.execute(sa.select(Post.native_id, Post.text)).all())
+    assert texts["1"] == (
+        "Ward 7\n\nMy stay on Ward 7\n\n"
+        "The nurses were really kind, and the discharge leaflet helped.\n"
+        "See https://www.careopinion.org.uk/info/about or https://example.nhs.uk.\n\n"
+        "parking was hard\nthe food was cold\n1. waited 5 * 3 = 15 minutes at A_and_E, #1 in the queue\n\n"
+        "Thank you* to all the team & a smiling nurse"
+    )
+    assert texts["2"] == "Plain\n\nPlain words, 5 * 3 and A_and_E.\n\nA second paragraph."

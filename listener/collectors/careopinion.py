@@ -18,6 +18,8 @@ stored once and linked to both (the runner links stored posts too).
 Documented at careopinion.org.uk/info/api-v2 (auth, endpoints, content, filtering). No official sample response
 is published: the field names (id, title, body, dateOfPublication, dateOfSubmission, links) are those public
 clients use; links are read both as {rel, id, href} (the docs) and {relation, id, link} (seen in clients).
+A story's body is Markdown (api-v2-content); it is stored as the text a reader sees (markdown_text.py), and a
+body in plain text is stored as it came.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pydantic import Field
 from listener.collectors.base import CollectedPost, Page
 from listener.collectors.feedback import FeedbackOptions, configured_codes, parse_api_time, subscription_key
 from listener.collectors.http import ApiClient, ApiCollector
+from listener.collectors.markdown_text import markdown_text
 from listener.errors import AuthenticationError, CollectorError
 
 log = logging.getLogger(__name__)
@@ -137,7 +140,7 @@ class CareOpinionCollector(ApiCollector):
         except ValueError as exc:
             log.warning("%s: %s item %d skipped: %s", self.name, stream, number, exc)
             return None
-        title, body = (item.get("title") or "").strip(), (item.get("body") or "").strip()
+        title, body = (item.get("title") or "").strip(), markdown_text(item.get("body") or "")
         codes = configured_codes([stream if stream != self.ALL else None, *_linked_codes(item)], self.config)
         return CollectedPost(
             platform="careopinion",

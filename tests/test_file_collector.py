@@ -275,3 +275,36 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column(store, make_config, t
     (tmp_path / "export.csv").write_bytes(b"\xef\xbb\xbfid,text,created_at\r\n1,LGI,2026-11-17 10:00\r\n")
     result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
     assert result[0].total("posts_new") == 1
+
+
+def test_a_csv_row_is_logged_by_the_line_it_starts_on_when_a_field_spans_lines(
+    store, make_config, tmp_path, caplog
+):
+    """A quoted field may hold line breaks (a review written in paragraphs), and a blank line is no row: a
+    skipped row is logged by the line of the file it starts on, where an editor shows it, not by its place
+    among the rows."""
+    (tmp_path / "export.csv").write_text(
+        "id,text,created_at,likes\n"  # line 1
+        '1,"Lovely staff at LGI.\n\nThe parking, though.",2026-11-17 10:00,2\n'  # lines 2-4
+        "2,LGI food,17/11/2025 10:00,0\n"  # line 5: a time nothing reads
+        "\n"  # line 6
+        '3,"St Thomas\' Hospital\nwas great",2026-11-17 11:00,many\n'  # lines 7-8: not a count
+        "4,Evelina was great,2026-11-17 12:00,1\n",  # line 9
+        encoding="utf-8",
+    )
+    result = collect(store, make_config("sources:\n  - {name: imports, kind: file, path: export.csv}\n"))
+    assert result[0].total("posts_new") == 2
+    assert "export.csv line 5 skipped: fields.created_at ('created_at')" in caplog.text
+    assert "export.csv line 7 skipped: fields.likes ('likes'): expected a count" in caplog.text
+
+
+def test_a_file_none_of_whose_rows_is_read_names_the_line_of_the_first(store, make_config, tmp_path):
+    (tmp_path / "export.csv").write_text(
+        'id,text,created_at\n\n1,"LGI\nparking",2026-11-17 10:00\n2,LGI food,yesterday\n', encoding="utf-8"
+    )  # the first row starts on line 3, after a blank line
+    source = "sources:\n  - {name: imports, kind: file, path: export.csv, fields: {created_at: text}}\n"
+    result = collect(store, make_config(source))
+    assert result[0].failed
+    assert "none of the 2 rows of export.csv could be read, the first (line 3) because" in (
+        result[0].streams[0].error
+    )

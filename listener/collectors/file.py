@@ -155,7 +155,7 @@ class FileCollector(Collector):
             read and skipped.count == read
         ):  # a format nothing reads, not a few bad rows: read it again once fixed
             raise CollectorError(
-                f"source {self.name}: none of the {read} rows of {path.name} could be read, the first because "
+                f"source {self.name}: none of the {read} rows of {path.name} could be read, the first "
                 f"{skipped.first}; the file will be read again once fields or timezone are fixed",
                 requests=page.requests,
                 read=page.read,
@@ -243,10 +243,21 @@ class FileCollector(Collector):
             raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
 
     def _csv_rows(self, path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each row as ``csv.DictReader`` reads it, with the line of the file it starts on: a quoted field may
+        hold line breaks, so a row's place among the rows is not its line."""
         dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-        reader = csv.DictReader(handle, dialect=dialect)
-        self._check_header(path, reader.fieldnames)
-        yield from enumerate(reader, start=2)
+        reader = csv.reader(handle, dialect=dialect)
+        columns = next(reader, None)
+        while columns == []:  # blank lines before the header, which DictReader skips too
+            columns = next(reader, None)
+        self._check_header(path, columns)
+        if columns is None:
+            return
+        first_line = reader.line_num + 1
+        for row in reader:
+            if row:  # a blank line is no row
+                yield first_line, _row_record(columns, row)
+            first_line = reader.line_num + 1
 
     def _jsonl_records(self, path: Path, handle: TextIO, quiet: bool) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, line in enumerate(handle, start=1):
@@ -305,16 +316,27 @@ class SkippedRows:
     def __init__(self, source: str, path: Path):
         self.source, self.path = source, path
         self.count = 0
-        self.first: str | None = None
+        self.first: str | None = None  # "(line L) because <problem>", of the first row skipped
 
     def note(self, line: int, problem: ValueError) -> None:
         self.count += 1
-        self.first = self.first or str(problem)
+        self.first = self.first or f"(line {line}) because {problem}"
         log.warning("%s: %s line %d skipped: %s", self.source, self.path.name, line, problem)
 
 
 _MISSING = object()
 _EPOCH = re.compile(r"^\d+(\.\d+)?$")
+
+
+def _row_record(columns: list[str], row: list[str]) -> dict[str | None, Any]:
+    """A CSV row keyed by its columns as ``csv.DictReader`` keys it: values beyond the header go in a list under
+    None, columns beyond the row's values are None."""
+    record: dict[str | None, Any] = dict(zip(columns, row, strict=False))
+    if len(row) > len(columns):
+        record[None] = row[len(columns) :]
+    for column in columns[len(row) :]:
+        record[column] = None
+    return record
 
 
 def _describe(missing: dict[str, str]) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
 from listener.config import Section
@@ -40,12 +40,18 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 class FieldMap(Section):
-    """Which column (CSV) or key (JSONL, dotted for nested objects: ``user.id``) holds each field."""
+    """Which column (CSV) or key (JSONL, dotted for nested objects: ``user.id``) holds each field.
+
+    An author is known by ``author_id`` (the account's id, which a change of handle does not change) and
+    ``author_handle`` when the export has them apart, as the platform's own collector reads them; else by
+    ``author``, one identifier serving as both."""
 
     id: str = "id"
     text: str = "text"
     created_at: str = "created_at"
     author: str | None = "author"
+    author_id: str | None = None
+    author_handle: str | None = None
     url: str | None = "url"
     lang: str | None = "lang"
     platform: str | None = "platform"
@@ -53,6 +59,24 @@ class FieldMap(Section):
     reposts: str | None = "reposts"
     replies: str | None = "replies"
     quotes: str | None = "quotes"
+
+    @model_validator(mode="after")
+    def _one_way_to_name_authors(self) -> FieldMap:
+        if self.author is not None and "author" in self.model_fields_set and self.split_authors:
+            raise ValueError(
+                "author_id and author_handle replace author: map author (one identifier), or author_id "
+                "and author_handle (the account id and the handle), not both"
+            )
+        return self
+
+    @property
+    def split_authors(self) -> bool:
+        """Are the account id and the handle mapped apart?"""
+        return self.author_id is not None or self.author_handle is not None
+
+    def author_fields(self) -> tuple[str, str]:
+        """The names of the fields holding the author's account id and handle."""
+        return ("author_id", "author_handle") if self.split_authors else ("author", "author")
 
 
 class FileOptions(SourceOptions):
@@ -286,6 +310,7 @@ class FileCollector(Collector):
             except ValueError as exc:
                 raise ValueError(f"fields.{name} ({key!r}): {exc}") from None
 
+        id_field, handle_field = fields.author_fields()
         native_id = read("id")
         text = read("text")
         created_at = read("created_at", lambda value: _timestamp(value, zone))
@@ -300,8 +325,8 @@ class FileCollector(Collector):
             created_at=created_at,
             url=read("url") or None,
             lang=read("lang") or None,
-            author_id=read("author") or None,
-            author_handle=read("author") or None,
+            author_id=read(id_field) or None,
+            author_handle=read(handle_field) or None,
             like_count=read("likes", _count),
             repost_count=read("reposts", _count),
             reply_count=read("replies", _count),

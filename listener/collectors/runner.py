@@ -34,7 +34,13 @@ from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
 from listener.store.models import utcnow
-from listener.store.posts import add_source_mentions, apply_edits, insert_new_posts, sync_organisations
+from listener.store.posts import (
+    add_account_keys,
+    add_source_mentions,
+    apply_edits,
+    insert_new_posts,
+    sync_organisations,
+)
 from listener.store.removal import unwanted
 from listener.store.runs import RunCounts, finish_run, month_to_date_reads, record_progress, start_run
 
@@ -307,6 +313,14 @@ def _commit_page(
         refused.update(native_id for _, native_id in removed)  # such an id may name its author (Bluesky)
         wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
         new_ids = insert_new_posts(session, wanted)
+        rekeyed = add_account_keys(session, wanted)
+        if rekeyed:
+            log.info(
+                "%s %s: %d stored posts keyed by their author's account id too",
+                collector.name,
+                stream,
+                rekeyed,
+            )
         changed = apply_edits(session, [r for r in wanted if (r["platform"], r["native_id"]) in edited])
         if changed:
             log.info(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,34 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
         .returning(Post.id)
     )
     return list(session.scalars(statement, list(unique.values())))
+
+
+def add_account_keys(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Give stored posts keyed by one identifier alone (their author key, and no handle key) both keys that
+    ``rows`` now give them: an export imported with one ``author`` column, read again with the account id and
+    the handle mapped apart, or a post stored before handle keys existed. A post whose key is neither of the
+    row's two is left as it is. Then an erasure by the id alone finds it. Return how many posts changed."""
+    by_post = {(r["platform"], r["native_id"]): r for r in rows if r["author_key"] and r["author_handle_key"]}
+    if not by_post:
+        return 0
+    stored = session.execute(
+        select(Post.id, Post.platform, Post.native_id, Post.author_key).where(
+            tuple_(Post.platform, Post.native_id).in_(list(by_post)),
+            Post.author_handle_key.is_(None),
+            Post.purged_at.is_(None),
+        )
+    ).all()
+    changed = 0
+    for post_id, platform, native_id, author_key in stored:
+        row = by_post[(platform, native_id)]
+        if author_key in (row["author_key"], row["author_handle_key"]):
+            session.execute(
+                update(Post)
+                .where(Post.id == post_id)
+                .values(author_key=row["author_key"], author_handle_key=row["author_handle_key"])
+            )
+            changed += 1
+    return changed
 
 
 def add_source_mentions(session: Session, codes: Mapping[tuple[str, str], Sequence[str]]) -> None:

@@ -1,11 +1,14 @@
 """kind: file imports JSONL and CSV exports; importing the same file twice adds nothing, on both backends."""
 
+import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from listener.collectors.runner import collect
+from listener.privacy.erasure import erase_author
 from listener.store.models import CollectionRun, Cursor, Post
 
 POSTS = [
@@ -308,3 +311,69 @@ def test_a_file_none_of_whose_rows_is_read_names_the_line_of_the_first(store, ma
     assert "none of the 2 rows of export.csv could be read, the first (line 3) because" in (
         result[0].streams[0].error
     )
+
+
+# the digest of the default mapping in the cursors of versions before author_id and author_handle
+DEFAULT_FIELDS = ["id", "text", "created_at", "author", "url", "lang", "platform"]
+DEFAULT_FIELDS += ["likes", "reposts", "replies", "quotes"]
+DEFAULT_FIELDS_DIGEST = hashlib.sha256(
+    json.dumps({name: name for name in DEFAULT_FIELDS}, sort_keys=True).encode()
+).hexdigest()[:16]
+
+
+def set_cursor(store, value):
+    with store.transaction() as session:
+        (cursor,) = session.scalars(sa.select(Cursor))
+        cursor.value = value
+
+
+def test_a_file_imported_by_an_older_reader_is_read_again(store, make_config, tmp_path, caplog):
+    """A file an older version marked as imported, when that version could read none or only some of its rows
+    (times it did not know, say), is read again after the upgrade: its cursor says which reader imported it."""
+    caplog.set_level(logging.INFO, logger="listener.collectors.file")
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    config = make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n")
+    collect(store, config)
+    with store.transaction() as session:
+        (cursor,) = session.scalars(sa.select(Cursor))
+        session.execute(sa.delete(Post))  # none of the file's rows read by that version
+    set_cursor(store, {"sha256": cursor.value["sha256"], "fields": DEFAULT_FIELDS_DIGEST})  # as it wrote it
+    again = collect(store, config)
+    assert again[0].total("posts_new") == 3
+    assert "posts.jsonl read again: imported by an older version of the file reader" in caplog.text
+    assert collect(store, config)[0].total("posts_read") == 0  # marked as read by this version
+
+
+def test_reading_a_file_again_after_an_upgrade_stores_no_post_twice(store, make_config, tmp_path):
+    """Posts are unique on (platform, native id), and erased or deleted posts leave tombstones: a file read
+    again adds only the rows not stored yet."""
+    write_jsonl(tmp_path / "posts.jsonl", POSTS)
+    config = make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n")
+    collect(store, config)
+    erase_author(store, config, ["amy"])
+    before = rows(store)
+    set_cursor(store, {key: value for key, value in cursors(store)[0].value.items() if key != "parser"})
+    again = collect(store, config)
+    assert again[0].total("posts_read") == 3 and again[0].total("posts_new") == 0
+    assert rows(store) == before and len(before) == 2
+
+
+def test_a_file_imported_under_another_platform_is_not_read_again_but_named(
+    store, make_config, tmp_path, caplog
+):
+    """Read again under a platform changed since, each row would be a new post (posts are unique on platform and
+    id): the file is left as it is, with a warning saying how to read it again."""
+    (tmp_path / "export.csv").write_text(
+        "id,text,created_at\n1,LGI parking,2026-11-17 10:00\n", encoding="utf-8"
+    )
+    source = "sources:\n  - {name: imports, kind: file, path: export.csv, platform: %s}\n"
+    collect(store, make_config(source % "import"))
+    set_cursor(store, {**cursors(store)[0].value, "parser": 1})
+    again = collect(store, make_config(source % "x"))
+    assert again[0].total("posts_read") == 0 and not again[0].failed
+    assert len(rows(store)) == 1
+    assert (
+        "export.csv was imported by an older version of the file reader, under platform 'import'"
+        in caplog.text
+    )
+    assert "set platform: import on source imports for one run to read it again" in caplog.text

@@ -1,8 +1,9 @@
 """``kind: file``: import posts from JSONL or CSV exports, as an analyst loads an export from another tool.
 
-Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256 and a digest of the
-``fields`` mapping, so an unchanged file is not read again; a changed file, or a changed mapping, reads the file
-again in full and only posts not stored yet are added, because posts are unique on (platform, native id). Rows
+Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256, a digest of the
+``fields`` mapping, the version of this reader and the source's ``platform``, so an unchanged file is not read
+again; a changed file, a changed mapping, or an older reader (unless under another platform) reads the file again
+in full and only posts not stored yet are added, because posts are unique on (platform, native id). Rows
 that cannot be read are skipped and logged with their line; a file none of whose rows can be read fails the stream
 without saving its cursor, so it is read again once the mapping or time zone is fixed.
 
@@ -37,6 +38,12 @@ from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+# How rows are read into posts, recorded in each file's cursor: files imported by an older version are read again.
+# Raise it when a change reads rows an older version skipped (2: decimal epoch, X archive and RFC 2822 times; a
+# UTF-8 byte order mark); a row stored already stays as it was stored. Never raise it for a change to which post a
+# row is (its platform or id): the posts already stored would be stored again under their new identity.
+READER_VERSION = 2  # cursors written before it was recorded have none: version 1
 
 
 class FieldMap(Section):
@@ -154,9 +161,13 @@ class FileCollector(Collector):
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         path = Path(stream)
-        done = {"sha256": self._sha256_of_text(path), "fields": self._mapping_digest()}
-        if cursor == done:
-            log.info("%s: %s unchanged since the last import", self.name, path.name)
+        done = {
+            "sha256": self._sha256_of_text(path),
+            "fields": self._mapping_digest(),
+            "parser": READER_VERSION,
+            "platform": self.options.platform,
+        }
+        if not self._to_read(path, cursor, done):
             return
         if self._format(path) == "jsonl":
             self._check_keys(path)  # before the first page: posts stored with a wrong mapping stay wrong
@@ -187,6 +198,40 @@ class FileCollector(Collector):
         # rows held back by ``until`` must be read on a later run, so the file is not marked as done
         page.cursor = None if held_back else done
         yield page
+
+    def _to_read(self, path: Path, cursor: dict[str, Any] | None, done: dict[str, Any]) -> bool:
+        """Read the file unless this version read it as it is, with this mapping. One an older version imported is
+        read again, adding the rows it skipped (posts are unique on platform and id), but not under another
+        ``platform`` than then: each of its rows would then be a second copy of a stored post."""
+        if cursor is None or any(cursor.get(key) != done[key] for key in ("sha256", "fields")):
+            return True
+        reader = cursor.get("parser", 1)
+        if reader >= READER_VERSION:
+            log.info("%s: %s unchanged since the last import", self.name, path.name)
+            return False
+        platform = cursor.get("platform", self.options.platform)
+        if platform != self.options.platform:
+            log.warning(
+                "%s: %s was imported by an older version of the file reader, under platform %r: read again under "
+                "platform %r, its posts would be stored twice, so it is not; set platform: %s on source %s for one "
+                "run to read it again and add the rows that version skipped",
+                self.name,
+                path.name,
+                platform,
+                self.options.platform,
+                platform,
+                self.name,
+            )
+            return False
+        log.info(
+            "%s: %s read again: imported by an older version of the file reader (%d, now %d), which skipped rows "
+            "this one reads; posts already stored are not added again",
+            self.name,
+            path.name,
+            reader,
+            READER_VERSION,
+        )
+        return True
 
     def _check_keys(self, path: Path) -> None:
         """Fail when a mapped key is in no record of a JSONL file (reading only until each key is found)."""
@@ -235,8 +280,11 @@ class FileCollector(Collector):
         )
 
     def _mapping_digest(self) -> str:
-        mapping = json.dumps(self.options.fields.model_dump(), sort_keys=True)
-        return hashlib.sha256(mapping.encode()).hexdigest()[:16]
+        mapping = self.options.fields.model_dump()
+        for name in ("author_id", "author_handle"):  # added later: a mapping without them keeps its digest
+            if mapping[name] is None:
+                del mapping[name]
+        return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()[:16]
 
     def _check_header(self, path: Path, columns: Sequence[str] | None) -> None:
         if columns is None:  # an empty file: no rows to read, nothing mapped wrongly

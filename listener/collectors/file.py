@@ -21,11 +21,9 @@ import glob
 import hashlib
 import json
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
@@ -33,6 +31,14 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
+from listener.collectors.file_values import (
+    FoundKeys,
+    count_of,
+    csv_record,
+    text_of,
+    timestamp_of,
+    value_at,
+)
 from listener.config import Section
 from listener.errors import CollectorError
 
@@ -123,29 +129,6 @@ class FileOptions(SourceOptions):
         if Path(self.path).is_absolute():
             return self
         return self.model_copy(update={"path": str(base_dir / self.path)})
-
-
-class FoundKeys:
-    """Which mapped keys the records of a JSONL file have, so a key no record has is reported, not ignored."""
-
-    def __init__(self, mapped: dict[str, str]):
-        self.mapped = mapped
-        self.found: set[str] = set()
-        self.first_keys: list[str] | None = None
-
-    def note(self, record: dict[str, Any]) -> None:
-        if self.first_keys is None:
-            self.first_keys = list(record)
-        self.found.update(name for name, key in self.mapped.items() if _lookup(record, key) is not _MISSING)
-
-    def all_found(self) -> bool:
-        return self.found == set(self.mapped)
-
-    def missing(self) -> dict[str, str]:
-        """The mapped fields no record had (none when the file had no records)."""
-        if self.first_keys is None:
-            return {}
-        return {name: key for name, key in self.mapped.items() if name not in self.found}
 
 
 class FileCollector(Collector):
@@ -328,7 +311,7 @@ class FileCollector(Collector):
         first_line = reader.line_num + 1
         for row in reader:
             if row:  # a blank line is no row
-                yield first_line, _row_record(columns, row)
+                yield first_line, csv_record(columns, row)
             first_line = reader.line_num + 1
 
     def _jsonl_records(self, path: Path, handle: TextIO, quiet: bool) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -351,17 +334,17 @@ class FileCollector(Collector):
         """The post in ``record``; a ValueError naming the field (never its value: rows hold personal data)."""
         fields, zone = self.options.fields, ZoneInfo(self.options.timezone)
 
-        def read(name: str, convert: Callable[[Any], Any] = _text) -> Any:
+        def read(name: str, convert: Callable[[Any], Any] = text_of) -> Any:
             key = getattr(fields, name)
             try:
-                return convert(_get(record, key))
+                return convert(value_at(record, key))
             except ValueError as exc:
                 raise ValueError(f"fields.{name} ({key!r}): {exc}") from None
 
         id_field, handle_field = fields.author_fields()
         native_id = read("id")
         text = read("text")
-        created_at = read("created_at", lambda value: _timestamp(value, zone))
+        created_at = read("created_at", lambda value: timestamp_of(value, zone))
         if not native_id:
             raise ValueError(f"no id in {fields.id!r}")
         if created_at is None:
@@ -375,10 +358,10 @@ class FileCollector(Collector):
             lang=read("lang") or None,
             author_id=read(id_field) or None,
             author_handle=read(handle_field) or None,
-            like_count=read("likes", _count),
-            repost_count=read("reposts", _count),
-            reply_count=read("replies", _count),
-            quote_count=read("quotes", _count),
+            like_count=read("likes", count_of),
+            repost_count=read("reposts", count_of),
+            reply_count=read("replies", count_of),
+            quote_count=read("quotes", count_of),
             raw=record,
         )
 
@@ -397,80 +380,5 @@ class SkippedRows:
         log.warning("%s: %s line %d skipped: %s", self.source, self.path.name, line, problem)
 
 
-_MISSING = object()
-_EPOCH = re.compile(r"^\d+(\.\d+)?$")
-
-
-def _row_record(columns: list[str], row: list[str]) -> dict[str | None, Any]:
-    """A CSV row keyed by its columns as ``csv.DictReader`` keys it: values beyond the header go in a list under
-    None, columns beyond the row's values are None."""
-    record: dict[str | None, Any] = dict(zip(columns, row, strict=False))
-    if len(row) > len(columns):
-        record[None] = row[len(columns) :]
-    for column in columns[len(row) :]:
-        record[column] = None
-    return record
-
-
 def _describe(missing: dict[str, str]) -> str:
     return ", ".join(f"{key!r} (fields.{name})" for name, key in missing.items())
-
-
-def _get(record: dict[str, Any], key: str | None) -> Any:
-    if key is None:
-        return None
-    value = _lookup(record, key)
-    return None if value is _MISSING else value
-
-
-def _lookup(record: dict[str, Any], key: str) -> Any:
-    """The value at ``key`` (a column, a key, or a dotted path into nested objects), or ``_MISSING``."""
-    if key in record:
-        return record[key]
-    value: Any = record
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return _MISSING
-        value = value[part]
-    return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        raise ValueError(f"expected text, got {type(value).__name__}")
-    return str(value).strip()
-
-
-def _count(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return max(0, int(float(value)))
-    except (TypeError, ValueError):
-        raise ValueError("expected a count") from None
-
-
-def _timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
-    """ISO 8601, epoch seconds (or milliseconds; decimal, as Reddit's ``created_utc``), X's archive format
-    ("Wed Oct 10 20:19:24 +0000 2018") or RFC 2822; a time without an offset is in ``zone``."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    if (isinstance(value, int | float) and not isinstance(value, bool)) or _EPOCH.match(text):
-        seconds = float(text)
-        if seconds > 1e11:  # milliseconds since the epoch
-            seconds /= 1000
-        return datetime.fromtimestamp(seconds, UTC)
-    for parse in (datetime.fromisoformat, _x_archive_time, parsedate_to_datetime):
-        try:
-            parsed = parse(text)
-        except (TypeError, ValueError):
-            continue
-        return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
-    raise ValueError("expected an ISO 8601 time, epoch seconds, or an X or RFC 2822 date")
-
-
-def _x_archive_time(text: str) -> datetime:
-    return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")

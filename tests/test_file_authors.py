@@ -97,3 +97,30 @@ def test_author_with_author_id_or_author_handle_is_a_config_error(tmp_path):
         load_config(write_config(tmp_path, body))
     assert "sources[0].fields" in str(raised.value)
     assert "author_id and author_handle replace author" in str(raised.value)
+
+
+LINKS = (
+    "Tweet Id,Full Text,Date,Author Id,Link\n"
+    "1858000000000000001,Thank you @GSTTnhs,2026-11-17 10:00,10000,https://x.com/Jane_Doe/status/1858000000000000001\n"
+    "1858000000000000002,LGI parking is a joke,2026-11-17 11:00,10001,https://twitter.com/other/status/1858000000000000002?s=20\n"
+    "1858000000000000003,Great care at Leeds,2026-11-17 12:00,10002,https://mastodon.example/@jane/1099\n"
+    "1858000000000000004,Thanks Guy's,2026-11-17 13:00,10003,https://bsky.app/profile/jane.bsky.social/post/3kabc\n"
+    "1858000000000000005,Good news,2026-11-17 14:00,10004,https://www.bbc.co.uk/news/articles/c1234\n"
+)
+
+
+def test_imported_links_never_name_their_author(store, make_config, tmp_path):
+    """An export's links are the platforms' usual ones, which name the author: they are stored in the forms the
+    collectors use (docs/data-protection.md), or not at all where there is none; other links stay as they are."""
+    (tmp_path / "export.csv").write_text(LINKS, encoding="utf-8")
+    fields = "{id: Tweet Id, text: Full Text, created_at: Date, author_id: Author Id, url: Link}"
+    collect(store, make_config("sources:\n" + file_source(fields)))
+    with store.transaction() as session:
+        links = {p.native_id[-1]: p.url for p in session.scalars(sa.select(Post))}
+    assert links == {
+        "1": "https://x.com/i/web/status/1858000000000000001",
+        "2": "https://x.com/i/web/status/1858000000000000002",
+        "3": "https://mastodon.example/web/statuses/1099",
+        "4": None,
+        "5": "https://www.bbc.co.uk/news/articles/c1234",
+    }

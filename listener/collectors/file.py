@@ -41,6 +41,7 @@ from listener.collectors.file_values import (
 )
 from listener.config import Section
 from listener.errors import CollectorError
+from listener.privacy.links import link_without_author
 
 log = logging.getLogger(__name__)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -354,7 +355,7 @@ class FileCollector(Collector):
             native_id=native_id,
             text=text or "",
             created_at=created_at,
-            url=read("url") or None,
+            url=link_without_author(read("url")),
             lang=read("lang") or None,
             author_id=read(id_field) or None,
             author_handle=read(handle_field) or None,

@@ -260,6 +260,48 @@ def test_short_feed_guids_are_qualified_by_their_host(db_url):
     }
 
 
+def test_imported_links_that_name_their_author_are_rewritten(db_url):
+    """0011: links a file import stored as an export wrote them take the collectors' author-free forms; links the
+    collectors built, and other sites' links, stay."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0010")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    posts = sa.table(
+        "posts",
+        *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
+        sa.column("created_at", UTCDateTime),
+        sa.column("collected_at", UTCDateTime),
+    )
+    links = {
+        "1": "https://twitter.com/Jane_Doe/status/1?s=20",
+        "2": "https://mastodon.example/@jane/1099",
+        "3": "https://bsky.app/profile/jane.bsky.social/post/3kabc",
+        "4": "https://www.reddit.com/user/jane_doe/comments/abc/",
+        "5": "https://x.com/i/web/status/5",
+        "6": "https://mastodon.example/web/statuses/6",
+        "7": "https://bsky.app/profile/did:plc:abc/post/3k",
+        "8": "https://www.reddit.com/r/nhs/comments/abc/title/",
+        "9": "https://www.bbc.co.uk/news/articles/c1234",
+    }
+    rows = [
+        {"platform": "import", "native_id": k, "source": "f", "text": "t", "url": u, "created_at": now}
+        | {"collected_at": now}
+        for k, u in links.items()
+    ]
+    with engine.begin() as connection:
+        connection.execute(posts.insert(), rows)
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(sa.select(posts.c.native_id, posts.c.url)).all())
+    engine.dispose()
+    assert stored == links | {
+        "1": "https://x.com/i/web/status/1",
+        "2": "https://mastodon.example/web/statuses/1099",
+        "3": None,
+        "4": None,
+    }
+
+
 def test_the_view_lists_themes_and_flags_in_order_on_every_database(db_url):
     """0009: SQLite's group_concat promised no order, so the same labels could read differently there."""
     store = open_store(db_url)

@@ -3,6 +3,7 @@
 import csv
 import dataclasses
 from datetime import date
+from importlib.resources import files
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +12,8 @@ from listener.cli import cli
 from listener.config import OrganisationConfig, load_config
 from listener.errors import ConfigError, UsageError
 from listener.matching import Matcher, normalise
+from listener.matching.affixes import everyday_words
+from listener.matching.shared import shared_terms
 from listener.orgs.aliases import short_name, suggest, title_case
 from listener.orgs.directory import ORGS_DIR_ENV, load_directory, shipped_directory
 from listener.orgs.ods import STANDARD_FIELDS, TRUST_COLUMNS, import_ods
@@ -179,6 +182,14 @@ def test_suggested_aliases():
             [],
             [{"alias": "Queen Elizabeth", "context": ["King's Lynn"]}],
         ),  # two other trusts have a QEH
+        ("RGM", [], ["Papworth"]),  # Royal Papworth Hospital: one word nothing else is called
+        ("RP6", [], ["Moorfields"]),  # Moorfields Eye Hospital
+        ("RXF", [], ["Pinderfields"]),  # the hospital in its address
+        ("RHQ", [], ["Northern General"]),  # Northern General Hospital, in its address
+        ("RWJ", [], ["Stepping Hill"]),  # Stepping Hill Hospital
+        ("RD1", [], ["RUH"]),  # three letters: with a health word nearby
+        ("RTH", [], ["OUH"]),
+        ("RX1", [], ["NUH"]),
     ],
 )
 def test_the_short_names_and_initials_people_use_are_proposed(code, aliases, ambiguous):
@@ -192,18 +203,37 @@ def test_the_short_names_and_initials_people_use_are_proposed(code, aliases, amb
 COMPASS = {"north", "south", "east", "west", "central", "mid", "and", "of", "the"}
 
 
+def name_list(name):
+    text = (files("listener.privacy") / "data" / name).read_text(encoding="utf-8")
+    return {line.lower() for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def open_trust_entries():
+    directory = load_directory()
+    return [
+        (trust, suggest(trust, directory)) for trust in directory.trusts.values() if trust.status() == "open"
+    ]
+
+
+def written(alias):
+    return alias["alias"] if isinstance(alias, dict) else alias
+
+
 def test_no_trust_is_proposed_a_generic_word_a_town_or_a_region_it_is_not_named_after():
-    """Over every open trust in the shipped ODS list: no "Royal", "University", town or "East Kent" alone."""
+    """Over every open trust in the shipped ODS list: no "Royal", "University", town or "East Kent" alone, and
+    a one-word name only where it is the trust's own short name, initials, or a proper noun nothing else is
+    called: no English word, given name, surname, town or district ("Papworth", not "Derriford" or "Lister")."""
     directory = load_directory()
     towns = {" ".join(normalise.words(trust.town)) for trust in directory.trusts.values()}
-    for trust in directory.trusts.values():
-        if trust.status() != "open":
-            continue
-        entry = suggest(trust, directory)
+    districts = {" ".join(normalise.words(trust.address[2])) for trust in directory.trusts.values()}
+    people = (
+        name_list("given_names.txt") | name_list("given_names_also_words.txt") | name_list("surnames.txt")
+    )
+    ordinary = everyday_words() | people | towns | districts
+    for trust, entry in open_trust_entries():
         short = " ".join(normalise.words(short_name(entry["name"])))
         for alias in [*entry["aliases"], *entry["ambiguous_aliases"]]:
-            written = alias["alias"] if isinstance(alias, dict) else alias
-            words = normalise.words(written)
+            words = normalise.words(written(alias))
             key = " ".join(words)
             assert key not in {"royal", "university", "college", "general", "london", "st"}, (
                 trust.code,
@@ -211,7 +241,63 @@ def test_no_trust_is_proposed_a_generic_word_a_town_or_a_region_it_is_not_named_
             )
             assert key not in towns or key == short, (trust.code, alias)  # "Rotherham" only for Rotherham's
             one_place = len(set(words) - COMPASS) < 2 and words[-1] not in {"hospital", "infirmary"}
-            assert not one_place or key == short or written.isupper(), (trust.code, alias)
+            if one_place and key != short and not written(alias).isupper():
+                assert words[0] not in ordinary and len(words) <= 2, (trust.code, alias)  # "Addenbrooke's"
+
+
+def test_the_proposed_names_are_unambiguous_across_open_trusts():
+    """No name, alias or initials is proposed for two open trusts (as the shared-term warning compares them),
+    and no one-word name or initials but a trust's own short name ("Bristol") is a word of another open trust's
+    name or address."""
+    entries = open_trust_entries()
+    assert shared_terms(OrganisationConfig(**entry) for _, entry in entries) == []
+    words_of = {
+        trust.code: set(normalise.words(" ".join([trust.name, *trust.address]))) for trust, _ in entries
+    }
+    for trust, entry in entries:
+        for alias in [*entry["aliases"], *entry["ambiguous_aliases"]]:
+            words = normalise.words(written(alias))
+            if len(words) == 1 and written(alias) != short_name(entry["name"]):
+                others = [
+                    code for code, found in words_of.items() if code != trust.code and words[0] in found
+                ]
+                assert others == [], (trust.code, alias)
+
+
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("RK9", "Derriford"),  # the district in its address: a place first
+        ("RWH", "Lister"),  # Lister Hospital: a surname
+        ("RTD", "Freeman"),  # Freeman Hospital: an English word
+        ("G6V2S", "Pancras"),  # St Pancras Hospital: a saint's name (and a station's)
+        ("RTX", "Westmorland"),  # Westmorland General Hospital is named after the area it serves
+        ("RCD", "Harrogate District"),  # the area's name too
+        ("RBD", "Dorset County"),
+        ("RY3", "Norwich Community"),  # a place and a service
+        ("RHQ", "STH"),  # South Tees' and Shrewsbury and Telford's too
+        ("RJZ", "KCH"),  # Kent & Canterbury Hospital's too
+        ("RGT", "CUH"),  # Croydon University Hospital's too
+        ("RNS", "NGH"),  # the Northern General Hospital's too
+        ("RGM", "RPH"),  # the Royal Preston Hospital's too
+        ("RP6", "MEH"),  # an English word
+        ("RFS", "CRH"),  # corticotropin-releasing hormone
+        ("RK5", "SFH"),  # symphysis-fundal height, measured in pregnancy
+    ],
+)
+def test_names_that_are_also_something_else_are_not_proposed(code, name):
+    directory = load_directory()
+    entry = suggest(directory.get(code), directory)
+    assert name not in map(written, [*entry["aliases"], *entry["ambiguous_aliases"]]), entry
+
+
+def test_a_word_in_another_open_trusts_address_is_not_proposed_alone():
+    directory = load_directory()
+    other = dataclasses.replace(
+        directory.get("RKE"), code="XX1", address=("1 PAPWORTH AVENUE", "", "", "BARNET", "")
+    )
+    directory = dataclasses.replace(directory, trusts={**directory.trusts, "XX1": other})
+    assert "Papworth" not in suggest(directory.get("RGM"), directory)["ambiguous_aliases"]
 
 
 def test_initials_two_open_trusts_share_are_proposed_for_neither():
@@ -283,10 +369,19 @@ def test_suggested_aliases_are_no_street_university_everyday_word_or_region(text
         ("Alder Hey patients get a visit from the players", ["RBS"]),
         ("Norfolk and Norwich maternity unit", ["RM1"]),
         ("NNUH car park is full again", ["RM1"]),
+        ("Papworth transplant team saved my dad", ["RGM"]),
+        ("Papworth Everard village fete this Saturday", []),
+        ("Moorfields appointment at last, after 9 months", ["RP6"]),
+        ("Northern General A&E, four hour wait", ["RHQ"]),
+        ("Stepping Hill maternity unit were lovely", ["RWJ"]),
+        ("RUH maternity ward were brilliant", ["RD1"]),
+        ("ruh roh, the wifi is down again", []),
     ],
 )
 def test_the_proposed_short_names_find_their_trust(text, expected):
-    matcher = suggested_matcher(load_directory(), "RAL", "RP4", "RBS", "RM1")
+    matcher = suggested_matcher(
+        load_directory(), "RAL", "RP4", "RBS", "RM1", "RGM", "RP6", "RHQ", "RWJ", "RD1"
+    )
     assert [m.org_code for m in matcher.find(text)] == expected
 
 

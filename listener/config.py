@@ -137,6 +137,7 @@ class OrganisationConfig(Section):
     ambiguous_aliases: tuple[str | AmbiguousAlias, ...] = ()
     context: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    shared_terms_ok: tuple[str, ...] = ()  # terms shared with other organisations on purpose: no warning
 
     @field_validator("code", mode="before")
     @classmethod
@@ -361,6 +362,18 @@ class Config(Section):
                 seen.add(value)
         return self
 
+    @model_validator(mode="after")
+    def _acknowledged_terms_are_configured(self) -> Config:
+        from listener.matching.shared import unknown_acknowledgements  # listener.matching imports this module
+
+        for index, org in enumerate(self.organisations):
+            for number, term in unknown_acknowledgements(org):
+                raise ValueError(
+                    f"organisations[{index}].shared_terms_ok[{number}]: expected one of this organisation's "
+                    f"names, aliases, handles or hashtags, got {term!r}"
+                )
+        return self
+
     @property
     def schedule_zone(self) -> ZoneInfo:
         """The zone of cron expressions: scheduler.timezone, else reports.timezone."""
@@ -403,8 +416,12 @@ def find_config_path(explicit: str | Path | None = None) -> Path | None:
     return default if default.exists() else None
 
 
-def load_config(path: str | Path | None = None, *, required: bool = True) -> Config:
-    """Read, validate and resolve the config. Raises ConfigError with one line per problem."""
+def load_config(path: str | Path | None = None, *, required: bool = True, warn: bool = True) -> Config:
+    """Read, validate and resolve the config. Raises ConfigError with one line per problem.
+
+    With ``warn``, terms that two organisations share are logged as warnings (``warn_of_shared_terms``); a
+    command turns that off to log them once logging follows the config's ``logging.format``.
+    """
     found = find_config_path(path)
     if found is None:
         if required:
@@ -415,7 +432,10 @@ def load_config(path: str | Path | None = None, *, required: bool = True) -> Con
             )
         return _resolve(Config(), Path.cwd())
     data = read_yaml(found)
-    return parse_config(data, source_name=str(found), base_dir=found.resolve().parent, path=found)
+    config = parse_config(data, source_name=str(found), base_dir=found.resolve().parent, path=found)
+    if warn:
+        warn_of_shared_terms(config)
+    return config
 
 
 def parse_config(
@@ -434,16 +454,16 @@ def parse_config(
     except ValidationError as exc:
         raise ConfigError([f"{source_name}: {line}" for line in describe_errors(exc, Config)]) from None
     config = _validate_source_options(config, source_name)
-    _warn_of_shared_terms(config, source_name)
     return _resolve(config.model_copy(update={"path": path}), base_dir or Path.cwd())
 
 
-def _warn_of_shared_terms(config: Config, source_name: str) -> None:
-    """Log a warning for each alias, handle or hashtag two organisations share: their posts link to both."""
+def warn_of_shared_terms(config: Config) -> None:
+    """Log a warning for each alias, handle or hashtag two organisations share, unless every one of them lists it
+    in ``shared_terms_ok``: their posts link to all of them."""
     from listener.matching.shared import shared_terms  # listener.matching imports this module
 
     for shared in shared_terms(config.organisations):
-        log.warning("%s: %s", source_name, shared)
+        log.warning("%s: %s", config.path or "config", shared)
 
 
 class UniqueKeyLoader(yaml.SafeLoader):

@@ -1,11 +1,14 @@
 """A term two organisations share links a post to both: loading the config says so, naming the term and both."""
 
+import json
 import logging
 
+import pytest
 from click.testing import CliRunner
 
 from listener.cli import cli
 from listener.config import load_config, parse_config
+from listener.errors import ConfigError
 from listener.matching import Matcher
 from listener.matching.shared import shared_terms
 
@@ -95,14 +98,84 @@ def test_one_organisations_own_terms_are_never_shared():
     )
 
 
-def test_orgs_add_warns_when_a_proposed_alias_is_another_organisations(tmp_path):
+def add_royal_free_after_whittington_with_its_alias(tmp_path, settings=""):
+    """``listener orgs add RAL`` to a config whose RKE has the alias orgs add proposes for RAL."""
     path = tmp_path / "config.yaml"
     path.write_text(
-        "organisations:\n  - code: RKE\n    name: Whittington Health NHS Trust\n"
+        settings + "organisations:\n  - code: RKE\n    name: Whittington Health NHS Trust\n"
         "    aliases: [Royal Free Hospital]\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(cli, ["orgs", "add", "RAL", "--config", str(path)])
     assert result.exit_code == 0, result.output
+    return result
+
+
+def test_orgs_add_warns_when_a_proposed_alias_is_another_organisations(tmp_path):
+    result = add_royal_free_after_whittington_with_its_alias(tmp_path)
     assert '"Royal Free Hospital" (RKE) is also organisations[1].aliases[0]' in result.stderr
     assert "linked to both RKE and RAL" in result.stderr
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_the_warning_is_written_in_the_log_format_config_chooses(tmp_path):
+    (tmp_path / "config.yaml").write_text(LEEDS + "logging:\n  format: json\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.yaml"), "match"])
+    assert result.exit_code == 0, result.output
+    [warning] = [entry for entry in json_lines(result.stderr) if entry["logger"] == "listener.config"]
+    assert warning["level"] == "WARNING" and '"NHSLeeds" (RR8)' in warning["message"]
+    assert "WARNING listener.config" not in result.stderr  # not also as text
+
+
+def test_orgs_add_writes_the_warning_in_the_configs_log_format(tmp_path):
+    result = add_royal_free_after_whittington_with_its_alias(tmp_path, "logging:\n  format: json\n")
+    [warning] = json_lines(result.stderr)
+    assert "linked to both RKE and RAL" in warning["message"]
+
+
+ACKNOWLEDGED = LEEDS.replace(
+    "    hashtags: [NHSLeeds]\n", "    hashtags: [NHSLeeds]\n    shared_terms_ok: ['#NHSLeeds']\n"
+)
+
+
+def test_a_shared_term_every_organisation_sharing_it_acknowledges_is_not_warned_of(tmp_path, caplog):
+    path = tmp_path / "config.yaml"
+    path.write_text(ACKNOWLEDGED, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="listener.config"):
+        config = load_config(path)
+    assert caplog.records == []
+    assert [m.org_code for m in Matcher(config.organisations).find("#NHSLeeds")] == ["RR8", "RGD"]
+    # the hashtag's name as written, without the #, acknowledges it too
+    assert (
+        shared_terms(
+            organisations(
+                *(org(code, hashtags=["NHSLeeds"], shared_terms_ok=["nhsleeds"]) for code in ("RR8", "RGD"))
+            )
+        )
+        == []
+    )
+
+
+def test_a_shared_term_only_some_of_its_organisations_acknowledge_is_still_warned_of():
+    found = shared_terms(
+        organisations(
+            org("RR8", hashtags=["NHSLeeds"], shared_terms_ok=["#NHSLeeds"]),
+            org("RGD", hashtags=["NHSLeeds"], shared_terms_ok=["#NHSLeeds"]),
+            org("RY6", aliases=["NHS Leeds"], hashtags=["NHSLeeds"]),  # pasted by mistake: still reported
+        )
+    )
+    assert [shared.codes for shared in found] == [("RR8", "RGD", "RY6")]
+
+
+def test_acknowledging_a_term_the_organisation_does_not_configure_is_a_config_error():
+    with pytest.raises(ConfigError, match=r"organisations\[0\].shared_terms_ok\[0\]: .*#NHSLeds"):
+        organisations(org("RR8", hashtags=["NHSLeeds"], shared_terms_ok=["#NHSLeds"]))
+
+
+def test_acknowledging_a_shared_term_does_not_match_stored_posts_again():
+    plain = organisations(org("RR8", hashtags=["NHSLeeds"]))
+    acknowledged = organisations(org("RR8", hashtags=["NHSLeeds"], shared_terms_ok=["#NHSLeeds"]))
+    assert Matcher(plain).key == Matcher(acknowledged).key

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from listener.config import Config, load_config
+from listener.config import Config, load_config, warn_of_shared_terms
 from listener.errors import UsageError
 
 log = logging.getLogger("listener")
@@ -31,13 +31,19 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from listener.logs import add_secrets, secrets_of, use_format
-
-            self._config = load_config(self.config_path)
-            add_secrets(secrets_of(self._config))
-            if self.log_format is None:
-                use_format(self._config.logging.format)
+            self._config = self.log_as_configured(load_config(self.config_path, warn=False))
         return self._config
+
+    def log_as_configured(self, config: Config) -> Config:
+        """Mask the config's secrets and write log lines in its ``logging.format`` (unless ``--log-format``
+        chose one); then warn of the terms its organisations share, so the warnings follow that format too."""
+        from listener.logs import add_secrets, secrets_of, use_format
+
+        add_secrets(secrets_of(config))
+        if self.log_format is None:
+            use_format(config.logging.format)
+        warn_of_shared_terms(config)
+        return config
 
     @property
     def pipeline_config(self) -> Config:

@@ -88,7 +88,7 @@ def orgs_add(ctx: Context, code: str, config_file: Path | None) -> None:
     )
     if note:
         comment += f"\nWARNING{note}"
-    add_organisation(path, entry, comment)
+    ctx.log_as_configured(add_organisation(path, entry, comment))
     click.echo(f"added {trust.code} {entry['name']} to {path}")
     for key in ("aliases", "ambiguous_aliases"):
         if entry[key]:

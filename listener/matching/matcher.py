@@ -70,7 +70,8 @@ class Matcher:
     @property
     def key(self) -> str:
         """Changes when the matcher or the organisations change, so stored posts are matched again."""
-        described = [org.model_dump(mode="json") for org in self.organisations]
+        # which shared terms are meant changes only the warnings, not a match
+        described = [org.model_dump(mode="json", exclude={"shared_terms_ok"}) for org in self.organisations]
         payload = json.dumps(
             [MATCHER_VERSION, CONTEXT_WINDOW, affixes.fingerprint(), described], sort_keys=True
         )

@@ -4,7 +4,9 @@ That may be meant (a city-wide hashtag such as ``#NHSLeeds`` for every trust in 
 alias pasted under two trusts), so it is a warning, never an error. Terms are compared the way the matcher reads
 them: ``Guy's`` and ``Guys`` are one alias, and the hashtag ``#LTHT`` is also what the alias ``LTHT`` matches.
 An ambiguous alias with its own ``context`` (``{alias: St Mary's Hospital, context: [Paddington]}``) is how two
-trusts share a name on purpose, so a name that only such aliases share is not reported.
+trusts share a name on purpose, so a name that only such aliases share is not reported; nor is a term that every
+organisation configuring it lists in its ``shared_terms_ok`` (``["#NHSLeeds"]``: the term as configured, with
+``#`` for a hashtag and ``@`` for a handle or without either).
 """
 
 from __future__ import annotations
@@ -54,18 +56,45 @@ class SharedTerm:
 
 
 def shared_terms(organisations: Iterable[OrganisationConfig]) -> list[SharedTerm]:
-    """Every term that two or more organisations configure, at least one of them without its own context."""
+    """Every term that two or more organisations configure, at least one of them without its own context and
+    one of them without acknowledging it in ``shared_terms_ok``."""
     uses_by_key: dict[str, set[Use]] = defaultdict(set)
+    acknowledged: set[Use] = set()
     for index, org in enumerate(organisations):
+        ok = {key for term in org.shared_terms_ok for key in _acknowledged_keys(term)}
         for use, keys in _terms(index, org):
+            acknowledged.update([use] if ok.intersection(keys) else [])
             for key in keys:
                 uses_by_key[key].add(use)
     found: dict[tuple[Use, ...], SharedTerm] = {}
     for uses in uses_by_key.values():
         ordered = tuple(sorted(uses, key=lambda use: (use.org_index, use.path)))
-        if len({use.code for use in ordered}) > 1 and not all(use.own_context for use in ordered):
+        meant = all(use.own_context for use in ordered) or uses <= acknowledged
+        if len({use.code for use in ordered}) > 1 and not meant:
             found.setdefault(ordered, SharedTerm(ordered))
     return sorted(found.values(), key=lambda shared: [(use.org_index, use.path) for use in shared.uses])
+
+
+def unknown_acknowledgements(org: OrganisationConfig) -> list[tuple[int, str]]:
+    """The items of ``org.shared_terms_ok`` (number, term) that are none of the organisation's terms: typos."""
+    own = {key for _, keys in _terms(0, org) for key in keys}
+    return [
+        (n, term)
+        for n, term in enumerate(org.shared_terms_ok)
+        if not own.intersection(_acknowledged_keys(term))
+    ]
+
+
+def _acknowledged_keys(term: str) -> list[str]:
+    """The automaton keys an item of ``shared_terms_ok`` stands for: ``#NHSLeeds`` the hashtag's, ``@GSTTnhs``
+    the handle's, and a name or alias (or a hashtag or handle written without its sign) its own."""
+    written = term.strip()
+    body = normalise.fold(written[1:])
+    if written.startswith("#"):
+        return [f"#{body}"]
+    if written.startswith("@"):
+        return [f"@{body}", f"#{body}"]
+    return _phrase_keys(written)
 
 
 def _terms(index: int, org: OrganisationConfig) -> Iterator[tuple[Use, list[str]]]:

@@ -9,13 +9,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from listener.config import parse_config, read_yaml
+from listener.config import Config, parse_config, read_yaml
 from listener.errors import ConfigError, UsageError
 from listener.files import replaced_on_success
 
 
-def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> None:
-    """Append ``entry`` to ``organisations`` in the YAML file at ``path`` (created if missing).
+def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> Config:
+    """Append ``entry`` to ``organisations`` in the YAML file at ``path`` (created if missing); return the new
+    config.
 
     ``comment`` goes on the line above the entry. The result is validated before the file is replaced, so a
     config that would not load is never written.
@@ -40,9 +41,12 @@ def add_organisation(path: Path, entry: dict[str, Any], comment: str) -> None:
     organisations.yaml_set_comment_before_after_key(len(organisations) - 1, before=comment, indent=2)
     buffer = io.StringIO()
     yaml.dump(document, buffer)
-    parse_config(YAML(typ="safe").load(buffer.getvalue()), source_name=str(path), base_dir=path.parent)
+    config = parse_config(
+        YAML(typ="safe").load(buffer.getvalue()), source_name=str(path), base_dir=path.parent, path=path
+    )
     with replaced_on_success(path) as handle:
         handle.write(buffer.getvalue())
+    return config
 
 
 def _entry_map(entry: dict[str, Any]) -> CommentedMap:

@@ -173,6 +173,36 @@ def test_a_word_with_an_everyday_sense_is_context_only_in_a_health_phrase(text, 
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # a phrase that gives a health word its everyday sense gives a place name no context...
+        ("Legal advice clinic in Whittington village hall every Tuesday", []),
+        ("Vets clinic in Whittington is doing free microchipping", []),
+        ("Whittington ward councillors back the new cycle lane", []),
+        ("Garlic to ward off colds, tips from the Whittington allotments", []),
+        ("Please be patient, Whittington are rebuilding the squad", []),
+        ("Whittington crowd treated to fireworks after the match", []),
+        ("Scan the barcode at the Whittington farm shop till", []),
+        ("Marketing consultant based in Whittington, DM for rates", []),
+        ("Whittington comedy night had us all in stitches", []),
+        ("Whittington man admitted theft at the magistrates court", []),  # "admitted": confessed
+        # ... and the same words count everywhere else
+        ("Clinic at the Whittington ran late again", ["RKE"]),
+        ("Mum is on ward 7 at the Whittington", ["RKE"]),
+        ("Whittington patient transport was late", ["RKE"]),
+        ("Treated at the Whittington for a broken wrist", ["RKE"]),
+        ("Scan at the Whittington this morning", ["RKE"]),
+        ("My consultant at the Whittington is brilliant", ["RKE"]),
+        ("Stitches out at the Whittington today", ["RKE"]),
+        ("Dad was admitted to the Whittington on Sunday", ["RKE"]),  # "admitted" in the passive
+        ("Got admitted at the Whittington overnight", ["RKE"]),
+    ],
+)
+def test_an_everyday_phrase_takes_the_health_sense_from_the_word_it_contains(text, expected):
+    assert [m[0] for m in found(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("St Mary's Hospital Paddington", ["RYJ"]),
         ("St Mary's Hospital in Newport", ["R1F"]),
         ("St Mary's Hospital A&E", []),  # a health word is not enough: the alias names its own context
@@ -236,6 +266,7 @@ def test_key_changes_with_any_matching_setting():
         ("listener.matching.matcher.MATCHER_VERSION", "another"),
         ("listener.matching.affixes.HEALTH_WORDS", ["hospital"]),
         ("listener.matching.affixes.PREFIXES", ["the"]),
+        ("listener.matching.affixes.EVERYDAY_PHRASES", ["in stitches"]),
     ],
 )
 def test_key_changes_with_the_rules_themselves(monkeypatch, setting, changed):

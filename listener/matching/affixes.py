@@ -1,4 +1,5 @@
-"""Word lists the matcher uses: health words and phrases that give an ambiguous alias its context, the prefixes and
+"""Word lists the matcher uses: health words and phrases that give an ambiguous alias its context (and everyday
+phrases that take it from a health word), the prefixes and
 suffixes a hashtag may carry around an organisation's tag (``#TeamGSTT``, ``#GSTTnurses``), and everyday
 English words (an alias such as ``GOSH`` that is also one counts only in capitals).
 
@@ -36,7 +37,6 @@ HEALTH_WORDS = (
     "appointments",
     "patient",
     "patients",
-    "admitted",
     "discharged",
     "discharge",
     "ambulance",
@@ -155,6 +155,77 @@ HEALTH_PHRASES = (
     "health trust",
     "care trust",
     "trust board",
+    # "admitted" alone is as often "confessed" ("a Rotherham man admitted assault"): its health sense is passive
+    "was admitted",
+    "were admitted",
+    "been admitted",
+    "being admitted",
+    "got admitted",
+    "get admitted",
+    "gets admitted",
+    "is admitted",
+    "admitted overnight",
+    "admitted last night",
+)
+
+# Phrases that give a health word its everyday sense: a health word inside one gives a place name no context
+# ("a coaching clinic at Rotherham Leisure Complex", "Wythenshawe ward councillor", "be patient with Rotherham",
+# "fans were treated to a thriller", "scan the QR code", "had the theatre in stitches"). Each word keeps its
+# health sense everywhere else, which is most of the time near an NHS organisation's name.
+_EVERYDAY_CLINICS = (
+    "coaching", "football", "tennis", "golf", "netball", "rugby", "cricket", "basketball", "swimming", "skills",
+    "training", "bike", "cycle", "legal", "law", "advice", "tax", "debt", "money", "benefits", "housing",
+    "business", "pet", "vet", "vets", "veterinary", "animal", "dog", "cosmetic", "aesthetic", "aesthetics",
+    "beauty", "botox", "laser", "hair", "tattoo", "tattoo removal", "teeth whitening",
+    "plastic surgery", "cosmetic surgery",
+)  # fmt: skip
+_EVERYDAY_CONSULTANTS = (
+    "management", "business", "marketing", "tech", "software", "digital", "financial", "finance", "mortgage",
+    "property", "estate", "travel", "recruitment", "sales", "beauty", "fashion", "wedding", "planning",
+    "political", "security", "engineering", "design", "media", "seo", "tax", "insurance", "retail", "image",
+)  # fmt: skip
+EVERYDAY_PHRASES = (
+    *(f"{kind} {clinic}" for kind in _EVERYDAY_CLINICS for clinic in ("clinic", "clinics")),
+    *(
+        f"{kind} {consultant}"
+        for kind in _EVERYDAY_CONSULTANTS
+        for consultant in ("consultant", "consultants")
+    ),
+    "be patient",
+    "being patient",
+    "been patient",
+    "stay patient",
+    "remain patient",
+    "patient enough",
+    "ward councillor",
+    "ward councillors",
+    "electoral ward",
+    "council ward",
+    "ward by election",
+    "ward boundary",
+    "ward boundaries",
+    "ward off",
+    "wards off",
+    "treated to",
+    "treated us to",
+    "treated me to",
+    "treated them to",
+    "treated myself",
+    "treated ourselves",
+    "treated himself",
+    "treated herself",
+    "treated themselves",
+    "treated yourself",
+    "scan the qr",
+    "scan this qr",
+    "scan our qr",
+    "scan the code",
+    "scan this code",
+    "scan the barcode",
+    "scan your ticket",
+    "scan your tickets",
+    "scan your card",
+    "in stitches",
 )
 
 # Hashtag prefixes and suffixes, without the organisation's own tag: "" means none.
@@ -279,6 +350,13 @@ def is_everyday_phrase(words: list[str]) -> bool:
 @cache
 def fingerprint() -> str:
     """Changes whenever any list changes."""
-    lists = [HEALTH_WORDS, HEALTH_PHRASES, PREFIXES, sorted(SUFFIXES), sorted(everyday_words())]
+    lists = [
+        HEALTH_WORDS,
+        HEALTH_PHRASES,
+        EVERYDAY_PHRASES,
+        PREFIXES,
+        sorted(SUFFIXES),
+        sorted(everyday_words()),
+    ]
     payload = "|".join(",".join(words) for words in lists)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -16,6 +16,7 @@ CONTEXT_WINDOW = 12  # at most this many words between an ambiguous alias and it
 METHOD_RANK = {"handle": 0, "hashtag": 1, "name": 2, "alias": 3, "fuzzy": 4}
 NAMES = ("name", "alias", "fuzzy")
 HEALTH = "health"  # the context group of the built-in health words
+EVERYDAY = "everyday"  # the kind of a phrase that gives a health word its everyday sense ("coaching clinic")
 _SPACE = re.compile(" ")
 
 
@@ -71,6 +72,9 @@ def accepted(hits: list[Hit], words: WordNumbers) -> list[Hit]:
         candidates = _without_excluded(candidates, excludes)
     if any(hit.term.needs for hit in candidates):
         contexts = [hit for hit in hits if hit.term.kind == "context"]
+        everyday = [hit for hit in hits if hit.term.kind == EVERYDAY]
+        if everyday:
+            contexts = _without_everyday(contexts, everyday)
         # A certain mention of an NHS organisation is a health word for the place names near it ("OUH and CUH").
         contexts += [Hit(hit.start, hit.end, _CERTAIN) for hit in candidates if not hit.term.needs]
         near = _ContextIndex(contexts, words)
@@ -103,6 +107,20 @@ def _without_excluded(candidates: list[Hit], excludes: list[Hit]) -> list[Hit]:
         for hit in candidates
         if hit.term.kind not in NAMES or (hit.term.org not in everything and id(hit) not in cancelled)
     ]
+
+
+def _without_everyday(contexts: list[Hit], everyday: list[Hit]) -> list[Hit]:
+    """Without the health words that an everyday phrase covers: "clinic" in "coaching clinic", "ward" in "ward
+    councillor", "stitches" in "in stitches"."""
+    phrases = sorted(everyday, key=lambda hit: hit.start)
+    starts = [hit.start for hit in phrases]
+    longest = max(hit.end - hit.start for hit in phrases)
+
+    def covered(context: Hit) -> bool:
+        low, high = bisect_left(starts, context.start - longest), bisect_right(starts, context.start)
+        return any(phrase.covers(context) for phrase in phrases[low:high])
+
+    return [hit for hit in contexts if hit.term.group != HEALTH or not covered(hit)]
 
 
 def _by_org(hits: list[Hit]) -> dict[int, list[Hit]]:

@@ -11,7 +11,8 @@ Keys carry a space on each side, so a key only matches whole words ("leeds" neve
   ``#LTHTcharity``, ``#GSTT2026``) from ``affixes``;
 - an ambiguous alias (a place name such as "Whittington") counts only with a context term within
   ``CONTEXT_WINDOW`` words of it: a health word (or a certain mention of any organisation) or one of the
-  organisation's ``context`` terms, or, for an alias with its own ``context``, one of those;
+  organisation's ``context`` terms, or, for an alias with its own ``context``, one of those. A health word
+  inside a phrase that gives it its everyday sense ("coaching clinic", "be patient"; ``affixes``) is none;
 - an ``exclude`` term that covers a name or alias ("Dick Whittington") cancels that occurrence; any other
   exclusion in the post ("panto") cancels all of the organisation's name and alias matches in it. Handles and
   configured hashtags always count;
@@ -32,10 +33,20 @@ import ahocorasick
 
 from listener.config import AmbiguousAlias, OrganisationConfig
 from listener.matching import affixes, normalise
-from listener.matching.hits import CONTEXT_WINDOW, HEALTH, METHOD_RANK, Hit, Term, WordNumbers, accepted
+from listener.matching.hits import (
+    CONTEXT_WINDOW,
+    EVERYDAY,
+    HEALTH,
+    METHOD_RANK,
+    Hit,
+    Term,
+    WordNumbers,
+    accepted,
+)
 
-# 5: operation, surgery and trust are health words only in health phrases; 4: an organisation is context only
-# nearby; 3: possessives, everyday words in capitals
+# 5: operation, surgery, trust and admitted are health words only in health phrases, and everyday phrases
+# (a coaching clinic, a ward councillor) give none; 4: an organisation is context only nearby; 3: possessives,
+# everyday words in capitals
 MATCHER_VERSION = "5"
 
 
@@ -54,6 +65,8 @@ class Matcher:
         self._keys: dict[str, list[Term]] = defaultdict(list)
         for word in (*affixes.HEALTH_WORDS, *affixes.HEALTH_PHRASES):
             self._add_phrase(word, Term(-1, "context", group=HEALTH))
+        for phrase in affixes.EVERYDAY_PHRASES:
+            self._add_phrase(phrase, Term(-1, EVERYDAY))
         for index, org in enumerate(self.organisations):
             self._add_organisation(index, org)
         exact = set(self._keys)

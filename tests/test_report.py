@@ -231,3 +231,25 @@ def test_themes_are_named_as_configured_then_as_published():
     assert names.theme_name("lost_property", configured) == "Lost property"
     assert names.theme_name("waiting_times") == "Waiting times"  # another scorer's id
     assert names.theme_name("brand_new_theme") == "Brand new theme"
+
+
+def contrast(foreground: str, background: str = "#FFFFFF") -> float:
+    """The WCAG 2 contrast ratio of two #RRGGBB colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_chart_signal_numbers_are_legible_text(report):
+    """The numbers on a chart that the signal list refers to were drawn in the orange of a concern (3.3:1 on
+    white), below the 4.5:1 that WCAG 1.4.3 asks of text this size."""
+    html = render_html(report)
+    fills = re.findall(r'<text [^>]*class="marker" fill="(#[0-9A-Fa-f]{6})"', html)
+    assert len(fills) >= 2 and any(kind == "concern" for s in report.spc for _, kind, _ in s.signals)
+    assert min(contrast(fill) for fill in fills) >= 4.5
+

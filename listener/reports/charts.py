@@ -15,6 +15,9 @@ from listener.reports.trends import SpcSeries
 
 # Making Data Count's variation colours; common cause grey, and the NHS palette for lines and text.
 KIND_COLOURS = {"common": "#768692", "improvement": "#0072C6", "concern": "#E46C0A", "neutral": "#490092"}
+# The numbers beside unusual points are text, so they need 4.5:1 on white (WCAG 1.4.3): the concern orange has
+# 3.3:1 (enough for the diamond itself, a graphic), so its numbers are a darker shade of the same orange.
+NUMBER_COLOURS = {**KIND_COLOURS, "concern": "#AD5208"}
 KIND_NAMES = {
     "common": "Ordinary variation",
     "improvement": "Unusual: a change for the better",
@@ -122,7 +125,7 @@ def _points(series: SpcSeries, x, y) -> list[str]:
         where = f'x="{cx:.1f}" y="{cy - 12:.1f}" text-anchor="middle"'
         if not marks[0][2]:
             where = f'x="{cx - 11:.1f}" y="{cy + 5:.1f}" text-anchor="end"'
-        parts.append(f'<text {where} class="marker" fill="{KIND_COLOURS[marks[0][1]]}">{label}</text>')
+        parts.append(f'<text {where} class="marker" fill="{NUMBER_COLOURS[marks[0][1]]}">{label}</text>')
     return parts
 
 

@@ -14,8 +14,8 @@ from listener.errors import ListenerError
 from listener.reports import names, tables
 from listener.reports.data import parse_week, week_bounds
 from listener.reports.headline import show_range
-from listener.reports.portfolio import portfolio_row
-from listener.reports.render import render_html, render_markdown
+from listener.reports.portfolio import build_portfolio, portfolio_row
+from listener.reports.render import render_html, render_markdown, render_portfolio_html
 from listener.reports.sections import shorten
 from listener.reports.weekly import build_weekly_report
 
@@ -253,3 +253,16 @@ def test_chart_signal_numbers_are_legible_text(report):
     assert len(fills) >= 2 and any(kind == "concern" for s in report.spc for _, kind, _ in s.signals)
     assert min(contrast(fill) for fill in fills) >= 4.5
 
+
+def test_scrolling_tables_can_be_reached_and_named_by_keyboard_users(report, store, config):
+    """A table wider than a phone scrolls sideways inside its box; that box took no keyboard focus and had no
+    name, so a keyboard user could not scroll to the columns off screen (axe: scrollable-region-focusable)."""
+    other = build_weekly_report(store.engine, config, "RR8", WEEK, now=NOW)
+    html = render_html(report) + render_portfolio_html(build_portfolio([report, other], 30))
+    boxes = re.findall(r'<div class="table-wrap"[^>]*>\s*<table>\s*<caption id="([^"]+)"', html)
+    wraps = re.findall(r'<div class="table-wrap"([^>]*)>', html)
+    assert len(wraps) == len(boxes) == html.count("<table>") >= 6
+    for attributes, caption_id in zip(wraps, boxes, strict=True):
+        assert f'aria-labelledby="{caption_id}"' in attributes
+        assert 'role="region"' in attributes and 'tabindex="0"' in attributes
+    assert len(set(boxes)) == len(boxes)  # each caption id once

@@ -186,9 +186,8 @@ def test_report_in_headless_chromium(browser, report_file):
     assert (ARTIFACTS / "report-desktop.png").stat().st_size > 10_000
 
 
-def test_portfolio_table_fits_a_desktop_page(browser, tmp_path):
-    """The portfolio's table was 65 px wider than the page on a desktop, so its last column (volume this week)
-    was hidden unless the reader scrolled the table sideways; on a desktop every table fits."""
+@pytest.fixture
+def portfolio_file(tmp_path) -> Path:
     db_url = f"sqlite:///{tmp_path / 'portfolio.db'}"
     config = load_config(write_config(tmp_path, "reports:\n  notice: Test data\n", db_url=db_url))
     store = open_store(db_url)
@@ -198,8 +197,13 @@ def test_portfolio_table_fits_a_desktop_page(browser, tmp_path):
     finally:
         store.close()
     assert reports[0].headline[0].position == "above"  # the widest cell: a number with its "above usual" tag
-    html = write_portfolio(tmp_path / "reports", build_portfolio(reports, 30))["html"]
-    page = open_page(browser, html.as_uri())
+    return write_portfolio(tmp_path / "reports", build_portfolio(reports, 30))["html"]
+
+
+def test_portfolio_table_fits_a_desktop_page(browser, portfolio_file):
+    """The portfolio's table was 65 px wider than the page on a desktop, so its last column (volume this week)
+    was hidden unless the reader scrolled the table sideways; on a desktop every table fits."""
+    page = open_page(browser, portfolio_file.as_uri())
     page.send("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
     overflowing = page.evaluate(
         "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth).length"
@@ -207,3 +211,23 @@ def test_portfolio_table_fits_a_desktop_page(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(ARTIFACTS / "portfolio-desktop.png", 1280, mobile=False)
     assert overflowing == 0, "a table is wider than the page"
+
+
+def press_tab(page: Page) -> None:
+    for kind in ("keyDown", "keyUp"):
+        page.send("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)
+
+
+def test_skip_link_is_seen_when_focused(browser, report_file, portfolio_file):
+    """The first Tab went to a skip link that stayed clipped to 1 pixel, so a keyboard user could not see where
+    focus was (WCAG 2.4.7); the portfolio had no skip link. Focused, each page's skip link shows."""
+    for html in (report_file, portfolio_file):
+        page = open_page(browser, html.as_uri())
+        press_tab(page)
+        focused = page.evaluate(
+            "(() => { const a = document.activeElement, box = a.getBoundingClientRect();"
+            " return [a.textContent, a.getAttribute('href'), box.width, box.height, box.top]; })()"
+        )
+        text, target, width, height, top = focused
+        assert (text, target) == ("Skip to the report", "#main")
+        assert width > 100 and height >= 16 and top >= 0, focused

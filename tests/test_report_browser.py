@@ -231,3 +231,15 @@ def test_skip_link_is_seen_when_focused(browser, report_file, portfolio_file):
         text, target, width, height, top = focused
         assert (text, target) == ("Skip to the report", "#main")
         assert width > 100 and height >= 16 and top >= 0, focused
+
+
+def test_sentiment_bar_parts_are_set_apart(browser, report_file):
+    """The red and green of a sentiment bar are equally light (1.0:1), so a reader who cannot tell red from
+    green saw one block; a gap between the parts lets them be matched to the figures written under the bar."""
+    page = open_page(browser, report_file.as_uri())
+    gaps = page.evaluate(
+        "[...document.querySelectorAll('.bar')].flatMap(bar => {"
+        " const boxes = [...bar.children].map(part => part.getBoundingClientRect());"
+        " return boxes.slice(1).map((box, i) => box.left - boxes[i].right); })"
+    )
+    assert len(gaps) >= 3 and min(gaps) >= 2, gaps

@@ -243,3 +243,16 @@ def test_sentiment_bar_parts_are_set_apart(browser, report_file):
         " return boxes.slice(1).map((box, i) => box.left - boxes[i].right); })"
     )
     assert len(gaps) >= 3 and min(gaps) >= 2, gaps
+
+
+def test_printed_report_keeps_the_figures_and_where_each_post_is(browser, report_file):
+    """On paper the table of figures week by week stayed folded away in its <details>, and "Open the post" led
+    nowhere. Printed, the table shows and each post's link is followed by its address."""
+    page = open_page(browser, report_file.as_uri())
+    page.send("Emulation.setEmulatedMedia", media="print")
+    assert page.evaluate("document.querySelector('details tbody tr').checkVisibility()")
+    href, after = page.evaluate(
+        "(() => { const a = document.querySelector('.meta a');"
+        " return [a.getAttribute('href'), getComputedStyle(a, '::after').content]; })()"
+    )
+    assert href.startswith("https://") and href in after

@@ -174,7 +174,8 @@ def test_report_in_headless_chromium(browser, report_file):
     ]
     assert errors == []
     assert page.evaluate("document.title").startswith("Guy's and St Thomas' NHS Foundation Trust")
-    assert page.evaluate("document.querySelectorAll('svg[role=img] > title').length") == 2
+    shown_charts = "[...document.querySelectorAll('svg[role=img]')].filter(svg => svg.checkVisibility())"
+    assert page.evaluate(f"{shown_charts}.filter(svg => svg.querySelector(':scope > title')).length") == 2
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Frutiger W01", Arial')
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(ARTIFACTS / "report-desktop.png", 1024, mobile=False)
@@ -231,6 +232,28 @@ def test_skip_link_is_seen_when_focused(browser, report_file, portfolio_file):
         text, target, width, height, top = focused
         assert (text, target) == ("Skip to the report", "#main")
         assert width > 100 and height >= 16 and top >= 0, focused
+
+
+def shown_chart_text_sizes(page: Page, width: int) -> list[float]:
+    """The smallest text on each chart shown at this screen width, in CSS pixels as drawn."""
+    page.send(
+        "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 500
+    )
+    return page.evaluate(
+        "[...document.querySelectorAll('svg.chart')].filter(svg => svg.checkVisibility()).map(svg =>"
+        " Math.min(...[...svg.querySelectorAll('text')].map(text =>"
+        " parseFloat(getComputedStyle(text).fontSize) * svg.getScreenCTM().a)))"
+    )
+
+
+def test_chart_labels_are_readable_on_a_phone(browser, report_file):
+    """On a 320 px wide screen (a phone, or a desktop zoomed to 400 %) a trend chart shrank to fit, and its
+    12 px labels shrank with it to 5 px. At every width each chart is shown once, its labels at least 10 px."""
+    page = open_page(browser, report_file.as_uri())
+    for width in (320, 390, 640, 641, 1024):
+        sizes = shown_chart_text_sizes(page, width)
+        assert len(sizes) == 2 and min(sizes) >= 10, (width, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
 
 
 def test_sentiment_bar_parts_are_set_apart(browser, report_file):

@@ -2,10 +2,15 @@
 
 Colour is never the only signal: special-cause points are larger, drawn as diamonds and numbered, and the
 numbers refer to the list of signals in words under each chart.
+
+An SVG chart scales to the width it is given, its labels with it: drawn for a desktop and shrunk to a phone's
+width, its labels were 5 px high. So each chart is drawn twice, wide (desktops and paper) and narrow (phones, and
+desktops zoomed in), and the page's CSS shows one of them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
@@ -24,11 +29,34 @@ KIND_NAMES = {
     "concern": "Unusual: a change to look into",
     "neutral": "Unusual (neither better nor worse)",
 }
-WIDTH, HEIGHT = 680, 270
-LEFT, RIGHT, TOP, BOTTOM = 46, 128, 14, 40
 
 
-def spc_chart(series: SpcSeries, chart_id: str) -> Markup:
+@dataclass(frozen=True)
+class Frame:
+    """Where a chart draws, in SVG units: its size, the margins for the labels, and how many weeks to name."""
+
+    name: str  # its CSS class, which decides where it is shown
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    week_labels: int
+
+
+WIDE = Frame("wide", 680, 270, left=46, right=128, top=14, bottom=40, week_labels=7)
+# Half as wide, so drawn twice as large; its labels are larger too (the page's CSS), so the margins are wider.
+NARROW = Frame("narrow", 340, 260, left=40, right=116, top=14, bottom=40, week_labels=3)
+
+
+def spc_charts(series: SpcSeries, chart_id: str) -> Markup:
+    """The chart for wide screens and paper, then for phones: the page shows one, so it is read once."""
+    narrow = spc_chart(series, f"{chart_id}-narrow", NARROW)
+    return Markup(spc_chart(series, chart_id, WIDE) + narrow)
+
+
+def spc_chart(series: SpcSeries, chart_id: str, frame: Frame = WIDE) -> Markup:
     """An XmR chart: the weekly values, the average and the usual range (when it says anything), signals numbered."""
     chart = series.chart
     values = list(chart.values)
@@ -38,49 +66,52 @@ def spc_chart(series: SpcSeries, chart_id: str) -> Markup:
     pad = (high - low) * 0.08 or 1
 
     def y(value: float) -> float:
-        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - (low - pad)) / ((high + pad) - (low - pad)))
+        plot = frame.height - frame.top - frame.bottom
+        return frame.top + plot * (1 - (value - (low - pad)) / ((high + pad) - (low - pad)))
 
-    step = (WIDTH - LEFT - RIGHT) / max(len(values) - 1, 1)
+    step = (frame.width - frame.left - frame.right) / max(len(values) - 1, 1)
 
     def x(index: int) -> float:
-        return LEFT + index * step
+        return frame.left + index * step
 
-    parts = [_open(series, chart_id), *_grid(series, y, low, high)]
-    parts += _lines(series, x, y)
+    parts = [_open(series, chart_id, frame), *_grid(series, frame, y, low, high)]
+    parts += _lines(series, frame, x, y)
     points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     parts.append(f'<polyline points="{points}" fill="none" stroke="#425563" stroke-width="1.5"/>')
     parts += _points(series, x, y)
-    parts += _week_axis(series, x)
+    parts += _week_axis(series, frame, x)
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _open(series: SpcSeries, chart_id: str) -> str:
+def _open(series: SpcSeries, chart_id: str, frame: Frame) -> str:
     chart = series.chart
     values = "; ".join(
         f"{label}: {show(v, series.unit)}" for label, v in zip(series.labels, chart.values, strict=True)
     )
     desc = f"{series.summary} {series.range_words} {values}."
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" role="img" '
+        f'class="chart {frame.name}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(series.title)}, with its usual range</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
 
 
-def _grid(series: SpcSeries, y, low: float, high: float) -> list[str]:
+def _grid(series: SpcSeries, frame: Frame, y, low: float, high: float) -> list[str]:
     parts = []
     for tick in _ticks(low, high):
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#E8EDEE"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="axis">'
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"'
+            ' stroke="#E8EDEE"/>'
+            f'<text x="{frame.left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="axis">'
             f"{escape(show(tick, series.unit))}</text>"
         )
     return parts
 
 
-def _lines(series: SpcSeries, x, y) -> list[str]:
+def _lines(series: SpcSeries, frame: Frame, x, y) -> list[str]:
     chart = series.chart
     end = x(len(chart.values) - 1)
     lines = [(chart.mean, chart.mean, "Average", None)]
@@ -92,7 +123,7 @@ def _lines(series: SpcSeries, x, y) -> list[str]:
     for value, label, name, dash in lines:
         style = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<line x1="{LEFT}" x2="{end:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#425563"'
+            f'<line x1="{frame.left}" x2="{end:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#425563"'
             f' stroke-width="{1 if dash else 1.5}"{style}/>'
             f'<text x="{end + 8:.1f}" y="{y(value) + 4:.1f}" class="axis">{name} '
             f"{escape(show(label, series.unit))}</text>"
@@ -129,19 +160,21 @@ def _points(series: SpcSeries, x, y) -> list[str]:
     return parts
 
 
-def _week_axis(series: SpcSeries, x) -> list[str]:
+def _week_axis(series: SpcSeries, frame: Frame, x) -> list[str]:
     count = len(series.mondays)
-    every = max(1, round(count / 7))
+    every = max(1, round(count / frame.week_labels))
     shown = [i for i in range(count) if (count - 1 - i) % every == 0]
-    baseline = HEIGHT - BOTTOM
-    parts = [f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{baseline}" y2="{baseline}" stroke="#AEB7BD"/>']
+    baseline = frame.height - frame.bottom
+    parts = [
+        f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{baseline}" y2="{baseline}" stroke="#AEB7BD"/>'
+    ]
     for index in shown:
         monday = series.mondays[index]
         parts.append(
             f'<text x="{x(index):.1f}" y="{baseline + 16}" text-anchor="middle" class="axis">'
             f"{monday.day} {monday:%b}</text>"
         )
-    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 4}" class="axis">Week beginning (Monday)</text>')
+    parts.append(f'<text x="{frame.left}" y="{frame.height - 4}" class="axis">Week beginning (Monday)</text>')
     return parts
 
 

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from listener.errors import ReportWriteError
 from listener.reports import tables
-from listener.reports.charts import KIND_COLOURS, KIND_NAMES, spc_chart
+from listener.reports.charts import KIND_COLOURS, KIND_NAMES, spc_charts
 from listener.reports.headline import Measure, show
 from listener.reports.portfolio import Portfolio, portfolio_csv, portfolio_json
 from listener.reports.weekly import WeeklyReport
@@ -88,7 +88,7 @@ _env.globals["share"] = share
 
 
 def render_html(report: WeeklyReport) -> str:
-    charts = {s.key: spc_chart(s, f"spc-{s.key}") for s in report.spc if s.chart is not None}
+    charts = {s.key: spc_charts(s, f"spc-{s.key}") for s in report.spc if s.chart is not None}
     return _env.get_template("weekly.html.j2").render(r=report, charts=charts)
 
 

@@ -279,3 +279,16 @@ def test_printed_report_keeps_the_figures_and_where_each_post_is(browser, report
         " return [a.getAttribute('href'), getComputedStyle(a, '::after').content]; })()"
     )
     assert href.startswith("https://") and href in after
+
+
+def test_sentiment_bars_keep_their_colours_in_high_contrast_mode(browser, report_file):
+    """In Windows' high-contrast mode (forced colours) every background is painted the page's colour, so each
+    sentiment bar vanished; its parts keep their colours there."""
+    page = open_page(browser, report_file.as_uri())
+    page.send("Emulation.setEmulatedMedia", features=[{"name": "forced-colors", "value": "active"}])
+    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    colours = page.evaluate(
+        "['neg', 'neu', 'pos'].map(part =>"
+        " getComputedStyle(document.querySelector(`.bar .${part}`)).backgroundColor)"
+    )
+    assert colours == ["rgb(213, 40, 27)", "rgb(174, 183, 189)", "rgb(0, 127, 59)"]

@@ -41,6 +41,9 @@ FLAGS = [
     "--remote-debugging-port=0",
 ]
 TIMEOUT = 60
+# axe-core, the accessibility checker, where `npm install -g axe-core` puts it; AXE_CORE_JS names another copy.
+AXE_CORE = ["/usr/lib/node_modules/axe-core/axe.min.js", "/usr/local/lib/node_modules/axe-core/axe.min.js"]
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def require_chromium() -> None:
@@ -157,6 +160,14 @@ def report_file(tmp_path) -> Path:
     finally:
         store.close()
     return write_report(tmp_path / "reports", report)["html"]
+
+
+@pytest.fixture
+def axe_core() -> str:
+    for path in [os.environ.get("AXE_CORE_JS", ""), *AXE_CORE]:
+        if path and Path(path).is_file():
+            return Path(path).read_text(encoding="utf-8")
+    pytest.skip("axe-core is not installed (npm install -g axe-core, or set AXE_CORE_JS to its axe.min.js)")
 
 
 def test_report_in_headless_chromium(browser, report_file):
@@ -279,6 +290,31 @@ def test_printed_report_keeps_the_figures_and_where_each_post_is(browser, report
         " return [a.getAttribute('href'), getComputedStyle(a, '::after').content]; })()"
     )
     assert href.startswith("https://") and href in after
+
+
+@pytest.mark.parametrize("width", [320, 1024])
+def test_axe_finds_no_accessibility_problem(axe_core, browser, report_file, portfolio_file, width):
+    """axe-core's WCAG 2.2 A and AA rules and its best practices, on the report and the portfolio, on a phone and
+    a desktop, with the folded figures open. (axe finds what a program can; docs/report.md lists the rest.)"""
+    for html in (report_file, portfolio_file):
+        page = open_page(browser, html.as_uri())
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=800,
+            deviceScaleFactor=1,
+            mobile=width < 500,
+        )
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; }); true")
+        page.send("Runtime.evaluate", expression=axe_core)
+        run = f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_RULES)}}}}})"
+        result = page.send(
+            "Runtime.evaluate",
+            expression=f"{run}.then(r => r.violations.map(v => [v.id, v.help, v.nodes.map(n => n.target)]))",
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        assert result["result"]["value"] == [], html.name
 
 
 def test_sentiment_bars_keep_their_colours_in_high_contrast_mode(browser, report_file):

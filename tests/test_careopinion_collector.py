@@ -89,6 +89,31 @@ def test_pages_twice_with_source_mentions(store, make_config, api):
     assert first_request.query["publishedafter"] == (NOW - timedelta(days=31)).date().isoformat()
 
 
+def stored_ids(store) -> list[str]:
+    with store.transaction() as session:
+        return sorted(session.scalars(sa.select(Post.native_id)), key=int)
+
+
+def test_a_short_page_mid_results_does_not_end_the_run(store, make_config, api):
+    """Care Opinion's stop rule is an empty array. A page left short mid-results (here by a hidden story that
+    keeps its place in the order) ended the run, and the stories after it were missed."""
+    seed(api, 5)
+    api.opinions[1]["_hidden"] = True  # story 2: the first page holds story 1 alone
+    first, _ = twice(store, make_config(source(api)))
+    assert first.total("posts_new") == 4 and stored_ids(store) == ["1", "3", "4", "5"]
+
+
+def test_a_server_that_never_sends_an_empty_page_cannot_keep_a_run_going(store, make_config, api, caplog):
+    """Stopping on the empty array alone would loop for ever on a server that serves the same page for every
+    skip: a page that brings no story the run has not read, twice in a row, ends the run."""
+    seed(api, 4)
+    api.ignore_skip = True
+    result = collect(store, make_config(source(api)))[0]
+    assert not result.failed and result.total("posts_new") == 2
+    assert len(api.requests) == 3  # the first page, then the same page twice with nothing new
+    assert "pages in a row brought no story" in caplog.text
+
+
 def test_cursor_moves_with_each_page_and_new_stories_follow(store, make_config, api):
     seed(api, 3)
     config = make_config(source(api))
@@ -201,7 +226,7 @@ def test_requests_are_paced_to_five_a_second(make_config, api, monkeypatch):
     collector = CareOpinionCollector(config.source("co"), config)
     pages = list(collector.collect("opinions", None, None))
     collector.close()
-    assert len(pages) == 3 and waits == [0.2, 0.2]
+    assert len(pages) == 4 and waits == [0.2] * 3  # 2+2+1 stories, then the empty page that ends them
 
 
 def test_the_illustrative_payload_is_read(make_config, api):

@@ -5,7 +5,10 @@ Access is through a Care Opinion subscription with API access; the key goes in t
 Care Opinion redirects to its HTML login page, which is recognised here (redirects are never followed) and
 reported as an authentication error.
 
-Stories come oldest first by date of publication, ``take`` (at most 100) at a time with ``skip``. The cursor
+Stories come oldest first by date of publication, ``take`` (at most 100) at a time with ``skip``, until an empty
+array, the documented end: a page may come short mid-results (hidden stories keep their place in the order), so
+a short page does not end a run. Two pages in a row that bring no story the run has not read end it too, with a
+warning (a server that ignores ``skip`` would otherwise keep it going for ever). The cursor
 is the newest publication time stored and the story ids at that time; each run asks for
 ``publishedafter=<the day before>`` (the filter takes a date only) and drops what the cursor has already
 covered, so the cursor moves forward page by page. A story's ``created_at`` is its date of publication (when it
@@ -82,15 +85,17 @@ class CareOpinionCollector(ApiCollector):
         params = {**self.options.filters, "publishedafter": since.isoformat(), "take": self.options.take}
         if stream != self.ALL:
             params[self.options.org_filter] = stream
-        skip = 0
+        skip, read, idle = 0, set(), 0  # read: the ids of the stories this run has read
         while True:
             before = self.client.requests
             items = self._fetch({**params, "skip": skip})
             page = Page(requests=self.client.requests - before, read=len(items))
-            done = len(items) < self.options.take
-            for number, item in enumerate(items, start=skip + 1):
-                post = self._post(item, stream, number)
-                if post is None or (newest and post.created_at < newest) or post.native_id in seen:
+            done = not items  # the documented end; a short page can come mid-results (hidden stories)
+            posts = [p for n, item in enumerate(items, start=skip + 1) if (p := self._post(item, stream, n))]
+            fresh = {post.native_id for post in posts} - read
+            read |= fresh
+            for post in posts:
+                if (newest and post.created_at < newest) or post.native_id in seen:
                     continue
                 if until is not None and post.created_at >= until:
                     done = True  # oldest first: everything after this is later still
@@ -101,9 +106,25 @@ class CareOpinionCollector(ApiCollector):
                 seen.add(post.native_id)
             page.cursor = {"published": newest.isoformat(), "ids": sorted(seen)} if newest else None
             yield page
-            if done:
+            idle = 0 if fresh else idle + 1
+            if done or self._stalled(stream, skip, idle):
                 return
-            skip += len(items)
+            skip += len(items) if fresh else max(len(items), self.options.take)
+
+    def _stalled(self, stream: str, skip: int, idle: int) -> bool:
+        """Two pages in a row with no story this run had not read: a server that ignores ``skip`` or never
+        sends the empty array would otherwise keep the run going for ever. One such page is no sign of it: a
+        page whose new places hold only hidden stories brings nothing new, and the next page starts past it."""
+        if idle < 2:
+            return False
+        log.warning(
+            "%s: %s: two pages in a row brought no story this run had not read (up to skip=%d), but no empty "
+            "page ended the results; the run stops here and the next one reads on from the cursor",
+            self.name,
+            stream,
+            skip,
+        )
+        return True
 
     def _fetch(self, params: dict[str, Any]) -> list[Any]:
         url = f"{self.options.base_url}/opinions"

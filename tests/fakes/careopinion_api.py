@@ -3,15 +3,23 @@
 - ``Authorization: SUBSCRIPTION_KEY <key>``; any other key (or none) is answered with a 302 to the HTML login
   page (``/account/login?ReturnUrl=...``), never with a 401: the documented quirk.
 - Opinions ordered by date of publication, oldest first; ``take`` (capped at 100) and ``skip``; an empty array
-  past the end. ``publishedafter=YYYY-MM-DD`` keeps stories published after that day (the strict reading: the
-  collector must cope with either reading), and the organisation filter (``nacs`` by default) keeps stories
-  linked to that code or to one of its sites.
+  past the end, the documented stop. ``publishedafter=YYYY-MM-DD`` keeps stories published after that day (the
+  strict reading: the collector must cope with either reading), and the organisation filter (``nacs`` by
+  default) keeps stories linked to that code or to one of its sites.
+- What the documentation leaves open, switched on by tests: hidden stories (``"_hidden": True``) keep their
+  place in the order but are left out of the page after ``take`` and ``skip`` are applied, so a page mid-results
+  can be short; ``within_day = "newest"`` orders the stories of one day newest first (the order is by date of
+  publication, and the filters take whole days); ``changes[n]`` runs after the n-th request is answered (a story
+  published or withdrawn during a run); ``ignore_skip`` serves the first page for every ``skip``, a broken
+  server that never sends the empty array. More than ``request_limit`` requests are refused with a 400, so a
+  collector that never stops fails instead of hanging the test.
 - Items shaped like ``../shared/data/api_payloads/careopinion_opinions_ILLUSTRATIVE.json`` (a reconstruction,
   not a recording), including the reported stray string ``"Sorry! Something went wrong."`` inside the array.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from fakes.fake_http_server import FakeServer, HttpContractCase, Reply, Request
@@ -57,6 +65,10 @@ class CareOpinionServer(FakeServer):
         super().__init__()
         self.key = key
         self.opinions: list[object] = []  # dicts, or the stray strings the live API sometimes returns
+        self.within_day = "oldest"  # or "newest": the order of the stories published on one day
+        self.changes: dict[int, Callable[[], None]] = {}  # run after the n-th request is answered
+        self.ignore_skip = False
+        self.request_limit = 200
 
     def handle(self, request: Request) -> Reply:
         if request.path.startswith("/account/login"):
@@ -65,13 +77,19 @@ class CareOpinionServer(FakeServer):
             return self._login_redirect(request)
         if request.path != "/api/v2/opinions":
             return Reply.json(404, {"message": "No HTTP resource was found that matches the request URI."})
+        if len(self.requests) > self.request_limit:
+            return Reply.json(400, {"message": f"test fake: more than {self.request_limit} requests"})
         items = [o for o in self._ordered() if _matches(o, request.query)]
-        skip = int(request.query.get("skip", 0))
+        skip = 0 if self.ignore_skip else int(request.query.get("skip", 0))
         take = min(int(request.query.get("take", 10)), 100)
-        served = [
-            {k: v for k, v in o.items() if k != "_services"} if isinstance(o, dict) else o for o in items
+        page = [
+            _served(o) for o in items[skip : skip + take] if not (isinstance(o, dict) and o.get("_hidden"))
         ]
-        return Reply.json(200, served[skip : skip + take])
+        reply = Reply.json(200, page)
+        change = self.changes.pop(len(self.requests), None)
+        if change is not None:
+            change()
+        return reply
 
     def failure_reply(self, mode: str, request: Request) -> Reply:
         if mode == "bad_auth":
@@ -86,12 +104,21 @@ class CareOpinionServer(FakeServer):
         return Reply(302, b"", {"Location": f"{self.base_url}/account/login?ReturnUrl={request.path}"})
 
     def _ordered(self) -> list[object]:
-        def published(item: object) -> str:
-            return str(item.get("dateOfPublication") or "") if isinstance(item, dict) else ""
+        def published(item: dict) -> str:
+            return str(item.get("dateOfPublication") or "")  # ISO 8601 in UTC: ordered as text
 
-        dicts = sorted((o for o in self.opinions if isinstance(o, dict)), key=published)
+        by_time = sorted(
+            (o for o in self.opinions if isinstance(o, dict)),
+            key=published,
+            reverse=self.within_day == "newest",
+        )
+        dicts = sorted(by_time, key=lambda item: published(item)[:10])  # stable: by day, then as by_time
         strays = [o for o in self.opinions if not isinstance(o, dict)]
         return dicts[: len(dicts) // 2] + strays + dicts[len(dicts) // 2 :]
+
+
+def _served(item: object) -> object:
+    return {k: v for k, v in item.items() if not k.startswith("_")} if isinstance(item, dict) else item
 
 
 def _matches(item: object, query: dict[str, str]) -> bool:

@@ -76,7 +76,9 @@ def test_pages_twice_with_source_mentions(store, make_config, api):
     seed(api, 2, service="RR801")  # a site of RR8
     seed(api, 1, service="RXX01")  # not configured
     first, _ = twice(store, make_config(source(api)))
-    assert first.total("posts_new") == 6 and first.total("requests") == 4  # 2+2+2, then an empty page
+    # pages of 2 from skip 0, 1, 2, 3, 4 (each re-reads the last story of the one before), then story 6 alone
+    # (nothing new: the next page starts 2 places on), then the empty page that ends the results
+    assert first.total("posts_new") == 6 and first.total("requests") == 7
     assert mentions(store) == [(str(n), "RJ1", "source") for n in (1, 2, 3)] + [
         (str(n), "RR8", "source") for n in (4, 5)
     ]
@@ -112,6 +114,20 @@ def test_a_server_that_never_sends_an_empty_page_cannot_keep_a_run_going(store, 
     assert not result.failed and result.total("posts_new") == 2
     assert len(api.requests) == 3  # the first page, then the same page twice with nothing new
     assert "pages in a row brought no story" in caplog.text
+
+
+def test_a_story_withdrawn_during_a_run_does_not_hide_the_one_after_it(make_config, api):
+    """Paging by take+skip, a story withdrawn after its page was read moves every later story one place up: the
+    story that moved onto the last place already read was never read. The stories are days apart, so the next
+    run's re-read of the newest day could not have caught it either."""
+    for n in range(1, 7):
+        api.opinions.append(opinion(n, f"Story {n}", "Kind staff", NOW - timedelta(days=10 - n)))
+    api.changes[1] = lambda: api.opinions.pop(0)  # story 1 goes once the first page is answered
+    config = make_config(source(api))
+    collector = CareOpinionCollector(config.source("co"), config)
+    offered = [post.native_id for page in collector.collect("opinions", None, None) for post in page.posts]
+    collector.close()
+    assert offered == ["1", "2", "3", "4", "5", "6"]  # each once, though each page re-reads one story
 
 
 def test_cursor_moves_with_each_page_and_new_stories_follow(store, make_config, api):
@@ -226,7 +242,7 @@ def test_requests_are_paced_to_five_a_second(make_config, api, monkeypatch):
     collector = CareOpinionCollector(config.source("co"), config)
     pages = list(collector.collect("opinions", None, None))
     collector.close()
-    assert len(pages) == 4 and waits == [0.2] * 3  # 2+2+1 stories, then the empty page that ends them
+    assert len(pages) == 6 and waits == [0.2] * 5  # skip 0, 1, 2, 3, 4 (story 5 alone), 6 (empty)
 
 
 def test_the_illustrative_payload_is_read(make_config, api):

@@ -8,7 +8,11 @@ reported as an authentication error.
 Stories come oldest first by date of publication, ``take`` (at most 100) at a time with ``skip``, until an empty
 array, the documented end: a page may come short mid-results (hidden stories keep their place in the order), so
 a short page does not end a run. Two pages in a row that bring no story the run has not read end it too, with a
-warning (a server that ignores ``skip`` would otherwise keep it going for ever). The cursor
+warning (a server that ignores ``skip`` would otherwise keep it going for ever). A story withdrawn during a run
+moves the later ones up a place, so each page starts at the last place of the page before (``_step``), and a
+story the run has read already is dropped by id. The only time filters take whole days, so they cannot page
+within a day, and the research notes (collector_apis.md, Care Opinion) advise skip/take paging de-duplicated on
+``id``. The cursor
 is the newest publication time stored and the story ids at that time; each run asks for
 ``publishedafter=<the day before>`` (the filter takes a date only) and drops what the cursor has already
 covered, so the cursor moves forward page by page. A story's ``created_at`` is its date of publication (when it
@@ -92,9 +96,12 @@ class CareOpinionCollector(ApiCollector):
             page = Page(requests=self.client.requests - before, read=len(items))
             done = not items  # the documented end; a short page can come mid-results (hidden stories)
             posts = [p for n, item in enumerate(items, start=skip + 1) if (p := self._post(item, stream, n))]
-            fresh = {post.native_id for post in posts} - read
-            read |= fresh
+            fresh = 0  # stories this run had not read
             for post in posts:
+                if post.native_id in read:
+                    continue  # the place this page shares with the one before, or a story moved down a place
+                read.add(post.native_id)
+                fresh += 1
                 if (newest and post.created_at < newest) or post.native_id in seen:
                     continue
                 if until is not None and post.created_at >= until:
@@ -109,7 +116,7 @@ class CareOpinionCollector(ApiCollector):
             idle = 0 if fresh else idle + 1
             if done or self._stalled(stream, skip, idle):
                 return
-            skip += len(items) if fresh else max(len(items), self.options.take)
+            skip += _step(len(items), bool(fresh), self.options.take)
 
     def _stalled(self, stream: str, skip: int, idle: int) -> bool:
         """Two pages in a row with no story this run had not read: a server that ignores ``skip`` or never
@@ -173,6 +180,15 @@ class CareOpinionCollector(ApiCollector):
             organisation_codes=codes,
             raw=item,
         )
+
+
+def _step(served: int, fresh: bool, take: int) -> int:
+    """How far ``skip`` moves after a page of ``served`` items. Stories withdrawn (or published in an earlier
+    place) while a run pages by skip move the later ones up (or down) a place: each page starts at the last
+    place of the one before, so a story moved onto a place already read is still read, and the stories the run
+    has read already are dropped by id. A page that brought nothing new, its one new place shown (a page whose
+    places hold hidden stories comes short), is passed whole: the next page starts ``take`` places on."""
+    return max(served - 1, 1) if fresh else max(served, take)
 
 
 def _linked_codes(item: dict[str, Any]) -> list[str]:

@@ -137,10 +137,59 @@ def test_cursor_moves_with_each_page_and_new_stories_follow(store, make_config, 
     with store.transaction() as session:
         cursor = session.scalar(sa.select(Cursor.value))
     newest = NOW - timedelta(days=3) + timedelta(hours=2)
-    assert cursor == {"published": newest.isoformat(), "ids": ["3"]}
+    assert cursor == {"published": newest.isoformat()}
     assert api.requests[-1].query["publishedafter"] == (newest.date() - timedelta(days=1)).isoformat()
     seed(api, 2, start=NOW - timedelta(hours=5))
     assert collect(store, config)[0].total("posts_new") == 2
+
+
+def test_the_stories_of_one_day_are_all_stored_in_whatever_order_they_come(store, make_config, api):
+    """Stories come in order of their date of publication, and the filters take whole days: nothing says the
+    stories of one day come in time order. Those earlier in the day than one read before them were dropped."""
+    api.within_day = "newest"
+    day = (NOW - timedelta(days=2)).replace(hour=9, minute=0, second=0)
+    for n in range(1, 6):
+        api.opinions.append(opinion(n, f"Story {n}", "Kind staff", day + timedelta(hours=n)))
+    first, _ = twice(store, make_config(source(api)))
+    assert first.total("posts_new") == 5 and stored_ids(store) == ["1", "2", "3", "4", "5"]
+
+
+def test_a_story_that_appears_later_with_an_earlier_time_on_the_cursors_day_is_stored_once(
+    store, make_config, api
+):
+    """The next run reads the cursor's day again (the filter takes a date), but stories earlier than the
+    cursor's newest time were dropped: a story that appeared after a run, published earlier that day than the
+    newest one stored, was lost. The stories read again are not stored again: the store keeps each by id."""
+    day = (NOW - timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    for n, hours in ((1, 1), (2, 5), (3, 3)):
+        api.opinions.append(opinion(n, f"Story {n}", "Kind staff", day + timedelta(hours=hours)))
+    api.opinions[2]["_hidden"] = True  # story 3 is not served yet
+    config = make_config(source(api))
+    assert collect(store, config)[0].total("posts_new") == 2
+    api.opinions[2]["_hidden"] = False
+    second, third = twice(store, config)
+    assert second.total("posts_new") == 1 and stored_ids(store) == ["1", "2", "3"]
+    with store.transaction() as session:
+        assert session.scalar(sa.select(Cursor.value)) == {
+            "published": (day + timedelta(hours=5)).isoformat()
+        }
+
+
+def test_a_story_at_or_after_until_does_not_end_its_day(make_config, api):
+    """``until`` ended a run at the first story at or after it, so the earlier ones of that day that came after
+    it were left for a later run; only a story published on a later day than ``until`` ends it now."""
+    api.within_day = "newest"
+    day = (NOW - timedelta(days=3)).replace(hour=9, minute=0, second=0)
+    for n in range(1, 4):
+        api.opinions.append(opinion(n, f"Story {n}", "Kind staff", day + timedelta(hours=n)))
+    api.opinions.append(opinion(4, "Story 4", "Kind staff", day + timedelta(days=1)))
+    config = make_config(source(api))
+    collector = CareOpinionCollector(config.source("co"), config)
+    pages = list(collector.collect("opinions", None, day + timedelta(hours=2, minutes=30)))
+    collector.close()
+    assert sorted(post.native_id for page in pages for post in page.posts) == ["1", "2"]
+    assert pages[-1].cursor == {"published": (day + timedelta(hours=2)).isoformat()}
+    assert len(api.requests) == 3  # the third page holds story 4, a day later: it ends the run
 
 
 def test_per_organisation_streams_use_the_filter(store, make_config, api):

@@ -12,11 +12,16 @@ warning (a server that ignores ``skip`` would otherwise keep it going for ever).
 moves the later ones up a place, so each page starts at the last place of the page before (``_step``), and a
 story the run has read already is dropped by id. The only time filters take whole days, so they cannot page
 within a day, and the research notes (collector_apis.md, Care Opinion) advise skip/take paging de-duplicated on
-``id``. The cursor
-is the newest publication time stored and the story ids at that time; each run asks for
-``publishedafter=<the day before>`` (the filter takes a date only) and drops what the cursor has already
-covered, so the cursor moves forward page by page. A story's ``created_at`` is its date of publication (when it
-became public; the submission date stays in ``raw``), and a story published at or after ``until`` ends the run.
+``id``.
+
+The order is by date of publication and the filters take whole days, so stories are taken to be in order of
+their day only, not of their time within it. The cursor is the newest publication time stored; each run asks for
+``publishedafter=<the day before its day>``, which reads that day again whether the filter counts its own day
+or not, and offers every story it reads: the store keeps each story once (by id), so only those it does not have
+are new, and a story of that day that appeared after the last run, even earlier in the day than the newest one
+stored, is not lost. The cursor moves forward page by page. A story's ``created_at`` is its date of publication
+(when it became public; the submission date stays in ``raw``). A story published at or after ``until`` is left
+out; one published on a later day ends the run.
 
 Organisations: a story linked to a health service whose ODS code (or whose trust's code) is configured becomes a
 "source" mention of that organisation. With ``organisations`` set, each code is its own stream filtered by
@@ -84,7 +89,6 @@ class CareOpinionCollector(ApiCollector):
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         newest = datetime.fromisoformat(cursor["published"]) if cursor else None
-        seen = set(cursor.get("ids", ())) if cursor else set()
         since = (newest or datetime.now(UTC) - self.options.first_run).date() - timedelta(days=1)
         params = {**self.options.filters, "publishedafter": since.isoformat(), "take": self.options.take}
         if stream != self.ALL:
@@ -95,23 +99,20 @@ class CareOpinionCollector(ApiCollector):
             items = self._fetch({**params, "skip": skip})
             page = Page(requests=self.client.requests - before, read=len(items))
             done = not items  # the documented end; a short page can come mid-results (hidden stories)
-            posts = [p for n, item in enumerate(items, start=skip + 1) if (p := self._post(item, stream, n))]
             fresh = 0  # stories this run had not read
-            for post in posts:
-                if post.native_id in read:
+            for number, item in enumerate(items, start=skip + 1):
+                post = self._post(item, stream, number)
+                if post is None or post.native_id in read:
                     continue  # the place this page shares with the one before, or a story moved down a place
                 read.add(post.native_id)
                 fresh += 1
-                if (newest and post.created_at < newest) or post.native_id in seen:
-                    continue
                 if until is not None and post.created_at >= until:
-                    done = True  # oldest first: everything after this is later still
-                    break
-                page.posts.append(post)
-                if newest is None or post.created_at > newest:
-                    newest, seen = post.created_at, set()
-                seen.add(post.native_id)
-            page.cursor = {"published": newest.isoformat(), "ids": sorted(seen)} if newest else None
+                    # in order by day only: a story of a later day ends the run, one of the same day does not
+                    done = done or post.created_at.date() > until.astimezone(UTC).date()
+                    continue
+                page.posts.append(post)  # the store keeps each story once: one read again is not new
+                newest = max(newest or post.created_at, post.created_at)
+            page.cursor = {"published": newest.isoformat()} if newest else None
             yield page
             idle = 0 if fresh else idle + 1
             if done or self._stalled(stream, skip, idle):

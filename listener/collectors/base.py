@@ -78,9 +78,11 @@ class SourceOptions(BaseModel):
 class CollectedPost:
     """A post as a collector read it, before the runner pseudonymises and stores it.
 
-        ``author_id`` is the platform's stable identifier for the author and never reaches the database in clear;
-        ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does); ``edited``
-    marks a post the platform says was edited, whose stored text is then replaced by this one.
+    ``author_id`` is the platform's stable identifier for the author and never reaches the database in clear;
+    ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does); ``edited``
+    marks a post the platform says was edited, whose stored text is then replaced by this one. ``former_id`` is the
+    id an earlier version of listener gave the same post, when it differs (RSS entries before revision 0010): a
+    tombstone or a purged post under it refuses the post too.
     """
 
     platform: str
@@ -98,6 +100,7 @@ class CollectedPost:
     organisation_codes: tuple[str, ...] = ()
     raw: Mapping[str, Any] | None = None
     edited: bool = False  # the platform says this text replaces an earlier version of the same post
+    former_id: str | None = None  # the id an earlier version of listener stored this post under
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:

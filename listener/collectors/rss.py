@@ -19,7 +19,8 @@ platform): a guid that is globally unique by its form (a URL, a ``tag:`` or ``ur
 least 32 characters, such as Google News's) is the id as it is; a shorter one ("12345", "post-17") is only unique
 within its publisher's feed, so it is qualified by the host of the entry's link, else of the feed's URL:
 ``www.leeds-live.example/12345``. An entry without a guid is identified by its link. Migration 0010 rewrote
-the ids stored before this rule.
+the ids stored before this rule. Tombstones and purged posts of then keep only a digest of the old id, so each
+entry also carries the id those versions gave it (``former_id``), and the store refuses it under either.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ class RssCollector(ApiCollector):
             lang=lang,
             author_id=source.get("href") or publisher,
             author_handle=publisher,
+            former_id=_former_id(entry, native_id),
             raw={
                 "id": entry.get("id"),
                 "link": entry.get("link"),
@@ -248,6 +250,15 @@ def _entry_id(entry: Any, feed_url: str) -> str | None:
     if len(value) > MAX_NATIVE_ID:
         return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
     return value
+
+
+def _former_id(entry: Any, native_id: str) -> str | None:
+    """The id versions before revision 0010 gave the entry (its guid, else its link, never qualified), when it is
+    not ``native_id``: tombstones and purged posts of then hold its digest, which no migration can rewrite."""
+    value = (entry.get("id") or entry.get("link") or "").strip()
+    if len(value) > MAX_NATIVE_ID:
+        value = "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return value if value and value != native_id else None
 
 
 def _host(url: str) -> str:

@@ -296,7 +296,7 @@ def _commit_page(
     posts) the run's counts, in one transaction; return how many posts were new. ``refused`` gathers the ids
     of the posts the store refused in the run so far: a cursor, often saved with a later page, keeps none."""
     refused = set() if refused is None else refused
-    rows, codes, edited = [], {}, set()  # codes: what the source says each post is about
+    rows, codes, edited, former = [], {}, set(), {}  # codes: what the source says each post is about
     redactor = stored_text_redactor(collector.config)
     for post in page.posts:
         row = _post_row(collector, post, pseudonymiser, redactor)
@@ -305,11 +305,13 @@ def _commit_page(
             codes[(post.platform, post.native_id)] = post.organisation_codes
             if post.edited:
                 edited.add((post.platform, post.native_id))
+            if post.former_id:
+                former[(post.platform, post.native_id)] = post.former_id
     with store.transaction() as session:
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         # deleted on the platform, erased on request, or stored and purged since: never stored again
-        removed = unwanted(session, rows, pseudonymiser.key)
+        removed = unwanted(session, rows, pseudonymiser.key, former)
         refused.update(native_id for _, native_id in removed)  # such an id may name its author (Bluesky)
         wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
         new_ids = insert_new_posts(session, wanted)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -67,22 +67,30 @@ def remove_by_platform_ids(
     return remove_posts(session, ids, reason, key=key)
 
 
-def unwanted(session: Session, rows: list[dict], key: bytes) -> set[tuple[str, str]]:
+def unwanted(
+    session: Session, rows: list[dict], key: bytes, former: Mapping[tuple[str, str], str] | None = None
+) -> set[tuple[str, str]]:
     """The (platform, native_id) of rows that must not be stored: tombstoned posts, posts already stored and
     purged since (kept by digest, so the unique (platform, native_id) no longer catches them), and posts of
-    suppressed authors (by author key or handle key)."""
+    suppressed authors (by author key or handle key). ``former`` maps a row's (platform, native_id) to the id an
+    earlier version stored the same post under (RSS before revision 0010): a tombstone or purged post under that
+    id, which no migration can rewrite from its digest, refuses the row too."""
     if not rows:
         return set()
     wait_for_removals(session)  # held until the page is committed, so no removal runs in between
-    digests = {(r["platform"], r["native_id"]): id_digest(key, r["platform"], r["native_id"]) for r in rows}
-    by_digest = {(p, d) for (p, _), d in digests.items()}
-    tombstoned = _existing(session, Tombstone.platform, Tombstone.native_id, set(digests) | by_digest)
-    purged = _existing(session, Post.platform, Post.native_id, by_digest)
-    found = {
-        (p, n)
-        for (p, n), d in digests.items()
-        if (p, n) in tombstoned or (p, d) in tombstoned or (p, d) in purged
-    }
+    former = former or {}
+    known_as = {}  # each row -> the (platform, id) a tombstone or a purged post may hold it under
+    for row in rows:
+        platform, native_id = row["platform"], row["native_id"]
+        ids = {native_id, former.get((platform, native_id), native_id)}
+        known_as[(platform, native_id)] = {(platform, i) for i in ids} | {
+            (platform, id_digest(key, platform, i)) for i in ids
+        }
+    forms = set().union(*known_as.values())
+    digests = {(p, i) for p, i in forms if i.startswith(DIGEST_PREFIX)}
+    removed = _existing(session, Tombstone.platform, Tombstone.native_id, forms)
+    removed |= _existing(session, Post.platform, Post.native_id, digests)  # purged: no stored id is a digest
+    found = {row for row, names in known_as.items() if names & removed}
     return found | _suppressed(session, rows)
 
 

@@ -15,10 +15,7 @@ from fakes.rss_server import Entry, FeedServer
 
 from listener.collectors.rss import RssCollector
 from listener.collectors.runner import collect
-from listener.store import open_store
-from listener.store.engine import make_engine
-from listener.store.models import Cursor, Post, UTCDateTime
-from listener.store.schema import upgrade
+from listener.store.models import Cursor, Post
 
 SHARED = Path(
     os.environ.get("LISTENER_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -242,54 +239,6 @@ def test_short_guids_of_two_publishers_are_two_posts(store, make_config, feed):
         "york-press.example/12345",
         f"{other.base_url.removeprefix('http://')}/54321",  # no link: qualified by the feed's host
     }
-
-
-def test_entries_stored_before_ids_were_qualified_are_not_stored_again(db_url, make_config, feed):
-    """Migration 0010 rewrites the short guids stored before they were qualified, so upgrading stores nothing
-    twice; an id already globally unique is left as it was."""
-    engine = make_engine(db_url)
-    upgrade(engine, "0009")
-    posts = sa.table(
-        "posts",
-        *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
-        sa.column("raw", sa.JSON),
-        sa.column("created_at", UTCDateTime),
-        sa.column("collected_at", UTCDateTime),
-    )
-    feed.add(Entry("https://news.example/4", "Already unique", T0 + timedelta(hours=1), link="https://n/4"))
-    old = [
-        ("g1", "https://news.example/1"),
-        ("g2", "https://news.example/2"),
-        ("https://news.example/4", "https://n/4"),
-    ]
-    with engine.begin() as connection:
-        connection.execute(
-            posts.insert(),
-            [
-                {"platform": "news", "native_id": guid, "source": "news", "text": "t", "url": link}
-                | {
-                    "raw": {
-                        "id": guid,
-                        "link": link,
-                        "title": "t",
-                        "published": None,
-                        "dated": True,
-                        "source": None,
-                    }
-                }
-                | {"created_at": T0, "collected_at": T0}
-                for guid, link in old
-            ],
-        )
-    upgrade(engine)
-    engine.dispose()
-    store = open_store(db_url)
-    try:
-        first, _ = twice(store, make_config(source(f"{feed.base_url}/rss.xml")))
-        assert first.total("posts_new") == 0
-        assert set(stored(store)) == {"news.example/g1", "news.example/g2", "https://news.example/4"}
-    finally:
-        store.close()
 
 
 def _big_feed(size: int) -> bytes:

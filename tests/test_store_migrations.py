@@ -28,6 +28,20 @@ TABLES = {
     "cursors",
     "reports",
 }
+# posts and cursors as every revision has them, to write rows as an earlier version did
+POSTS = sa.table(
+    "posts",
+    *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
+    sa.column("raw", sa.JSON),
+    sa.column("created_at", UTCDateTime),
+    sa.column("collected_at", UTCDateTime),
+)
+CURSORS = sa.table(
+    "cursors",
+    *(sa.column(c) for c in ("source", "stream")),
+    sa.column("value", sa.JSON),
+    sa.column("updated_at", UTCDateTime),
+)
 
 
 def test_up_down_up(db_url):
@@ -196,19 +210,7 @@ def test_short_feed_guids_are_qualified_by_their_host(db_url):
     engine = make_engine(db_url)
     upgrade(engine, "0009")
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    posts = sa.table(
-        "posts",
-        *(sa.column(c) for c in ("platform", "native_id", "source", "text", "url")),
-        sa.column("raw", sa.JSON),
-        sa.column("created_at", UTCDateTime),
-        sa.column("collected_at", UTCDateTime),
-    )
-    cursors = sa.table(
-        "cursors",
-        *(sa.column(c) for c in ("source", "stream")),
-        sa.column("value", sa.JSON),
-        sa.column("updated_at", UTCDateTime),
-    )
+    posts, cursors = POSTS, CURSORS
 
     def entry(guid, link, platform="news", source="news", native_id=None):
         raw = {"id": guid, "link": link, "title": "t", "published": None, "dated": True, "source": None}

@@ -82,7 +82,8 @@ class CollectedPost:
     ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does); ``edited``
     marks a post the platform says was edited, whose stored text is then replaced by this one. ``former_id`` is the
     id an earlier version of listener gave the same post, when it differs (RSS entries before revision 0010): a
-    tombstone or a purged post under it refuses the post too.
+    tombstone or a purged post under it refuses the post too, and a post stored under it (with the same link) is
+    this one, which takes its new id.
     """
 
     platform: str

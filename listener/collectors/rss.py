@@ -19,8 +19,11 @@ platform): a guid that is globally unique by its form (a URL, a ``tag:`` or ``ur
 least 32 characters, such as Google News's) is the id as it is; a shorter one ("12345", "post-17") is only unique
 within its publisher's feed, so it is qualified by the host of the entry's link, else of the feed's URL:
 ``www.leeds-live.example/12345``. An entry without a guid is identified by its link. Migration 0010 rewrote
-the ids stored before this rule. Tombstones and purged posts of then keep only a digest of the old id, so each
-entry also carries the id those versions gave it (``former_id``), and the store refuses it under either.
+the ids stored before this rule that it could tell were feed entries (by their payload, kept only with
+``keep_raw``). The rest, and tombstones and purged posts of then (which keep only a digest), hold the old id, as
+do cursors saved then: each entry carries the id those versions gave it (``former_id``), a cursor holding either
+id has seen it, the store refuses it when either is tombstoned or purged, and a post stored under the old id with
+the same link takes the new one.
 """
 
 from __future__ import annotations
@@ -176,7 +179,10 @@ class RssCollector(ApiCollector):
             if until is not None and created_at >= until:
                 held_back = True
                 continue
-            if native_id in boundary or (published and floor and published < floor):
+            # a cursor saved by a version before 0010 holds the entry's former id
+            if {native_id, _former_id(entry, native_id)} & boundary or (
+                published and floor and published < floor
+            ):
                 continue
             page.posts.append(self._post(entry, native_id, created_at, published, language))
         return held_back

@@ -37,6 +37,7 @@ from listener.store.models import utcnow
 from listener.store.posts import (
     add_account_keys,
     add_source_mentions,
+    adopt_former_ids,
     apply_edits,
     insert_new_posts,
     sync_organisations,
@@ -314,6 +315,14 @@ def _commit_page(
         removed = unwanted(session, rows, pseudonymiser.key, former)
         refused.update(native_id for _, native_id in removed)  # such an id may name its author (Bluesky)
         wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
+        adopted = adopt_former_ids(session, wanted, former)
+        if adopted:
+            log.info(
+                "%s %s: %d posts stored by an earlier version take their new ids",
+                collector.name,
+                stream,
+                adopted,
+            )
         new_ids = insert_new_posts(session, wanted)
         rekeyed = add_account_keys(session, wanted)
         if rekeyed:

@@ -32,6 +32,37 @@ def insert_new_posts(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
     return list(session.scalars(statement, list(unique.values())))
 
 
+def adopt_former_ids(
+    session: Session, rows: Sequence[dict[str, Any]], former: Mapping[tuple[str, str], str]
+) -> int:
+    """Give the posts an earlier version stored under a former id (``former``: a row's (platform, native_id) ->
+    that id) the row's id, when they are the row's post: the same link, or, without one, the same source. Then
+    the row is no new post, and its edits reach the stored one. Return how many posts took their new id."""
+    by_former = {
+        (r["platform"], former[r["platform"], r["native_id"]]): r
+        for r in rows
+        if (r["platform"], r["native_id"]) in former
+    }
+    if not by_former:
+        return 0
+    stored = session.execute(
+        select(Post.id, Post.platform, Post.native_id, Post.url, Post.source).where(
+            tuple_(Post.platform, Post.native_id).in_(list(by_former)), Post.purged_at.is_(None)
+        )
+    ).all()
+    adopted = 0
+    for post in stored:
+        row = by_former[(post.platform, post.native_id)]
+        same_post = row["url"] == post.url and (post.url is not None or row["source"] == post.source)
+        taken = session.scalar(
+            select(Post.id).where(Post.platform == row["platform"], Post.native_id == row["native_id"])
+        )
+        if same_post and taken is None:
+            session.execute(update(Post).where(Post.id == post.id).values(native_id=row["native_id"]))
+            adopted += 1
+    return adopted
+
+
 def add_account_keys(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     """Give stored posts keyed by one identifier alone (their author key, and no handle key) both keys that
     ``rows`` now give them: an export imported with one ``author`` column, read again with the account id and

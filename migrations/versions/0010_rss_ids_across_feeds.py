@@ -10,7 +10,9 @@ rewrites the ids stored before, so no stored article is stored again under its n
 Feed entries are recognised by their payload (``raw`` with listener's ``dated`` key beside the entry's ``id``,
 ``link`` and ``published``), since a source may store them under any platform name. An entry stored without a
 link is qualified by its feed's host when every feed its source has read (its cursors) is on one host; otherwise
-it is left as it was. Purged posts and tombstones hold only a digest of the old id and cannot be rewritten.
+it is left as it was, as are entries stored without their payload (``store.keep_raw`` off, the default): the
+collector gives such a post its new id when its feed offers it again. Purged posts and tombstones hold only a
+digest of the old id and cannot be rewritten: the collector checks entries under their old id too.
 Downgrading leaves the new ids in place: they are still unique, and the old collector reads them as it would
 any stored id.
 

@@ -241,6 +241,55 @@ def test_short_guids_of_two_publishers_are_two_posts(store, make_config, feed):
     }
 
 
+def test_a_corrected_article_takes_its_new_text_and_is_matched_and_scored_again(store, make_config, feed):
+    """News is corrected after publication (a headline changed, a paragraph added or withdrawn), and a comms team
+    must read what the article says now: an entry still in its feed, under the same guid, whose text changed
+    replaces the stored text and is matched and scored again, as an edited Mastodon post is, even when it is older
+    than the lookback or at the cursor's boundary. An unchanged entry keeps its scores, an entry that left the feed
+    keeps its last text, and following edits never stores an entry the cursor leaves out."""
+    from listener.matching.runner import match_pending
+    from listener.scoring.runner import score_pending
+    from listener.store.models import Mention, Scoring
+
+    config = make_config(source(f"{feed.base_url}/rss.xml", lookback="1h"))
+    feed.add(
+        Entry(
+            "g3", "Leeds General Infirmary car park", T0 + timedelta(hours=1), link="https://news.example/3"
+        )
+    )
+    twice(store, config)
+    match_pending(store, config)
+    score_pending(store, config)
+    first, boundary = feed.entries[0], feed.entries[1]  # at T0, older than the lookback; at the newest time
+    first.title = "Correction: ward at St Thomas' Hospital, not Leeds General Infirmary"
+    boundary.summary = "<p>Waiting times fall at St Thomas' Hospital.</p><p>Update: figures revised.</p>"
+    feed.add(
+        Entry("late", "Old story at Guy's Hospital", T0 - timedelta(days=1), link="https://news.example/l")
+    )
+    result = collect(store, config)[0]
+    posts = stored(store)
+    assert result.total("posts_new") == 0 and "news.example/late" not in posts
+    assert posts["news.example/g1"].text == (
+        "Correction: ward at St Thomas' Hospital, not Leeds General Infirmary - Leeds Live"
+    )
+    assert posts["news.example/g2"].text.endswith("Update: figures revised.")
+    with store.transaction() as session:
+        scored = set(session.scalars(sa.select(Post.native_id).join(Scoring, Scoring.post_id == Post.id)))
+    assert scored == {"news.example/g3"}  # the others wait for the next score
+    assert posts["news.example/g1"].match_key is None and posts["news.example/g3"].match_key is not None
+    match_pending(store, config)
+    with store.transaction() as session:
+        g1 = session.scalar(sa.select(Post.id).where(Post.native_id == "news.example/g1"))
+        assert set(session.scalars(sa.select(Mention.org_code).where(Mention.post_id == g1))) == {
+            "RJ1",
+            "RR8",
+        }
+    feed.entries.remove(first)
+    feed.add(Entry("g4", "Another story", T0 + timedelta(hours=3), link="https://news.example/4"))
+    assert collect(store, config)[0].total("posts_new") == 1
+    assert stored(store)["news.example/g1"].text.startswith("Correction")
+
+
 def _big_feed(size: int) -> bytes:
     item = b"<item><guid>https://news.example/big</guid><title>Big</title><description>" + b"x" * 1000
     items = item + b"</description></item>"

@@ -79,11 +79,12 @@ class CollectedPost:
     """A post as a collector read it, before the runner pseudonymises and stores it.
 
     ``author_id`` is the platform's stable identifier for the author and never reaches the database in clear;
-    ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does); ``edited``
-    marks a post the platform says was edited, whose stored text is then replaced by this one. ``former_id`` is the
-    id an earlier version of listener gave the same post, when it differs (RSS entries before revision 0010): a
-    tombstone or a purged post under it refuses the post too, and a post stored under it (with the same link) is
-    this one, which takes its new id.
+    ``organisation_codes`` are organisations the source itself says the post is about (Care Opinion does);
+    ``edited`` marks a post whose stored text is replaced by this one when they differ (the platform says it was
+    edited, or, for a feed entry, it is the entry's current version). ``former_id`` is the id an earlier version of
+    listener gave the same post, when it differs (RSS entries before revision 0010): a tombstone or a purged post
+    under it refuses the post too, and a post stored under it (with the same link) is this one, which takes its new
+    id.
     """
 
     platform: str
@@ -100,7 +101,7 @@ class CollectedPost:
     quote_count: int | None = None
     organisation_codes: tuple[str, ...] = ()
     raw: Mapping[str, Any] | None = None
-    edited: bool = False  # the platform says this text replaces an earlier version of the same post
+    edited: bool = False  # this text replaces the stored text of the same post
     former_id: str | None = None  # the id an earlier version of listener stored this post under
 
     def __post_init__(self) -> None:
@@ -110,12 +111,16 @@ class CollectedPost:
 
 @dataclass
 class Page:
-    """Posts to commit together, the cursor to save with them, and what it cost to read them."""
+    """Posts to commit together, the cursor to save with them, and what it cost to read them.
+
+    ``edits`` are posts read again only to follow their edits (a feed's entries that its cursor says were read
+    before): a stored one whose text differs takes theirs, as an ``edited`` post does; none is stored anew."""
 
     posts: list[CollectedPost] = field(default_factory=list)
     cursor: dict[str, Any] | None = None
     requests: int = 0
     read: int = 0
+    edits: list[CollectedPost] = field(default_factory=list)
 
 
 @dataclass

@@ -8,11 +8,14 @@ are followed (a feed moved for good is logged, so the operator can update its UR
 The cursor is small: ``etag``, ``modified``, ``newest`` (the newest entry time stored) and ``ids`` (the entries at
 exactly that time). An entry is offered to the store when it is newer than ``newest - lookback`` and not one of
 ``ids``; the store drops entries it already has (posts are unique on platform and guid), so an article that
-appears in a search feed a day after its publication time is still kept. Entries are identified by guid (Atom
-id), else by link; an entry with neither is skipped and logged. An entry with no usable published or updated
-time, or one dated more than a day after it was fetched (a mistyped year would otherwise move ``newest`` so far
-ahead that every later entry looked old), is stored with the time it was first fetched, and never moves the
-cursor.
+appears in a search feed a day after its publication time is still kept. Every entry of a fetched feed is its
+current version: each is marked ``edited``, and those not offered go in the page's ``edits``: a stored entry whose
+text changed (a correction) takes the new text and is matched and scored again; none is stored by it. Only entries
+still in the feed are followed, at no extra request, and only when the feed changed (else a 304). Entries are
+identified by guid (Atom id), else by link; an entry with neither is skipped and logged. An entry with no usable
+published or updated time, or one dated more than a day after it was fetched (a mistyped year would otherwise move
+``newest`` so far ahead that every later entry looked old), is stored with the time it was first fetched, and
+never moves the cursor.
 
 Ids are unique across feeds (posts are unique on platform and id, and every feed of a source shares one
 platform): a guid that is globally unique by its form (a URL, a ``tag:`` or ``urn:`` URI, or an opaque id of at
@@ -152,7 +155,9 @@ class RssCollector(ApiCollector):
     def _read_entries(
         self, parsed: Any, stream: str, cursor: dict[str, Any], until: datetime | None, page: Page
     ) -> bool:
-        """Add the entries not seen yet to ``page``; return whether ``until`` held any back."""
+        """Add the entries not seen yet to ``page.posts`` and the others to ``page.edits`` (either kind is the
+        entry's current version, whose text replaces a stored one that differs); return whether ``until`` held any
+        back."""
         fetched_at = datetime.now(UTC).replace(microsecond=0)
         newest = _parse_time(cursor.get("newest"))
         floor = newest - self.options.lookback if newest else None
@@ -179,12 +184,12 @@ class RssCollector(ApiCollector):
             if until is not None and created_at >= until:
                 held_back = True
                 continue
+            post = self._post(entry, native_id, created_at, published, language)
             # a cursor saved by a version before 0010 holds the entry's former id
-            if {native_id, _former_id(entry, native_id)} & boundary or (
-                published and floor and published < floor
-            ):
-                continue
-            page.posts.append(self._post(entry, native_id, created_at, published, language))
+            if {native_id, post.former_id} & boundary or (published and floor and published < floor):
+                page.edits.append(post)  # read before: only a correction of its text is followed
+            else:
+                page.posts.append(post)
         return held_back
 
     def _post(
@@ -203,6 +208,7 @@ class RssCollector(ApiCollector):
             author_id=source.get("href") or publisher,
             author_handle=publisher,
             former_id=_former_id(entry, native_id),
+            edited=True,  # an entry is its current version: a correction replaces the stored text
             raw={
                 "id": entry.get("id"),
                 "link": entry.get("link"),

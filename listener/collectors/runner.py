@@ -20,20 +20,19 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from listener.collectors import collector_class
 from listener.collectors.base import CollectedPost, Collector, Page
 from listener.collectors.http import waits_stopped_by
+from listener.collectors.post_rows import page_rows, post_row, row_key, stored_text_redactor
 from listener.config import Config, SourceConfig
 from listener.errors import CollectorError, LeaseLost, ListenerError, StoreError
-from listener.privacy import Pseudonymiser, Redactor
+from listener.privacy import Pseudonymiser
 from listener.store import Store
 from listener.store.cursors import load_cursor, save_cursor
 from listener.store.leases import Claim, default_worker_id
-from listener.store.models import utcnow
 from listener.store.posts import (
     add_account_keys,
     add_source_mentions,
@@ -46,8 +45,6 @@ from listener.store.removal import unwanted
 from listener.store.runs import RunCounts, finish_run, month_to_date_reads, record_progress, start_run
 
 log = logging.getLogger(__name__)
-
-MAX_TEXT_CHARS = 50_000
 
 
 @dataclass
@@ -258,14 +255,6 @@ def _collect_claimed(
     return result
 
 
-def stored_text_redactor(config: Config) -> Redactor | None:
-    """The redaction applied to text before it is stored (``privacy.redact_stored_text``), or None."""
-    if not config.privacy.redact_stored_text:
-        return None
-    handles = [h for org in config.organisations for h in org.handles]
-    return Redactor(handles, config.privacy.redact)
-
-
 def apply_collected_edits(
     session: Session, collector: Collector, posts: Iterable[CollectedPost], pseudonymiser: Pseudonymiser
 ) -> list[int]:
@@ -273,7 +262,7 @@ def apply_collected_edits(
     collection prepares it (trimmed, cut, redacted), outside collection: the deletion check finds edits too.
     Return the ids of the posts whose text changed, which are then matched and scored again."""
     redactor = stored_text_redactor(collector.config)
-    rows = [_post_row(collector, post, pseudonymiser, redactor) for post in posts if post.edited]
+    rows = [post_row(collector, post, pseudonymiser, redactor) for post in posts if post.edited]
     return apply_edits(session, [row for row in rows if row is not None])
 
 
@@ -293,54 +282,28 @@ def _commit_page(
     progress: tuple[int, RunCounts] | None = None,
     refused: set[str] | None = None,
 ) -> int:
-    """Store a page's new posts, its cursor and (``progress``: the run's id and counts before this page's new
-    posts) the run's counts, in one transaction; return how many posts were new. ``refused`` gathers the ids
-    of the posts the store refused in the run so far: a cursor, often saved with a later page, keeps none."""
+    """Store a page's new posts, its posts' edits, its cursor and (``progress``: the run's id and counts before
+    this page's new posts) the run's counts, in one transaction; return how many posts were new. ``refused``
+    gathers the ids of the posts the store refused in the run so far: a cursor, often saved with a later page,
+    keeps none."""
     refused = set() if refused is None else refused
-    rows, codes, edited, former = [], {}, set(), {}  # codes: what the source says each post is about
-    redactor = stored_text_redactor(collector.config)
-    for post in page.posts:
-        row = _post_row(collector, post, pseudonymiser, redactor)
-        if row is not None:
-            rows.append(row)
-            codes[(post.platform, post.native_id)] = post.organisation_codes
-            if post.edited:
-                edited.add((post.platform, post.native_id))
-            if post.former_id:
-                former[(post.platform, post.native_id)] = post.former_id
+    rows = page_rows(collector, page, pseudonymiser)
     with store.transaction() as session:
         if claim is not None:
             claim.renew(session)  # raises LeaseLost, and nothing is committed, if another worker took over
         # deleted on the platform, erased on request, or stored and purged since: never stored again
-        removed = unwanted(session, rows, pseudonymiser.key, former)
+        removed = unwanted(session, rows.new + rows.edits, pseudonymiser.key, rows.former)
         refused.update(native_id for _, native_id in removed)  # such an id may name its author (Bluesky)
-        wanted = [r for r in rows if (r["platform"], r["native_id"]) not in removed]
-        adopted = adopt_former_ids(session, wanted, former)
-        if adopted:
-            log.info(
-                "%s %s: %d posts stored by an earlier version take their new ids",
-                collector.name,
-                stream,
-                adopted,
-            )
+        wanted = [r for r in rows.new if row_key(r) not in removed]
+        followed = [r for r in rows.edits if row_key(r) not in removed]
+        adopted = adopt_former_ids(session, wanted + followed, rows.former)
+        _log_count(collector, stream, adopted, "posts stored by an earlier version take their new ids")
         new_ids = insert_new_posts(session, wanted)
         rekeyed = add_account_keys(session, wanted)
-        if rekeyed:
-            log.info(
-                "%s %s: %d stored posts keyed by their author's account id too",
-                collector.name,
-                stream,
-                rekeyed,
-            )
-        changed = apply_edits(session, [r for r in wanted if (r["platform"], r["native_id"]) in edited])
-        if changed:
-            log.info(
-                "%s %s: %d stored posts edited on the platform; matched and scored again",
-                collector.name,
-                stream,
-                len(changed),
-            )
-        add_source_mentions(session, {key: codes[key] for key in codes if key not in removed})
+        _log_count(collector, stream, rekeyed, "stored posts keyed by their author's account id too")
+        changed = apply_edits(session, [r for r in wanted + followed if row_key(r) in rows.edited])
+        _log_count(collector, stream, len(changed), "stored posts edited since; matched and scored again")
+        add_source_mentions(session, {key: codes for key, codes in rows.codes.items() if key not in removed})
         if page.cursor is not None:
             save_cursor(session, collector.name, stream, page.cursor, forget=refused)
         if progress is not None:
@@ -349,45 +312,9 @@ def _commit_page(
     return len(new_ids)
 
 
-def _post_row(
-    collector: Collector, post: CollectedPost, pseudonymiser: Pseudonymiser, redactor: Redactor | None
-) -> dict[str, Any] | None:
-    text = (post.text or "").strip()
-    if not text:
-        log.warning("%s: a %s post skipped: no text", collector.name, post.platform)  # ids lead to authors
-        return None
-    if len(text) > MAX_TEXT_CHARS:
-        log.warning(
-            "%s: a %s post's text of %d characters cut to %d",
-            collector.name,
-            post.platform,
-            len(text),
-            MAX_TEXT_CHARS,
-        )
-        text = text[:MAX_TEXT_CHARS]
-    if redactor is not None:
-        text = redactor(text)
-    keep_raw = collector.config.store.keep_raw
-    author_key, handle_key = pseudonymiser.post_author_keys(post.platform, post.author_id, post.author_handle)
-    return {
-        "platform": post.platform,
-        "native_id": post.native_id,
-        "source": collector.name,
-        "text": text,
-        "url": post.url,
-        "created_at": post.created_at,
-        "collected_at": utcnow(),
-        "lang": post.lang,
-        "author_key": author_key,
-        "author_handle_key": handle_key,
-        "author_handle": pseudonymiser.public_handle(post.author_handle),
-        "reply_count": post.reply_count,
-        "repost_count": post.repost_count,
-        "like_count": post.like_count,
-        "quote_count": post.quote_count,
-        "match_key": None,
-        "raw": dict(post.raw) if keep_raw and post.raw is not None else None,
-    }
+def _log_count(collector: Collector, stream: str, count: int, what: str) -> None:
+    if count:
+        log.info("%s %s: %d %s", collector.name, stream, count, what)
 
 
 def _record_failure(

@@ -121,25 +121,26 @@ def add_source_mentions(session: Session, codes: Mapping[tuple[str, str], Sequen
 def apply_edits(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Give stored posts the text of their edited version (``rows``: platform, native_id, text); return the ids
     of the posts whose text changed. Those are matched and scored again: their match key and scoring markers
-    are cleared. A purged post stays purged."""
-    changed = []
-    for row in rows:
-        post_id = session.scalar(
-            update(Post)
-            .where(
-                Post.platform == row["platform"],
-                Post.native_id == row["native_id"],
-                Post.purged_at.is_(None),
-                Post.text != row["text"],
-            )
-            .values(text=row["text"], match_key=None)
-            .returning(Post.id)
+    are cleared. A purged post stays purged. Stored texts are read in one query, so rows that change nothing
+    (a feed's entries, read again at each change of their feed) cost no write."""
+    texts = {(row["platform"], row["native_id"]): row["text"] for row in rows}
+    if not texts:
+        return []
+    stored = session.execute(
+        select(Post.id, Post.platform, Post.native_id, Post.text).where(
+            tuple_(Post.platform, Post.native_id).in_(list(texts)), Post.purged_at.is_(None)
         )
-        if post_id is not None:
-            changed.append(post_id)
+    ).all()
+    changed = {
+        post.id: text for post in stored if (text := texts[(post.platform, post.native_id)]) != post.text
+    }
     if changed:
+        session.execute(
+            update(Post),
+            [{"id": post_id, "text": text, "match_key": None} for post_id, text in changed.items()],
+        )
         session.execute(delete(Scoring).where(Scoring.post_id.in_(changed)))
-    return changed
+    return list(changed)
 
 
 def stored_native_ids(session: Session, platform: str, after_id: int, limit: int) -> list[tuple[int, str]]:

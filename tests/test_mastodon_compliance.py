@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from fakes.mastodon_api import FakeMastodon, make_account, make_status, native_id, scenario
 from fakes.social_fake import Reply
-from fakes.social_fixtures import lite, sleeps, source_yaml, stored_posts, use_case  # noqa: F401
+from fakes.social_fixtures import lite, post_state, sleeps, source_yaml, stored_posts, use_case  # noqa: F401
 
 from listener.cli import cli
 from listener.collectors.runner import collect
@@ -215,30 +215,6 @@ def test_an_edit_made_after_the_overlap_is_followed_by_the_daily_check(
     assert rescored[native_id(unedited)] == before[native_id(unedited)]
     with store.transaction() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Tombstone)) == 1
-
-
-def post_state(store) -> dict[str, tuple]:
-    """Each stored post's text, match key, organisations, sentiment label and scoring marks, by native id."""
-    from listener.store.models import Mention, Post, Scoring, SentimentScore
-
-    state = {}
-    with store.transaction() as session:
-        for post in session.scalars(sa.select(Post)):
-            orgs = session.scalars(sa.select(Mention.org_code).where(Mention.post_id == post.id)).all()
-            labels = session.scalars(sa.select(SentimentScore.label).where(SentimentScore.post_id == post.id))
-            marks = session.execute(
-                sa.select(Scoring.scorer, Scoring.version, Scoring.scored_at).where(
-                    Scoring.post_id == post.id
-                )
-            )
-            state[post.native_id] = (
-                post.text,
-                post.match_key,
-                tuple(sorted(orgs)),
-                next(iter(labels), None),
-                tuple(sorted(tuple(m) for m in marks)),
-            )
-    return state
 
 
 def test_an_unlisted_edit_is_followed_and_an_unreadable_one_changes_nothing(lite, monkeypatch, sleeps):

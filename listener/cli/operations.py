@@ -207,18 +207,18 @@ def db_current(ctx: Context) -> None:
 )
 @pass_context
 def compliance(ctx: Context, platform: str | None, source_name: str | None) -> None:
-    """Delete stored posts their platform no longer serves (deleted, removed, hidden); follow Mastodon edits.
+    """Delete stored posts their platform no longer serves (deleted, removed, hidden); follow edits.
 
     Re-checks the stored posts of PLATFORM (x, bluesky, reddit, mastodon or nhs_reviews) in batches, through
     one of its sources, and deletes those the platform no longer returns, with their mentions and scores; a
     tombstone keeps them from being stored again. X, Bluesky and Reddit all require deleted posts to be removed.
     Mastodon posts are asked about one by one on the instance they are from; posts from servers the source does
-    not read cannot be asked about and are reported as not checked; a post the answer says was edited gets its
-    new text (redacted as at collection), to be matched and scored again by the next listener score. NHS
-    website reviews are deleted when the API lists them as removed by moderation. Without PLATFORM or --source,
-    checks every platform that has an enabled source that can be checked, as the daily job does. X lookups are
-    billed like search reads and count against the source's monthly_post_budget. Each check is recorded in the
-    compliance_checks table. Exits 1 if a check could not finish.
+    not read cannot be asked about and are reported as not checked. A Mastodon or Reddit post the answer says
+    was edited gets its new text (redacted as at collection), to be matched and scored again by the next
+    listener score. NHS website reviews are deleted when the API lists them as removed by moderation. Without
+    PLATFORM or --source, checks every platform that has an enabled source that can be checked, as the daily
+    job does. X lookups are billed like search reads and count against the source's monthly_post_budget. Each
+    check is recorded in the compliance_checks table. Exits 1 if a check could not finish.
 
     \b
     Examples:

@@ -10,6 +10,11 @@ headers; the collector makes sure no wait exceeds ``max_wait`` and that a 429 ne
 Deleted and removed posts (``[deleted]``, ``[removed]``) and NSFW posts are skipped: Reddit's Data API terms
 require deleted content to be removed, and NSFW content is not available on the free tier. Posts deleted after
 they were stored are found by ``gone`` (``GET /api/info``, 100 fullnames a request) for ``listener compliance``.
+
+Reddit keeps a post's fullname when its author edits it and says so in ``edited`` (``false``, else the time of
+the last edit): such a post is read as ``edited``, so its stored text follows the new one, both when a run
+reads it again inside the overlap and when ``gone`` finds it, whose answer carries the current title and text
+anyway.
 """
 
 from __future__ import annotations
@@ -221,13 +226,19 @@ class RedditCollector(Collector):
     def gone(self, native_ids: list[str]) -> DeletionCheck:
         """Stored posts (``t3_`` fullnames) Reddit no longer serves. ``/api/info`` leaves out posts it cannot
         find and still returns deleted and removed ones, marked ``[deleted]``/``[removed]`` or with
-        ``removed_by_category``: both are gone, as are posts marked NSFW since, which are not collected."""
+        ``removed_by_category``: both are gone, as are posts marked NSFW since, which are not collected. Posts
+        it serves marked ``edited`` are handed back in ``edited``: the answer carries their current text."""
         reddit = self._client()
-        return check_in_chunks(
-            native_ids, INFO_BATCH, lambda ids: self._look_up(reddit, ids), lambda: self.counter.total
+        edited: list[CollectedPost] = []
+        check = check_in_chunks(
+            native_ids, INFO_BATCH, lambda ids: self._look_up(reddit, ids, edited), lambda: self.counter.total
         )
+        check.edited = edited
+        return check
 
-    def _look_up(self, reddit: Any, fullnames: list[str]) -> tuple[set[str], int]:
+    def _look_up(
+        self, reddit: Any, fullnames: list[str], edited: list[CollectedPost]
+    ) -> tuple[set[str], int]:
         params = {"id": ",".join(fullnames)}
         listing = self.patience.call(
             f"info ({len(fullnames)} posts)", lambda: self._get(reddit, "api/info", params, "api/info")
@@ -236,8 +247,19 @@ class RedditCollector(Collector):
         items = [
             c.get("data") for c in children if isinstance(c, Mapping) and isinstance(c.get("data"), Mapping)
         ]
-        served = {item.get("name") for item in items if not _removed(item) and not item.get("over_18")}
-        return set(fullnames) - served, len(served)
+        served = [item for item in items if not _removed(item) and not item.get("over_18")]
+        edited.extend(post for item in served if item.get("edited") and (post := self._edited_version(item)))
+        names = {item.get("name") for item in served}
+        return set(fullnames) - names, len(names)
+
+    def _edited_version(self, item: Mapping[str, Any]) -> CollectedPost | None:
+        """The post made of an item served as edited, or None (logged) when it cannot be read: an unreadable
+        edit leaves the stored text as it is, and never fails the deletion check."""
+        try:
+            return _post(item)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("%s: the edit of %s not read: %s", self.name, item.get("name"), exc)
+            return None
 
     def _get(self, reddit: Any, path: str, params: dict[str, Any], what: str) -> Any:
         """One GET (a search page, an info lookup), with prawcore's errors turned into the retry policy's outcomes."""
@@ -345,6 +367,7 @@ def _post(data: Any) -> CollectedPost:
         reply_count=data.get("num_comments"),
         like_count=score if isinstance(score, int) and score >= 0 else None,
         raw=data,
+        edited=bool(data.get("edited")),  # false, or when it was last edited: its stored text follows
     )
 
 

@@ -12,10 +12,12 @@ search page, as Reddit does.
 
 ``/api/info?id=t3_a,t3_b`` (at most 100 fullnames) answers a Listing of the posts it still has, in the order
 asked. ``delete(fullname, by=...)`` plays what Reddit does: a post its author deleted stays listed with
-``author`` and ``selftext`` ``[deleted]`` and ``removed_by_category: "deleted"``; one moderators removed keeps its
-author but has ``selftext: "[removed]"`` and ``removed_by_category: "moderator"``; a purged one (spam, a
-suspended account) is no longer found at all. Search still lists deleted and removed posts, marked, as it lists
-the scenario's ``[deleted]`` post; purged ones it no longer finds.
+``author`` and ``selftext`` ``[deleted]`` and ``removed_by_category: "deleted"``; one moderators removed keeps
+its author but has ``selftext: "[removed]"`` and ``removed_by_category: "moderator"``; a purged one (spam, a
+suspended account) is no longer found at all. Search still lists deleted and removed posts, marked, as it
+lists the scenario's ``[deleted]`` post; purged ones it no longer finds. ``edit(fullname, selftext)`` plays an
+author's edit: search and ``/api/info`` serve the new ``selftext``, and ``edited`` (``false`` until then)
+becomes the time of the edit in epoch seconds, as the JSON docs of reddit-archive/reddit's wiki describe it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import base64
 import itertools
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -128,6 +130,11 @@ class FakeReddit(FakeAPI):
             post.update(selftext="[removed]", removed_by_category="moderator")
         else:
             raise ValueError(f"unknown deletion {by!r}")
+
+    def edit(self, fullname: str, selftext: str, at: datetime | None = None) -> None:
+        """The author edits a post's text (Reddit lets no one edit a title)."""
+        post = next(p for p in self.posts if p.get("name") == fullname)
+        post.update(selftext=selftext, edited=(at or datetime.now(UTC)).timestamp())
 
     def route(self, request: Request) -> Reply:
         if request.path == "/api/v1/access_token":
@@ -244,8 +251,6 @@ def _matches(post: dict[str, Any], terms: list[str]) -> bool:
 
 def scenario(now: datetime | None = None) -> Scenario:
     """Five r/NHS posts naming St Thomas' an hour apart, one deleted, one NSFW, one in another subreddit."""
-    from datetime import UTC
-
     now = now or datetime.now(UTC).replace(microsecond=0)
     posts = [
         make_submission(

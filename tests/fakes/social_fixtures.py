@@ -61,6 +61,32 @@ def stored_posts(store: Store) -> dict:
         return {p.native_id: p for p in session.scalars(sa.select(Post))}
 
 
+def post_state(store) -> dict[str, tuple]:
+    """Each stored post's text, match key, organisations, sentiment label and scoring marks, by native id."""
+    import sqlalchemy as sa
+
+    from listener.store.models import Mention, Post, Scoring, SentimentScore
+
+    state = {}
+    with store.transaction() as session:
+        for post in session.scalars(sa.select(Post)):
+            orgs = session.scalars(sa.select(Mention.org_code).where(Mention.post_id == post.id)).all()
+            labels = session.scalars(sa.select(SentimentScore.label).where(SentimentScore.post_id == post.id))
+            marks = session.execute(
+                sa.select(Scoring.scorer, Scoring.version, Scoring.scored_at).where(
+                    Scoring.post_id == post.id
+                )
+            )
+            state[post.native_id] = (
+                post.text,
+                post.match_key,
+                tuple(sorted(orgs)),
+                next(iter(labels), None),
+                tuple(sorted(tuple(m) for m in marks)),
+            )
+    return state
+
+
 def recorded_payload(name: str) -> dict:
     """A recorded API payload from ../shared/data/api_payloads (or $LISTENER_SHARED_DATA/api_payloads);
     skips the test when the shared data is absent, except under CI, where it must be there."""

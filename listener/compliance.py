@@ -10,8 +10,9 @@ by listing each organisation's reviews removed by moderation) and removes those,
 with their mentions and scores (ON DELETE CASCADE, enforced on SQLite too); a tombstone keeps them from being
 stored again. Posts the collector cannot ask about (Mastodon posts from servers the source does not read)
 stay, counted as unchecked. A collector whose platform answers with the current version of each post
-(Mastodon, Reddit) also hands back the posts it says were edited: their stored text is replaced as collection
-replaces an edited post's (redacted the same way), and they are matched and scored again. Each batch is
+(Mastodon, Reddit; X when it answers with an edited post's newest version) also hands back the posts it says
+were edited: their stored text is replaced as collection replaces an edited post's (redacted the same
+way), and they are matched and scored again. Each batch is
 committed as it is checked, so an interrupted check keeps what it did. X lookups are billed like search
 reads, so they count against the source's ``monthly_post_budget``. Each check is recorded in the
 ``compliance_checks`` table.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 import sqlalchemy as sa
@@ -149,3 +150,61 @@ def test_an_imported_post_whose_id_x_would_refuse_leaves_the_others_checked(
     assert (result.status, result.checked, result.unchecked, result.deleted) == ("ok", 3, 1, 1), result.error
     with store.transaction() as session:
         assert set(session.scalars(sa.select(Post.native_id))) == {"1.58E+18", ids[0], ids[2]}
+
+
+def stored_post(store, native_id: str) -> Post:
+    with store.transaction() as session:
+        post = session.scalars(sa.select(Post).where(Post.native_id == native_id)).one()
+        session.expunge(post)
+        return post
+
+
+def test_a_lookup_answered_with_the_newest_version_follows_the_edit_and_deletes_nothing(
+    store, make_config, fake
+):
+    """X's Post lookup pages say the endpoint "always returns the most recent version": asked for an edited
+    post's first id, X then answers with a post of another id, the newest version's. The check took the first
+    id for gone and deleted every post edited after it was collected; it is the same post, whose stored text
+    now becomes the newest version's (redacted as at collection), to be matched and scored again, at no extra
+    read."""
+    config, ids = collected(store, make_config, fake, posts=3)
+    fake.lookup_serves_newest = True
+    fake.edit(ids[0], "Rude staff at Leeds General Infirmary, call me on 07700 900123")
+    mark = len(fake.served)
+    result = check_x_posts(store, config)
+    asked = [s.params["ids"].split(",") for s in fake.served[mark:]]
+    assert (result.status, result.checked, result.read, result.deleted, result.edited, result.requests) == (
+        "ok",
+        3,
+        3,
+        0,
+        1,
+        1,
+    ), result.error
+    assert [sorted(a) for a in asked] == [sorted(ids)]  # the stored ids, once each: no read was added
+    post = stored_post(store, ids[0])
+    assert post.text == "Rude staff at Leeds General Infirmary, call me on [phone]"
+    assert post.match_key is None
+    assert counts(store) == {"posts": 3, "mentions": 3, "scorings": 2, "sentiment_scores": 3}
+    again = check_x_posts(store, config)
+    assert (again.deleted, again.edited) == (0, 0)  # the stored text is the newest one now
+
+
+def test_a_lookup_answered_with_the_version_asked_for_names_the_edit_and_adds_no_read(
+    store, make_config, fake, caplog
+):
+    """X's Edit Posts page says a lookup by id returns that very version: asked for the first id, X answers
+    with the first text, and only the chain of ids says a newer version exists. Its text would cost another
+    read per post (X bills every post it returns), so the check keeps the stored text, deletes nothing, and
+    logs how many stored posts X shows were edited."""
+    config, ids = collected(store, make_config, fake, posts=3)
+    first_text = stored_post(store, ids[0]).text
+    fake.edit(ids[0], "Edited to leave the hospital out")  # search no longer finds it
+    mark = len(fake.served)
+    with caplog.at_level(logging.INFO, logger="listener.collectors.x"):
+        result = check_x_posts(store, config)
+    asked = [s.params["ids"].split(",") for s in fake.served[mark:]]
+    assert (result.status, result.read, result.deleted, result.edited, result.requests) == ("ok", 3, 0, 0, 1)
+    assert [sorted(a) for a in asked] == [sorted(ids)]
+    assert stored_post(store, ids[0]).text == first_text
+    assert "1 stored X posts were edited on X" in caplog.text

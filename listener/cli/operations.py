@@ -215,7 +215,7 @@ def compliance(ctx: Context, platform: str | None, source_name: str | None) -> N
     Mastodon posts are asked about one by one on the instance they are from; posts from servers the source does
     not read cannot be asked about and are reported as not checked. A Mastodon or Reddit post the answer says
     was edited gets its new text (redacted as at collection), to be matched and scored again by the next
-    listener score. NHS website reviews are deleted when the API lists them as removed by moderation. Without
+    listener score; an X post too, when X answers with its newest version (see docs/data-protection.md). NHS website reviews are deleted when the API lists them as removed by moderation. Without
     PLATFORM or --source, checks every platform that has an enabled source that can be checked, as the daily
     job does. X lookups are billed like search reads and count against the source's monthly_post_budget. Each
     check is recorded in the compliance_checks table. Exits 1 if a check could not finish.

@@ -26,7 +26,8 @@ counts them in ``unchecked``, so the check says how many posts it could not vouc
 A platform whose answer carries the current version of each post it still serves may also hand back, in
 ``edited``, those it says were edited (as collected posts with ``edited`` set, under their stored native id):
 the check then stores their new text exactly as collection stores an edit, so an edit made long after the post
-was collected is followed too, at no extra request. Mastodon and Reddit do; the others leave ``edited`` empty.
+was collected is followed too, at no extra request. Mastodon and Reddit do, and X when its answer is an edited
+post's newest version (x_posts.py); the others leave ``edited`` empty.
 """
 
 from __future__ import annotations

@@ -43,7 +43,14 @@ from listener.collectors import http
 from listener.collectors.base import Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import RetryOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
-from listener.collectors.x_posts import POST_ID, gone_after_lookup, page_posts, snowflake_at, snowflake_time
+from listener.collectors.x_posts import (
+    POST_ID,
+    LookupAnswer,
+    page_posts,
+    read_lookup,
+    snowflake_at,
+    snowflake_time,
+)
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
 from listener.config import SourceConfig, parse_duration
 from listener.errors import AuthenticationError, BudgetExhausted, CollectorError, RateLimited
@@ -331,7 +338,9 @@ class XCollector(Collector):
         return {"start_time": max(start, window_start) if window_start else start}
 
     def gone(self, native_ids: list[str]) -> DeletionCheck:
-        """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), 100 a request.
+        """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), 100 a
+        request, and the newest version of an edited post when X answers with it (x_posts.py, "Edits in a
+        lookup").
 
         Lookups are billed like search reads: they count against ``monthly_post_budget``, and the check stops
         with ``BudgetExhausted`` before a request would pass it."""
@@ -342,12 +351,25 @@ class XCollector(Collector):
                 self.name,
                 len(native_ids) - len(askable),
             )
-        check = check_in_chunks(askable, LOOKUP_BATCH, self._lookup, lambda: self.api.requests)
+        answers: list[LookupAnswer] = []
+        check = check_in_chunks(
+            askable, LOOKUP_BATCH, lambda ids: self._lookup(ids, answers), lambda: self.api.requests
+        )
+        check.edited = [post for answer in answers for post in answer.edited]
         check.unchecked += len(native_ids) - len(askable)
+        unread = sum(answer.edited_unread for answer in answers)
+        if unread:
+            log.info(
+                "%s: %d stored X posts were edited on X, and the lookup returned an older version: their "
+                "newest text was not read (it would cost a read each); collection takes it if search finds it",
+                self.name,
+                unread,
+            )
         return check
 
-    def _lookup(self, ids: list[str]) -> tuple[set[str], int]:
-        """The ids of one lookup that X no longer serves (see gone_after_lookup), and the posts it returned."""
+    def _lookup(self, ids: list[str], answers: list[LookupAnswer]) -> tuple[set[str], int]:
+        """The ids of one lookup that X no longer serves, and the posts it returned; what the lookup says (see
+        read_lookup) is added to ``answers``."""
         month_left = self.options.monthly_post_budget - self.month_reads - self.run_reads
         if month_left < len(ids):
             raise BudgetExhausted(
@@ -355,9 +377,10 @@ class XCollector(Collector):
                 f"({self.options.monthly_post_budget}); the check resumes next month, or raise the budget"
             )
         response = self.api.lookup(ids, tweet_fields=["id", "withheld"])
-        returned = len(response.data or [])
-        self.run_reads += returned
-        return gone_after_lookup(self.name, ids, response), returned
+        answer = read_lookup(self.name, ids, response)
+        self.run_reads += answer.served
+        answers.append(answer)
+        return answer.gone, answer.served
 
 
 def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:

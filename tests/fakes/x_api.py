@@ -8,6 +8,14 @@ time bound is a 400), ``meta.newest_id``,
 window of recent search (older ``since_id``/``start_time`` are a 400), query length limits, the x-rate-limit-*
 headers, and lookup ``errors[]`` for posts it no longer serves.
 
+An edit (``edit``) is a new post with a new id; every version then lists the whole chain, oldest first, in
+``edit_history_tweet_ids`` (docs.x.com "Edit Posts": the original's own object in its example lists both ids),
+and search finds only the newest version. X documents two answers to a lookup of an older version's id: the
+Edit Posts page says a lookup by id returns that version ("To get a specific version, request it by its post
+ID directly"; its example looks up the first id to get the original text), which the fake does by default; the
+Post lookup pages say the endpoint "always returns the most recent version", which it does with
+``lookup_serves_newest = True``.
+
 Faults are scripted per request, in order: ``fake.script(None, "server_error")`` lets one request through, then
 answers the next with a 503. Error bodies are X's real ones, from ../shared/data/api_payloads/x_error_examples.json.
 """
@@ -93,6 +101,7 @@ class FakeXApi:
         self.gone: dict[str, str] = {}  # post id -> problem type, for lookups
         self.faults: deque[Fault | None] = deque()
         self.served: list[Served] = []
+        self.lookup_serves_newest = False  # a lookup of an older version's id answers with the newest version
         self._sequence = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -140,11 +149,13 @@ class FakeXApi:
         return post_id
 
     def edit(self, post_id: str, text: str) -> str:
-        """The author edits a post: a new version with a new id and the chain's ids, oldest first. Search
-        returns only the newest version; a lookup by id still returns the version asked for."""
+        """The author edits a post: a new version with a new id; every version lists the chain's ids, oldest
+        first. Search returns only the newest version; a lookup by id, the version asked for (see above)."""
         old = self.posts[post_id]
         new_id = self.add_post(text, old["_username"], lang=old["lang"])
-        self.posts[new_id]["edit_history_tweet_ids"] = [*old["edit_history_tweet_ids"], new_id]
+        chain = [*old["edit_history_tweet_ids"], new_id]
+        for version in chain:
+            self.posts[version]["edit_history_tweet_ids"] = chain
         old["_superseded"] = True
         return new_id
 
@@ -246,7 +257,7 @@ class FakeXApi:
                 f"The `ids` query parameter value [{bad}] does not match {POST_ID.pattern}", "ids"
             )
         body: dict[str, Any] = {}
-        found = [_fields(self.posts[i], params) for i in ids if i in self.posts]
+        found = [_fields(self._version_served(i), params) for i in ids if i in self.posts]
         if found:
             body["data"] = found
         errors = [
@@ -255,6 +266,11 @@ class FakeXApi:
         if errors:
             body["errors"] = errors
         return 200, body
+
+    def _version_served(self, post_id: str) -> dict[str, Any]:
+        """The version a lookup of ``post_id`` answers with: that one, or the newest (see above)."""
+        post = self.posts[post_id]
+        return self.posts[post["edit_history_tweet_ids"][-1]] if self.lookup_serves_newest else post
 
     def _user(self, author_id: str, params: dict[str, str]) -> dict[str, Any]:
         username = next(name for name, uid in self.users.items() if uid == author_id)

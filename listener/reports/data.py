@@ -248,6 +248,7 @@ def _ranked_posts(engine: Engine, grouped, key: str, first_order, limit: int) ->
             Post.platform,
             Post.text,
             Post.url,
+            Post.lang,
             REACH.label("reach"),
             LABEL.label("label"),
             *extra,
@@ -261,7 +262,7 @@ def _ranked_posts(engine: Engine, grouped, key: str, first_order, limit: int) ->
         .subquery()
     )
     query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c[key], ranked.c.rank)
-    columns = [key, "post_id", "created_at", "platform", "text", "url", "reach", "label"]
+    columns = [key, "post_id", "created_at", "platform", "text", "url", "lang", "reach", "label"]
     return _frame(engine, query, [*columns, *(c.name for c in extra), "rank"])
 
 

@@ -17,6 +17,7 @@ from listener.errors import ReportWriteError
 from listener.reports import tables
 from listener.reports.charts import KIND_COLOURS, KIND_NAMES, spc_charts
 from listener.reports.headline import Measure, show
+from listener.reports.languages import PAGE_LANGUAGE
 from listener.reports.portfolio import Portfolio, portfolio_csv, portfolio_json
 from listener.reports.weekly import WeeklyReport
 
@@ -61,7 +62,7 @@ _env.filters["mdquote"] = lambda text: _MARKDOWN_ACTIVE.sub(
     lambda m: "\\" + m.group(), " ".join(str(text).split())
 )
 _env.filters["mdcell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
-_env.globals.update(kind_colours=KIND_COLOURS, kind_names=KIND_NAMES)
+_env.globals.update(kind_colours=KIND_COLOURS, kind_names=KIND_NAMES, page_language=PAGE_LANGUAGE)
 
 # Which way is bad news, for the colour and wording of a headline card.
 _WORSE = {"negative_share": "above", "net_sentiment": "below"}

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from listener.privacy import redact
 from listener.reports import data, names
 from listener.reports.headline import usual_range
+from listener.reports.languages import quote_language
 from listener.reports.spc import xmr_chart
 from listener.reports.terms import Term, document_counts, emerging_terms, exclusions
 from listener.store.models import Flag, ThemeScore
@@ -40,10 +41,16 @@ class PostItem:
     label: str | None
     age: str
     reason: str | None = None
+    lang: str | None = None  # as the platform gave it
 
     @property
     def platform_name(self) -> str:
         return names.platform_name(self.platform)
+
+    @property
+    def quote_lang(self) -> str | None:
+        """The HTML ``lang`` of the quote when it is not in the report's language, so it is read in its own."""
+        return quote_language(self.lang)
 
     @property
     def quote(self) -> str:
@@ -167,6 +174,7 @@ def post_items(frame: pd.DataFrame, handles: Sequence[str], now: datetime) -> li
             label=row["label"],
             age=age_words(row["created_at"], now),
             reason=row.get("reason"),
+            lang=row["lang"],
         )
         for row in frame.to_dict("records")
     ]

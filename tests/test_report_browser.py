@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -331,3 +332,84 @@ def test_sentiment_bars_keep_their_colours_in_high_contrast_mode(browser, report
         " getComputedStyle(document.querySelector(`.bar .${part}`)).backgroundColor)"
     )
     assert colours == ["rgb(213, 40, 27)", "rgb(174, 183, 189)", "rgb(0, 127, 59)"]
+
+
+_PDF_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
+
+
+def tagged_pdf_pages(pdf: bytes) -> list[tuple[str, int]]:
+    """Each element of a tagged PDF (as Chromium writes one) in reading order: its type ("H3", "Figure", "P"...)
+    and the page it begins on, counted from 1."""
+    objects = {int(number): body for number, body in _PDF_OBJECT.findall(pdf)}
+
+    def refs(body: bytes, key: bytes) -> list[int]:
+        value = re.search(rb"/" + key + rb"\s*(\[[^\]]*\]|\d+ 0 R)", body)
+        return [int(n) for n in re.findall(rb"(\d+) 0 R", value.group(1))] if value else []
+
+    def page_list(number: int) -> list[int]:
+        kids = refs(objects[number], b"Kids")
+        return [page for kid in kids for page in page_list(kid)] if kids else [number]
+
+    (catalog,) = [body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body)]
+    page_numbers = {page: index for index, page in enumerate(page_list(refs(catalog, b"Pages")[0]), start=1)}
+    elements = []
+
+    def walk(number: int) -> int | None:
+        body = objects[number]
+        place = len(elements)
+        elements.append(None)
+        pages = [page_numbers[p] for p in refs(body, b"Pg")]
+        children = [k for k in refs(body, b"K") if b"/StructElem" in objects[k]]
+        pages += [page for page in map(walk, children) if page]
+        kind = re.search(rb"/S\s*/(\w+)", body).group(1).decode()
+        elements[place] = (kind, min(pages, default=0))
+        return elements[place][1]
+
+    (root,) = [body for body in objects.values() if re.search(rb"/Type\s*/StructTreeRoot\b", body)]
+    for top in refs(root, b"K"):
+        walk(top)
+    return elements
+
+
+def test_printed_trend_keeps_its_heading_and_summary_with_its_chart(browser, report_file):
+    """Printed, a trend's heading and summary could end a page with its chart at the top of the next. Pushed down
+    so that its heading and summary just fit at the foot of a page and its chart does not, the trend starts on the
+    next page, whole."""
+    page = open_page(browser, report_file.as_uri())
+    inches, margin = (8.27, 11.69), 0.5  # A4
+    width, height = ((side - 2 * margin) * 96 for side in inches)  # the printed page's content, in CSS px
+    page.send("Emulation.setEmulatedMedia", media="print")
+    page.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=round(width),
+        height=800,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    # only the trends are printed, the first trend's summary ending 8 px above the foot of the first page
+    page.evaluate(
+        "(() => { const style = document.createElement('style');"
+        " style.textContent = 'header.page, footer, nav, main > :not(section[aria-labelledby=trends]), details'"
+        " + ' { display: none !important; }'; document.head.append(style);"
+        " const heading = document.querySelector('#trends ~ h3, #trends ~ * h3');"
+        " const summary = heading.nextElementSibling || heading.parentElement.nextElementSibling;"
+        " const spacer = document.createElement('div');"
+        f" spacer.style.height = ({height} - 8 - summary.getBoundingClientRect().bottom) + 'px';"
+        " heading.closest('section').prepend(spacer); return true; })()"
+    )
+    pdf = base64.b64decode(
+        page.send(
+            "Page.printToPDF",
+            paperWidth=inches[0],
+            paperHeight=inches[1],
+            **{f"margin{side}": margin for side in ("Top", "Bottom", "Left", "Right")},
+            generateTaggedPDF=True,
+        )["data"]
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report-trend-at-a-page-end.pdf").write_bytes(pdf)
+    kept = [(kind, number) for kind, number in tagged_pdf_pages(pdf) if kind in ("H3", "Figure")]
+    assert [kind for kind, _ in kept] == ["H3", "Figure", "H3", "Figure"], kept
+    (_, first_heading), (_, first_chart), (_, second_heading), (_, second_chart) = kept
+    assert first_chart == 2, "the chart was meant to be pushed to the second page"
+    assert (first_heading, second_heading) == (first_chart, second_chart), kept

@@ -229,6 +229,52 @@ def test_portfolio_table_fits_a_desktop_page(browser, portfolio_file):
     assert overflowing == 0, "a table is wider than the page"
 
 
+def settle(page: Page) -> None:
+    """Wait two frames, so what the page does on a resize (its ResizeObserver) has run."""
+    page.send(
+        "Runtime.evaluate",
+        expression="new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))",
+        awaitPromise=True,
+    )
+
+
+def table_boxes(page: Page, width: int) -> list[tuple[bool, bool]]:
+    """For each table box at this screen width: (its table is wider than it and scrolls, it takes a Tab stop)."""
+    page.send(
+        "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 500
+    )
+    settle(page)
+    return [
+        tuple(box)
+        for box in page.evaluate(
+            "[...document.querySelectorAll('.table-wrap')].map(box =>"
+            " [box.scrollWidth > box.clientWidth, box.tabIndex === 0 && box.hasAttribute('tabindex')])"
+        )
+    ]
+
+
+def test_table_boxes_take_a_tab_stop_only_when_they_scroll(browser, report_file, portfolio_file):
+    """Each table box took a Tab stop, there so a keyboard user can scroll a wide table sideways, even where the
+    table fitted and nothing scrolled: a needless stop per table. A box takes one while its table is wider than
+    it, checked again as the screen's width changes and when the figures week by week are opened."""
+    for html in (report_file, portfolio_file):
+        page = open_page(browser, html.as_uri())
+        desktop = table_boxes(page, 1024)
+        assert (False, False) in desktop and all(scrolls == stop for scrolls, stop in desktop), desktop
+        phone = table_boxes(page, 320)
+        assert (True, True) in phone and all(scrolls == stop for scrolls, stop in phone), phone
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; }); true")
+        opened = table_boxes(page, 320)
+        assert all(scrolls == stop for scrolls, stop in opened), opened
+        assert table_boxes(page, 1024) == desktop, html.name
+    page = open_page(browser, report_file.as_uri())
+    table_boxes(page, 320)
+    page.evaluate("document.querySelector('details').open = true")
+    settle(page)
+    weeks = "document.querySelector('details .table-wrap')"  # the figures week by week: wider than a phone
+    assert page.evaluate(f"[{weeks}.scrollWidth > {weeks}.clientWidth, {weeks}.tabIndex]") == [True, 0]
+
+
 def press_tab(page: Page) -> None:
     for kind in ("keyDown", "keyUp"):
         page.send("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)
@@ -310,6 +356,7 @@ def test_axe_finds_no_accessibility_problem(axe_core, browser, report_file, port
             mobile=width < 500,
         )
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; }); true")
+        settle(page)
         page.send("Runtime.evaluate", expression=axe_core)
         run = f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_RULES)}}}}})"
         result = page.send(

@@ -223,6 +223,24 @@ def test_a_long_post_is_shortened_where_quoted_and_whole_in_the_csv(store, confi
     assert shorten("Call [NHS number] now", 12) == "Call […]"  # a redaction marker is never cut in two
 
 
+def test_a_post_without_a_link_or_language_is_quoted_without_them(store, config):
+    """Of two posts that need a response, one had no address (an imported post, say): pandas read its NULL as NaN,
+    so its quote linked to "nan". Likewise a post with no language beside one in Welsh."""
+    load_report_dataset(store)
+    with store.engine.begin() as connection:
+        first = "(SELECT min(post_id) FROM flags WHERE flag = 'needs_response')"
+        connection.exec_driver_sql(f"UPDATE posts SET url = NULL WHERE id = {first}")
+        connection.exec_driver_sql(f"UPDATE posts SET lang = 'cy' WHERE id <> {first}")
+    report = build_weekly_report(store.engine, config, "RJ1", WEEK, now=NOW)
+    html = render_html(report)
+    posts = report.attention.groups[1].posts
+    assert sorted((p.url is None, p.lang) for p in posts) == [(False, "cy"), (True, None)]
+    assert 'href="nan"' not in html and 'lang="nan"' not in html and html.count("<blockquote") == 3
+    assert html.count("Open the post<span") == 2 + len(report.praise) + sum(
+        len(t.quotes) for t in report.themes
+    )
+
+
 def test_themes_are_named_as_configured_then_as_published():
     assert names.theme_name("staff_manner_personal_attributes") == "Staff manner & personal attributes"
     assert names.theme_name("industrial_action") == "Industrial action"

@@ -169,15 +169,21 @@ def post_items(frame: pd.DataFrame, handles: Sequence[str], now: datetime) -> li
             created_at=row["created_at"].astimezone(zone),
             platform=row["platform"],
             text=redact(row["text"], handles),
-            url=row["url"],
+            url=_text_or_none(row["url"]),
             reach=int(row["reach"]),
             label=row["label"],
             age=age_words(row["created_at"], now),
-            reason=row.get("reason"),
-            lang=row["lang"],
+            reason=_text_or_none(row.get("reason")),
+            lang=_text_or_none(row["lang"]),
         )
         for row in frame.to_dict("records")
     ]
+
+
+def _text_or_none(value: object) -> str | None:
+    """A text column that may be NULL, as read into a frame: pandas reads NULL among strings as NaN, which is
+    true and would be shown ("Open the post" linking to "nan")."""
+    return value if isinstance(value, str) else None
 
 
 def build_attention(

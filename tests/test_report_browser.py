@@ -22,8 +22,8 @@ from websockets.sync.client import connect
 
 from listener.config import load_config
 from listener.reports.portfolio import build_portfolio
-from listener.reports.render import write_portfolio, write_report
-from listener.reports.weekly import build_weekly_report
+from listener.reports.render import render_html, write_portfolio, write_report
+from listener.reports.weekly import WeeklyReport, build_weekly_report
 from listener.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,16 @@ class Page:
 
     def evaluate(self, expression: str):
         return self.send("Runtime.evaluate", expression=expression, returnByValue=True)["result"]["value"]
+
+    def set_width(self, width: float) -> None:
+        """Show the page on a screen this wide (800 px high); a phone's below 500 px."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=round(width),
+            height=800,
+            deviceScaleFactor=1,
+            mobile=width < 500,
+        )
 
     def screenshot(self, path: Path, width: int, mobile: bool) -> None:
         self.send(
@@ -151,16 +161,33 @@ def _result(socket, wanted: int):
 
 
 @pytest.fixture
-def report_file(tmp_path) -> Path:
+def report(tmp_path) -> WeeklyReport:
+    """RJ1's report on the test dataset, its flagged posts in Welsh (so axe checks the quotes' lang too)."""
     db_url = f"sqlite:///{tmp_path / 'browser.db'}"
     config = load_config(write_config(tmp_path, "reports:\n  notice: Test data\n", db_url=db_url))
     store = open_store(db_url)
     try:
         load_report_dataset(store)
-        report = build_weekly_report(store.engine, config, "RJ1", "2026-W47", now=NOW)
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE posts SET lang = 'cy' WHERE id IN (SELECT post_id FROM flags)")
+        return build_weekly_report(store.engine, config, "RJ1", "2026-W47", now=NOW)
     finally:
         store.close()
+
+
+@pytest.fixture
+def report_file(tmp_path, report) -> Path:
     return write_report(tmp_path / "reports", report)["html"]
+
+
+@pytest.fixture
+def emailed_without_styles(tmp_path, report) -> Path:
+    """The HTML body of the report's e-mail, as a mail program that drops the page's styles shows it."""
+    html, styles = re.subn(r"<style>.*?</style>", "", render_html(report, emailed=True), flags=re.S)
+    assert styles == 1
+    path = tmp_path / "emailed-without-styles.html"
+    path.write_text(html, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -240,9 +267,7 @@ def settle(page: Page) -> None:
 
 def table_boxes(page: Page, width: int) -> list[tuple[bool, bool]]:
     """For each table box at this screen width: (its table is wider than it and scrolls, it takes a Tab stop)."""
-    page.send(
-        "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 500
-    )
+    page.set_width(width)
     settle(page)
     return [
         tuple(box)
@@ -297,9 +322,7 @@ def test_skip_link_is_seen_when_focused(browser, report_file, portfolio_file):
 
 def shown_chart_text_sizes(page: Page, width: int) -> list[float]:
     """The smallest text on each chart shown at this screen width, in CSS pixels as drawn."""
-    page.send(
-        "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 500
-    )
+    page.set_width(width)
     return page.evaluate(
         "[...document.querySelectorAll('svg.chart')].filter(svg => svg.checkVisibility()).map(svg =>"
         " Math.min(...[...svg.querySelectorAll('text')].map(text =>"
@@ -348,13 +371,7 @@ def test_axe_finds_no_accessibility_problem(axe_core, browser, report_file, port
     a desktop, with the folded figures open. (axe finds what a program can; docs/report.md lists the rest.)"""
     for html in (report_file, portfolio_file):
         page = open_page(browser, html.as_uri())
-        page.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=800,
-            deviceScaleFactor=1,
-            mobile=width < 500,
-        )
+        page.set_width(width)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; }); true")
         settle(page)
         page.send("Runtime.evaluate", expression=axe_core)
@@ -426,13 +443,7 @@ def test_printed_trend_keeps_its_heading_and_summary_with_its_chart(browser, rep
     inches, margin = (8.27, 11.69), 0.5  # A4
     width, height = ((side - 2 * margin) * 96 for side in inches)  # the printed page's content, in CSS px
     page.send("Emulation.setEmulatedMedia", media="print")
-    page.send(
-        "Emulation.setDeviceMetricsOverride",
-        width=round(width),
-        height=800,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
+    page.set_width(width)
     # only the trends are printed, the first trend's summary ending 8 px above the foot of the first page
     page.evaluate(
         "(() => { const style = document.createElement('style');"
@@ -460,3 +471,20 @@ def test_printed_trend_keeps_its_heading_and_summary_with_its_chart(browser, rep
     (_, first_heading), (_, first_chart), (_, second_heading), (_, second_chart) = kept
     assert first_chart == 2, "the chart was meant to be pushed to the second page"
     assert (first_heading, second_heading) == (first_chart, second_chart), kept
+
+
+def test_emailed_report_without_its_styles_shows_each_chart_once(browser, emailed_without_styles):
+    """A mail program that drops the page's styles showed both versions of each trend chart, wide and narrow (a
+    screen reader read each twice), and a "Skip to the report" link at the top. The narrow chart is hidden in its
+    own markup, which the page's styles override on a phone, and the e-mail has no skip link (which jumps nowhere
+    in most mail programs)."""
+    page = open_page(browser, emailed_without_styles.as_uri())
+    for width in (320, 1024):
+        page.set_width(width)
+        shown = page.evaluate(
+            "[...document.querySelectorAll('svg[role=img]')].filter(svg => svg.checkVisibility())"
+            ".map(svg => svg.getAttribute('class'))"
+        )
+        assert shown == ["chart wide", "chart wide"], (width, shown)
+    assert page.evaluate("document.querySelector('a[href=\"#main\"]') === null")  # no skip link
+    assert page.evaluate("document.querySelectorAll('svg.chart.narrow').length") == 2

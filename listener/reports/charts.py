@@ -43,11 +43,14 @@ class Frame:
     top: int
     bottom: int
     week_labels: int
+    style: str = ""  # its own style attribute, for mail programs that drop the page's styles
 
 
 WIDE = Frame("wide", 680, 270, left=46, right=128, top=14, bottom=40, week_labels=7)
 # Half as wide, so drawn twice as large; its labels are larger too (the page's CSS), so the margins are wider.
-NARROW = Frame("narrow", 340, 260, left=40, right=116, top=14, bottom=40, week_labels=3)
+# Hidden by its own style, which the page's styles override on a phone: a mail program that drops the page's
+# styles (and so its media queries) shows the wide chart alone, not both.
+NARROW = Frame("narrow", 340, 260, left=40, right=116, top=14, bottom=40, week_labels=3, style="display:none")
 
 
 def spc_charts(series: SpcSeries, chart_id: str) -> Markup:
@@ -90,9 +93,10 @@ def _open(series: SpcSeries, chart_id: str, frame: Frame) -> str:
         f"{label}: {show(v, series.unit)}" for label, v in zip(series.labels, chart.values, strict=True)
     )
     desc = f"{series.summary} {series.range_words} {values}."
+    style = f' style="{frame.style}"' if frame.style else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" role="img" '
-        f'class="chart {frame.name}" '
+        f'class="chart {frame.name}"{style} '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(series.title)}, with its usual range</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'

@@ -94,7 +94,9 @@ def publish(
         paths = write_report(output_dir, report)
         subject = f"Social listening report: {report.org_name}, week {report.week}"
         message = (
-            mail.build_message(email, subject, render_markdown(report), render_html(report), paths["html"])
+            mail.build_message(
+                email, subject, render_markdown(report), render_html(report, emailed=True), paths["html"]
+            )
             if email
             else None
         )
@@ -123,7 +125,7 @@ def publish(
                 email,
                 subject,
                 render_portfolio_markdown(portfolio),
-                render_portfolio_html(portfolio),
+                render_portfolio_html(portfolio, emailed=True),
                 paths["html"],
             )
             if email

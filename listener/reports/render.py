@@ -88,17 +88,20 @@ def share(part: int, whole: int) -> float:
 _env.globals["share"] = share
 
 
-def render_html(report: WeeklyReport) -> str:
+def render_html(report: WeeklyReport, *, emailed: bool = False) -> str:
+    """The report as one self-contained page; ``emailed``, as the body of its e-mail: with no skip link, which
+    jumps nowhere in most mail programs and shows as a stray link in those that drop the page's styles."""
     charts = {s.key: spc_charts(s, f"spc-{s.key}") for s in report.spc if s.chart is not None}
-    return _env.get_template("weekly.html.j2").render(r=report, charts=charts)
+    return _env.get_template("weekly.html.j2").render(r=report, charts=charts, emailed=emailed)
 
 
 def render_markdown(report: WeeklyReport) -> str:
     return _env.get_template("weekly.md.j2").render(r=report)
 
 
-def render_portfolio_html(portfolio: Portfolio) -> str:
-    return _env.get_template("portfolio.html.j2").render(p=portfolio)
+def render_portfolio_html(portfolio: Portfolio, *, emailed: bool = False) -> str:
+    """The portfolio page; ``emailed`` as for ``render_html``."""
+    return _env.get_template("portfolio.html.j2").render(p=portfolio, emailed=emailed)
 
 
 def render_portfolio_markdown(portfolio: Portfolio) -> str:

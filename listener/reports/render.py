@@ -90,7 +90,8 @@ _env.globals["share"] = share
 
 def render_html(report: WeeklyReport, *, emailed: bool = False) -> str:
     """The report as one self-contained page; ``emailed``, as the body of its e-mail: with no skip link, which
-    jumps nowhere in most mail programs and shows as a stray link in those that drop the page's styles."""
+    jumps nowhere in most mail programs and shows as a stray link in those that drop the page's styles, and no
+    script (mail programs do not run it, and mail filters may hold back a message that has one)."""
     charts = {s.key: spc_charts(s, f"spc-{s.key}") for s in report.spc if s.chart is not None}
     return _env.get_template("weekly.html.j2").render(r=report, charts=charts, emailed=emailed)
 

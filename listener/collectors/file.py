@@ -3,9 +3,10 @@
 Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256, a digest of the
 ``fields`` mapping, the version of this reader and the source's ``platform``, so an unchanged file is not read
 again; a changed file, a changed mapping, or an older reader (unless under another platform) reads the file again
-in full and only posts not stored yet are added, because posts are unique on (platform, native id). Rows
-that cannot be read are skipped and logged with their line; a file none of whose rows can be read fails the stream
-without saving its cursor, so it is read again once the mapping or time zone is fixed.
+in full and only posts not stored yet are added, because posts are unique on (platform, native id).
+Rows that cannot be read are skipped and logged with their line (those whose ids a spreadsheet rewrote, in one
+warning per file); a file none of whose rows can be read fails the stream without saving its cursor, so it is read
+again once the mapping, time zone or file is fixed.
 
 A mapped column that is not in a CSV file's header (``id``, ``text`` and ``created_at`` always; the other fields
 when set in config), or a mapped key that no record of a JSONL file has, fails the stream before any of its posts
@@ -33,8 +34,12 @@ from pydantic import Field, field_validator, model_validator
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
 from listener.collectors.file_values import (
     FoundKeys,
+    RewrittenId,
+    SkippedRows,
+    author_id_of,
     count_of,
     csv_record,
+    post_id_of,
     text_of,
     timestamp_of,
     value_at,
@@ -170,12 +175,13 @@ class FileCollector(Collector):
             if len(page.posts) >= self.options.page_size:
                 yield page
                 page = Page()
+        skipped.log_rewritten()
         if (
             read and skipped.count == read
         ):  # a format nothing reads, not a few bad rows: read it again once fixed
             raise CollectorError(
                 f"source {self.name}: none of the {read} rows of {path.name} could be read, the first "
-                f"{skipped.first}; the file will be read again once fields or timezone are fixed",
+                f"{skipped.first}; {skipped.how_to_fix()}",
                 requests=page.requests,
                 read=page.read,
             )
@@ -339,46 +345,36 @@ class FileCollector(Collector):
             key = getattr(fields, name)
             try:
                 return convert(value_at(record, key))
+            except RewrittenId as exc:
+                raise RewrittenId(f"fields.{name} ({key!r}): {exc}") from None
             except ValueError as exc:
                 raise ValueError(f"fields.{name} ({key!r}): {exc}") from None
 
+        platform = read("platform") or self.options.platform
         id_field, handle_field = fields.author_fields()
-        native_id = read("id")
-        text = read("text")
         created_at = read("created_at", lambda value: timestamp_of(value, zone))
+        native_id = read("id", lambda value: post_id_of(value, platform, created_at))
+        text = read("text")
         if not native_id:
             raise ValueError(f"no id in {fields.id!r}")
         if created_at is None:
             raise ValueError(f"no timestamp in {fields.created_at!r}")
+        author_id = read(id_field, lambda value: author_id_of(value, platform)) or None
         return CollectedPost(
-            platform=read("platform") or self.options.platform,
+            platform=platform,
             native_id=native_id,
             text=text or "",
             created_at=created_at,
             url=link_without_author(read("url")),
             lang=read("lang") or None,
-            author_id=read(id_field) or None,
-            author_handle=read(handle_field) or None,
+            author_id=author_id,
+            author_handle=(read(handle_field) or None) if fields.split_authors else author_id,
             like_count=read("likes", count_of),
             repost_count=read("reposts", count_of),
             reply_count=read("replies", count_of),
             quote_count=read("quotes", count_of),
             raw=record,
         )
-
-
-class SkippedRows:
-    """The rows of a file that could not be read: each is logged with its line; the first reason is kept."""
-
-    def __init__(self, source: str, path: Path):
-        self.source, self.path = source, path
-        self.count = 0
-        self.first: str | None = None  # "(line L) because <problem>", of the first row skipped
-
-    def note(self, line: int, problem: ValueError) -> None:
-        self.count += 1
-        self.first = self.first or f"(line {line}) because {problem}"
-        log.warning("%s: %s line %d skipped: %s", self.source, self.path.name, line, problem)
 
 
 def _describe(missing: dict[str, str]) -> str:

@@ -329,7 +329,8 @@ def set_cursor(store, value):
 
 def test_a_file_imported_by_an_older_reader_is_read_again(store, make_config, tmp_path, caplog):
     """A file an older version marked as imported, when that version could read none or only some of its rows
-    (times it did not know, say), is read again after the upgrade: its cursor says which reader imported it."""
+    (times it did not know, say), is read again after the upgrade: its cursor says which reader imported it. (Its
+    cursor does not say under which platform, but each of its rows names its own.)"""
     caplog.set_level(logging.INFO, logger="listener.collectors.file")
     write_jsonl(tmp_path / "posts.jsonl", POSTS)
     config = make_config("sources:\n  - {name: imports, kind: file, path: posts.jsonl}\n")
@@ -377,3 +378,32 @@ def test_a_file_imported_under_another_platform_is_not_read_again_but_named(
         in caplog.text
     )
     assert "set platform: import on source imports for one run to read it again" in caplog.text
+
+
+def test_a_file_imported_before_cursors_recorded_the_platform_is_not_read_again_under_a_new_one(
+    store, make_config, tmp_path, caplog
+):
+    """Cursors written before the platform was recorded do not say under which platform a file's posts were
+    stored: read again under the source's platform now, each of its rows would be stored a second time if that
+    changed since. It is not read again, and the warning's way to read it adds only the rows not stored."""
+    (tmp_path / "export.csv").write_text(
+        "id,text,created_at\n1,LGI parking,2026-11-17 10:00\n2,LGI food,2026-11-17 11:00\n", encoding="utf-8"
+    )
+    source = "sources:\n  - {name: imports, kind: file, path: '*.csv', platform: %s}\n"
+    collect(store, make_config(source % "import"))
+    old = {key: cursors(store)[0].value[key] for key in ("sha256", "fields")}  # as older versions wrote it
+    set_cursor(store, old)
+    with store.transaction() as session:  # a row that version skipped
+        session.execute(sa.delete(Post).where(Post.native_id == "2"))
+    again = collect(store, make_config(source % "x"))
+    assert again[0].total("posts_read") == 0 and not again[0].failed
+    assert [row[:2] for row in rows(store)] == [("import", "1")]
+    assert "export.csv was imported by a version of listener that did not record the platform" in caplog.text
+    assert "rename the file and run once with platform: set to the platform its posts were stored under" in (
+        caplog.text
+    )
+    (tmp_path / "export.csv").rename(tmp_path / "export-again.csv")
+    renamed = collect(store, make_config(source % "import"))
+    assert renamed[0].total("posts_read") == 2 and renamed[0].total("posts_new") == 1
+    assert [row[:2] for row in rows(store)] == [("import", "1"), ("import", "2")]
+    assert collect(store, make_config(source % "x"))[0].total("posts_read") == 0

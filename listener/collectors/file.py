@@ -2,8 +2,8 @@
 
 Each file matched by ``path`` (a glob) is a stream. The cursor remembers the file's SHA-256, a digest of the
 ``fields`` mapping, the version of this reader and the source's ``platform``, so an unchanged file is not read
-again; a changed file, a changed mapping, or an older reader (unless under another platform) reads the file again
-in full and only posts not stored yet are added, because posts are unique on (platform, native id).
+again; a changed file, a changed mapping, or an older reader (unless its posts may be under another platform) reads
+the file again in full and only posts not stored yet are added, because posts are unique on (platform, native id).
 Rows that cannot be read are skipped and logged with their line (those whose ids a spreadsheet rewrote, in one
 warning per file); a file none of whose rows can be read fails the stream without saving its cursor, so it is read
 again once the mapping, time zone or file is fixed.
@@ -192,24 +192,37 @@ class FileCollector(Collector):
     def _to_read(self, path: Path, cursor: dict[str, Any] | None, done: dict[str, Any]) -> bool:
         """Read the file unless this version read it as it is, with this mapping. One an older version imported is
         read again, adding the rows it skipped (posts are unique on platform and id), but not under another
-        ``platform`` than then: each of its rows would then be a second copy of a stored post."""
+        ``platform`` than then (nor, when the cursor does not say which, if a row has no platform of its own): each
+        of its rows would then be a second copy of a stored post."""
         if cursor is None or any(cursor.get(key) != done[key] for key in ("sha256", "fields")):
             return True
         reader = cursor.get("parser", 1)
         if reader >= READER_VERSION:
             log.info("%s: %s unchanged since the last import", self.name, path.name)
             return False
-        platform = cursor.get("platform", self.options.platform)
-        if platform != self.options.platform:
+        if "platform" not in cursor:  # written before it was recorded: safe only if no row takes the source's
+            if not self._rows_name_their_platform(path):
+                log.warning(
+                    "%s: %s was imported by a version of listener that did not record the platform it stored the "
+                    "file's posts under, so it is not read again to add the rows that version skipped: read under "
+                    "another platform than then, its posts would be stored twice. To read it, rename the file and "
+                    "run once with platform: set to the platform its posts were stored under (a file under a new "
+                    "name is read in full, adding only posts not stored yet); to stop this warning, move it out of "
+                    "path",
+                    self.name,
+                    path.name,
+                )
+                return False
+        elif cursor["platform"] != self.options.platform:
             log.warning(
                 "%s: %s was imported by an older version of the file reader, under platform %r: read again under "
                 "platform %r, its posts would be stored twice, so it is not; set platform: %s on source %s for one "
                 "run to read it again and add the rows that version skipped",
                 self.name,
                 path.name,
-                platform,
+                cursor["platform"],
                 self.options.platform,
-                platform,
+                cursor["platform"],
                 self.name,
             )
             return False
@@ -222,6 +235,14 @@ class FileCollector(Collector):
             READER_VERSION,
         )
         return True
+
+    def _rows_name_their_platform(self, path: Path) -> bool:
+        """Does every record of the file name its platform, so that the source's ``platform`` is no post's?"""
+        key = self.options.fields.platform
+        values = (value_at(record, key) for _, record in self._records(path, quiet=True))
+        return key is not None and all(
+            not isinstance(value, dict | list) and text_of(value) for value in values
+        )
 
     def _check_keys(self, path: Path) -> None:
         """Fail when a mapped key is in no record of a JSONL file (reading only until each key is found)."""

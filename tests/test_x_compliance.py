@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -136,8 +137,7 @@ def test_an_imported_post_whose_id_x_would_refuse_leaves_the_others_checked(
     has ("1.58E+18"): that batch failed every daily check and no later post was ever checked."""
     ids = [fake.add_post(f"Thank you @GSTTnhs ({n})", f"patient{n}") for n in range(3)]
     export = tmp_path / "export.jsonl"
-    rows = [{"id": "1.58E+18", "text": "Thank you @GSTTnhs", "created_at": "2026-01-05T10:00:00Z"}]
-    rows += [
+    rows = [
         {"id": i, "text": f"Thank you @GSTTnhs ({n})", "created_at": "2026-01-05T10:00:00Z"}
         for n, i in enumerate(ids)
     ]
@@ -145,6 +145,11 @@ def test_an_imported_post_whose_id_x_would_refuse_leaves_the_others_checked(
     files = f"  - {{name: export, kind: file, path: {export}, platform: x}}\n"
     config = make_config(x_source_yaml(fake.base_url) + files)
     collect(store, config, ["export"])
+    with store.transaction() as session:  # as file imports stored it before they refused such ids
+        created = datetime(2026, 1, 5, 10, tzinfo=UTC)
+        session.add(
+            Post(platform="x", native_id="1.58E+18", source="export", text="Thanks", created_at=created)
+        )
     fake.delete(ids[1])
     result = check_x_posts(store, config)
     assert (result.status, result.checked, result.unchecked, result.deleted) == ("ok", 3, 1, 1), result.error

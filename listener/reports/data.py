@@ -1,7 +1,7 @@
 """The only SQL of reports. Every count, split and ranking is done in SQL; each function returns a DataFrame.
 
-Weeks are ISO weeks, Monday 00:00 to the next Monday 00:00 in ``reports.timezone``, turned into UTC bounds here
-and bucketed in SQL with a CASE expression, so the same query runs on SQLite and Postgres. A post's sentiment
+Weeks are ISO weeks, Monday 00:00 to the next Monday 00:00 in ``reports.timezone`` (weeks.py), bucketed in SQL by
+their UTC bounds with a CASE expression, so the same query runs on SQLite and Postgres. A post's sentiment
 label is the ``sentiment`` scorer's when there is one, else VADER's (as in the ``organisation_posts`` view).
 
 A report on an organisation counts what others say about it: the posts that mention it, less its own posts (those
@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Select, and_, case, distinct, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
-from listener.errors import UsageError
+from listener.reports.weeks import Week as Week  # re-exported: callers read data.Week and the week helpers
+from listener.reports.weeks import normalise_week as normalise_week
+from listener.reports.weeks import parse_week as parse_week
+from listener.reports.weeks import week_bounds as week_bounds
+from listener.reports.weeks import weeks_ending as weeks_ending
 from listener.store.models import CollectionRun, Flag, Mention, Post, Scoring, SentimentScore, ThemeScore
 from listener.store.views import organisation_posts
 
@@ -34,19 +37,6 @@ REACH = (
     + func.coalesce(Post.reply_count, 0)
     + func.coalesce(Post.quote_count, 0)
 )
-
-
-@dataclass(frozen=True)
-class Week:
-    """One ISO week: its label ("2026-W47") and its bounds as aware datetimes in the report's zone."""
-
-    label: str
-    start: datetime
-    end: datetime
-
-    @property
-    def monday(self) -> date:
-        return self.start.date()
 
 
 @dataclass(frozen=True)
@@ -71,44 +61,6 @@ class OrgScope:
     def wrote(self, author_handle: str | None) -> bool:
         """Whether a post by ``author_handle`` is the organisation's own (the Python twin of ``not_own``)."""
         return isinstance(author_handle, str) and author_handle.lower().lstrip("@") in self.handles
-
-
-def parse_week(week: str) -> tuple[int, int]:
-    """ "2026-W47" -> (2026, 47); raises UsageError with the expected form otherwise."""
-    try:
-        year_text, week_text = week.upper().split("-W")
-        year, number = int(year_text), int(week_text)
-        date.fromisocalendar(year, number, 1)
-    except ValueError:
-        raise UsageError(f'--week: expected an ISO week like "2026-W47", got {week!r}') from None
-    return year, number
-
-
-def normalise_week(week: str) -> str:
-    """ "2026-w7" -> "2026-W07" (raises UsageError for anything that is not an ISO week)."""
-    year, number = parse_week(week)
-    return f"{year}-W{number:02d}"
-
-
-def week_bounds(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 in ``zone`` (so the week is local, as the reader lives it)."""
-    monday = date.fromisocalendar(year, week, 1)
-    start = datetime.combine(monday, time(0), zone)
-    end = datetime.combine(monday + timedelta(days=7), time(0), zone)
-    return start, end
-
-
-def weeks_ending(week: str, zone: ZoneInfo, count: int) -> list[Week]:
-    """``count`` consecutive ISO weeks, oldest first, the last being ``week``."""
-    year, number = parse_week(week)
-    last_monday = date.fromisocalendar(year, number, 1)
-    weeks = []
-    for back in range(count - 1, -1, -1):
-        monday = last_monday - timedelta(weeks=back)
-        iso = monday.isocalendar()
-        start, end = week_bounds(iso.year, iso.week, zone)
-        weeks.append(Week(f"{iso.year}-W{iso.week:02d}", start, end))
-    return weeks
 
 
 def _org_posts(scope: OrgScope, start: datetime, end: datetime, *columns, labelled: bool = True) -> Select:

@@ -141,15 +141,10 @@ class BlueskyCollector(Collector):
             items = body.get("posts") if isinstance(body.get("posts"), list) else []
             page, before, read = Page(read=len(items)), oldest.time, read + len(items)
             for post in self._posts(items, stream):
-                skip = post.native_id in boundary or (until is not None and post.created_at >= until)
-                if (
-                    oldest.time is not None
-                    and post.created_at == oldest.time
-                    and post.native_id in oldest.ids
-                ):
+                if oldest.holds(post):
                     continue  # read before the search was asked again
                 oldest.see_older(post)
-                if skip:
+                if post.native_id in boundary or (until is not None and post.created_at >= until):
                     continue
                 page.posts.append(post)
                 newest.see(post)

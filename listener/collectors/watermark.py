@@ -19,14 +19,18 @@ class Watermark:
     ids: set[str] = field(default_factory=set)
 
     def see(self, post: CollectedPost) -> None:
-        if self.time is None or post.created_at > self.time:
-            self.time, self.ids = post.created_at, {post.native_id}
-        elif post.created_at == self.time:
-            self.ids.add(post.native_id)
+        self._keep(post, newer=True)
 
     def see_older(self, post: CollectedPost) -> None:
         """Keep the oldest time instead (and the posts at it)."""
-        if self.time is None or post.created_at < self.time:
+        self._keep(post, newer=False)
+
+    def holds(self, post: CollectedPost) -> bool:
+        """Whether ``post`` is one of the posts seen at the kept instant."""
+        return post.created_at == self.time and post.native_id in self.ids
+
+    def _keep(self, post: CollectedPost, newer: bool) -> None:
+        if self.time is None or (post.created_at > self.time if newer else post.created_at < self.time):
             self.time, self.ids = post.created_at, {post.native_id}
         elif post.created_at == self.time:
             self.ids.add(post.native_id)

@@ -113,13 +113,8 @@ class NhsScorer(Scorer):
         theme_probabilities = _sigmoid(themes)
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
-        in_domain = [read_as_feedback(q, c) for q, c in zip(asked, care, strict=True)]
-        sentiment_logits = np.where(np.asarray(in_domain, dtype=bool)[:, None], feedback, social)
-        sentiments = sentiments_from_logits(
-            sentiment_logits,
-            [health["compound"] for health in batch.health],
-            in_domain=in_domain,
-            empty=[not text.strip() for text in cleaned],
+        sentiments = routed_sentiments(
+            feedback, social, asked, care, batch.health, empty=[not text.strip() for text in cleaned]
         )
         by_model = model_themes(theme_probabilities, head.thresholds, head.labels)
         analyses = []
@@ -141,6 +136,22 @@ def read_as_feedback(question: str, care: CareSignals) -> bool:
     post that shows someone's care. Any other post is read by the ``social`` head (trained on that feedback and on
     general tweets)."""
     return bool(question) or care.any
+
+
+def routed_sentiments(
+    feedback: np.ndarray,
+    social: np.ndarray,
+    asked: Sequence[str],
+    care: Sequence[CareSignals],
+    health: Sequence[dict[str, float]],
+    empty: Sequence[bool],
+) -> list[Sentiment]:
+    """The sentiment of each text from the logits of both heads, each text read by the head
+    ``read_as_feedback`` gives it (``asked``: the question it answers, "" for a post)."""
+    in_domain = [read_as_feedback(q, c) for q, c in zip(asked, care, strict=True)]
+    logits = np.where(np.asarray(in_domain, dtype=bool)[:, None], feedback, social)
+    compounds = [scores["compound"] for scores in health]
+    return sentiments_from_logits(logits, compounds, in_domain=in_domain, empty=empty)
 
 
 def sentiment_from_logits(

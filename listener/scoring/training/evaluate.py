@@ -24,7 +24,7 @@ from sklearn.model_selection import KFold
 
 from listener.scoring.features import Batch
 from listener.scoring.health_vader import HealthVader
-from listener.scoring.nhs import NhsScorer, read_as_feedback, sentiments_from_logits
+from listener.scoring.nhs import NhsScorer, read_as_feedback, routed_sentiments
 from listener.scoring.themes import NOT_ABOUT_CARE, ThemeTagger, care_signals
 from listener.scoring.training import data
 from listener.scoring.training.fit import fit_sentiment, fit_themes, new_design
@@ -179,10 +179,9 @@ def cross_validate_vader_tweets(data_dir: Path, folds: int = 5, seed: int = 0) -
 def routed_scores(batch: Batch, feedback: np.ndarray, social: np.ndarray) -> np.ndarray:
     """Sentiment scores of posts (no question) as the scorer gives them, from each head's logits: a post that
     shows someone's care takes the ``feedback`` logits, any other the ``social`` ones."""
-    in_domain = np.array([read_as_feedback("", care_signals(words)) for words in batch.words], dtype=bool)
-    logits = np.where(in_domain[:, None], feedback, social)
-    health = [h["compound"] for h in batch.health]
-    sentiments = sentiments_from_logits(logits, health, in_domain=in_domain, empty=[False] * len(health))
+    care = [care_signals(words) for words in batch.words]
+    posts = [""] * len(care)  # no question: posts, as the scorer reads them
+    sentiments = routed_sentiments(feedback, social, posts, care, batch.health, empty=[False] * len(care))
     return np.array([s.score for s in sentiments])
 
 

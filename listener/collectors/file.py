@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
+from listener.collectors.export_links import link_without_author
 from listener.collectors.file_values import (
     FoundKeys,
     RewrittenId,
@@ -46,7 +47,6 @@ from listener.collectors.file_values import (
 )
 from listener.config import Section
 from listener.errors import CollectorError
-from listener.privacy.links import link_without_author
 
 log = logging.getLogger(__name__)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

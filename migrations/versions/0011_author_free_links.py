@@ -22,7 +22,7 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-# Written out here, not imported from listener.privacy.links, so this revision keeps its meaning if that changes.
+# Written out here, not imported from listener.collectors.export_links, so this revision keeps its meaning if that changes.
 X_STATUS = re.compile(
     r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?!i/)[A-Za-z0-9_]+/status(?:es)?/(\d+)", re.IGNORECASE
 )

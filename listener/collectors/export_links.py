@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from listener.collectors.mastodon_status import status_link
+
 _X_STATUS = re.compile(
     r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?!i/)[A-Za-z0-9_]+/status(?:es)?/(\d+)", re.IGNORECASE
 )
@@ -25,7 +27,7 @@ def link_without_author(url: str | None) -> str | None:
     if found := _X_STATUS.match(url):
         return f"https://x.com/i/web/status/{found[1]}"
     if found := _MASTODON_STATUS.match(url):
-        return f"{found[1]}/web/statuses/{found[2]}"
+        return status_link(found[1], found[2])
     if _BLUESKY_BY_HANDLE.match(url) or _REDDIT_USER.match(url):
         return None  # a Bluesky link needs the author's DID, which the export does not give
     return url

@@ -275,10 +275,26 @@ def _validate_source_options(config: Config, source_name: str) -> Config:
             at = f"sources[{index}]"
             problems.extend(f"{source_name}: {line}" for line in describe_errors(exc, model, at=at))
             continue
+        problems.extend(
+            f"{source_name}: sources[{index}].{key}: {problem}"
+            for key, problem in _unknown_organisations(options, config)
+        )
         sources.append(source.model_copy(update={"options": options}))
     if problems:
         raise ConfigError(problems)
     return config.model_copy(update={"sources": tuple(sources)})
+
+
+def _unknown_organisations(options: Any, config: Config) -> list[tuple[str, str]]:
+    """A source's ODS codes that are not under ``organisations``: a mistyped code would otherwise fail the source
+    on every run, long after the config was accepted."""
+    known = [org.code for org in config.organisations]
+    expected = f"expected one of: {', '.join(known)}" if known else "no organisations are configured"
+    return [
+        (key, f"unknown organisation {code!r} ({expected})")
+        for key, code in options.organisation_codes()
+        if code not in known
+    ]
 
 
 def _resolve(config: Config, base_dir: Path) -> Config:

@@ -213,9 +213,9 @@ def test_a_story_in_two_organisations_streams_is_linked_to_both(store, make_conf
 
 
 def test_unknown_organisation_is_a_config_error(make_config, api):
-    config = make_config(source(api, organisations=["ZZZ"]))
-    with pytest.raises(ConfigError, match="organisation 'ZZZ' is not in the config"):
-        CareOpinionCollector(config.source("co"), config).streams()
+    """Refused when config.yaml is loaded, before anything runs, not when the source is first collected."""
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.organisations\[0\]: unknown organisation 'ZZZ'"):
+        make_config(source(api, organisations=["ZZZ"]))
 
 
 def test_bad_key_redirects_to_the_login_page(store, make_config, api, monkeypatch):

@@ -127,6 +127,23 @@ BROKEN = [
         "line 4, column 1: not valid YAML (the key 'store' appears twice in one mapping, first on line 1)",
     ),
     (
+        "organisations:\n  - {code: RJ1, name: A Trust}\n"
+        "sources:\n  - {name: co, kind: careopinion, organisations: [RJ1, rr8]}\n",
+        "sources[0].organisations[1]: unknown organisation 'RR8' (expected one of: RJ1)",
+    ),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust}\nsources:\n  - {name: n, kind: nhs_reviews, organisations: [RX9]}\n",
+        "sources[0].organisations[0]: unknown organisation 'RX9' (expected one of: RJ1)",
+    ),
+    (
+        "organisations:\n  - {code: RJ1, name: A Trust}\nsources:\n  - {name: x, kind: x, extra_terms: {rr8: [LGI]}}\n",
+        "sources[0].extra_terms.RR8: unknown organisation 'RR8' (expected one of: RJ1)",
+    ),
+    (
+        "sources:\n  - {name: co, kind: careopinion, organisations: [RJ1]}\n",
+        "sources[0].organisations[0]: unknown organisation 'RJ1' (no organisations are configured)",
+    ),
+    (
         "organisations:\n  - code: RJ1\n    name: A Trust\n    name: B Trust\n",
         "line 4, column 5: not valid YAML (the key 'name' appears twice in one mapping, first on line 3)",
     ),

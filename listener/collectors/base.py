@@ -74,6 +74,12 @@ class SourceOptions(BaseModel):
         """Return a copy with relative paths made relative to the config file's folder (override if needed)."""
         return self
 
+    def organisation_codes(self) -> list[tuple[str, str]]:
+        """The ODS codes these options name, each with its key path (``organisations[1]``), so that loading
+        config.yaml can refuse a code that is not under ``organisations`` before anything runs (override if
+        needed)."""
+        return []
+
 
 @dataclass(frozen=True)
 class CollectedPost:

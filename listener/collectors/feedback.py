@@ -42,6 +42,9 @@ class FeedbackOptions(HttpOptions):
     def _upper(cls, value: Any) -> Any:
         return tuple(v.strip().upper() for v in value) if isinstance(value, list | tuple) else value
 
+    def organisation_codes(self) -> list[tuple[str, str]]:
+        return [(f"organisations[{index}]", code) for index, code in enumerate(self.organisations)]
+
 
 def subscription_key(source: str, env_name: str, service: str) -> str:
     """The key in ``$env_name``; a clear AuthenticationError when it is not set."""

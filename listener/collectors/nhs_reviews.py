@@ -82,8 +82,7 @@ class NhsReviewsCollector(ApiCollector):
         )
 
     def streams(self) -> list[str]:
-        for code in self.options.organisations:
-            self.config.organisation(code)  # a ConfigError naming the unknown code
+        # loading config.yaml refused codes that are not under organisations
         return list(self.options.organisations) or [org.code for org in self.config.organisations]
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:

@@ -100,6 +100,9 @@ class XOptions(RetryOptions):
     def _upper_codes(cls, value: Any) -> Any:
         return {str(k).strip().upper(): v for k, v in value.items()} if isinstance(value, dict) else value
 
+    def organisation_codes(self) -> list[tuple[str, str]]:
+        return [(f"extra_terms.{code}", code) for code in self.extra_terms]
+
     @model_validator(mode="after")
     def _backfill_within_reach(self) -> XOptions:
         if not self.archive and self.backfill > RECENT_WINDOW:
@@ -169,11 +172,6 @@ class XCollector(Collector):
         self.month_reads = reads
 
     def streams(self) -> list[str]:
-        unknown = set(self.options.extra_terms) - {o.code for o in self.config.organisations}
-        if unknown:
-            raise CollectorError(
-                f"source {self.name}: extra_terms names unknown organisations: {sorted(unknown)}"
-            )
         if not self.queries:
             raise CollectorError(f"source {self.name}: no organisations in config to search for")
         names = list(self.queries)

@@ -184,6 +184,23 @@ def test_a_downgrade_asks_before_dropping_stored_data(tmp_path, monkeypatch, cap
     assert code == 0 and "base (empty)" in out
 
 
+def test_a_downgrade_names_the_revision_it_goes_to(tmp_path, monkeypatch, capsys):
+    """The question names the revision the schema goes back to, not alembic's relative "-1"."""
+    from alembic.script import ScriptDirectory
+
+    from listener.store.schema import migrations_dir
+
+    script = ScriptDirectory(str(migrations_dir()))
+    head = script.get_revision(script.get_current_head())
+    one_back = script.get_revision(head.down_revision)
+    config = write_config(tmp_path, db_url=f"sqlite:///{tmp_path / 'l.db'}")
+    assert run(monkeypatch, capsys, config, "db", "upgrade")[0] == 0
+    for args, target in (([], one_back.revision), ([one_back.down_revision], one_back.down_revision)):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
+        code, out, _ = run(monkeypatch, capsys, config, "db", "downgrade", *args)
+        assert code == 1 and f"from {head.revision} to {target}?" in out, out
+
+
 def test_a_database_listener_may_not_write_says_what_to_check(tmp_path, monkeypatch, capsys):
     """A SQLite file listener may read but not write (owned by another user; here opened read-only)."""
     database = tmp_path / "l.db"

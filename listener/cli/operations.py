@@ -170,11 +170,13 @@ def db_downgrade(ctx: Context, revision: str, yes: bool) -> None:
       listener db downgrade base --yes
     """
     from listener.store.engine import open_engine
-    from listener.store.schema import current_revision, downgrade
+    from listener.store.schema import current_revision, downgrade, downgrade_target
 
     engine = open_engine(ctx.config.store.url)
     if not yes:
-        target = "base, dropping every table and every stored post" if revision == "base" else revision
+        target = downgrade_target(engine, revision)
+        if target == "base":
+            target = "base, dropping every table and every stored post"
         click.confirm(
             f"Downgrade the schema of {engine.url.render_as_string(hide_password=True)} from {current_revision(engine) or 'empty'} to "
             f"{target}? What the undone revisions added is dropped with its data",

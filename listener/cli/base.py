@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from listener.config import Config, load_config, warn_of_shared_terms
+from listener.config import Config, find_config_path, load_config, warn_of_shared_terms
 from listener.errors import UsageError
 
 log = logging.getLogger("listener")
@@ -44,6 +44,13 @@ class Context:
             use_format(config.logging.format)
         warn_of_shared_terms(config)
         return config
+
+    @property
+    def config_if_found(self) -> Config | None:
+        """The config, or None when no config file is given or found (for a command that works without one)."""
+        if self._config is None and find_config_path(self.config_path) is None:
+            return None
+        return self.config
 
     @property
     def pipeline_config(self) -> Config:

@@ -60,19 +60,26 @@ def score_file(
     """Score any CSV: keep its columns and add sentiment, VADER, themes, flags and organisations.
 
     Adds sentiment_label, sentiment_score (-1 to 1), vader_compound, themes and flags (ids separated by ";")
-    and organisations (ODS codes of the organisations in config that the text mentions). A file saved by Excel
-    on Windows is often cp1252, not UTF-8: add --encoding cp1252.
+    and organisations (ODS codes of the organisations in config that the text mentions; empty without a config
+    file). A file saved by Excel on Windows is often cp1252, not UTF-8: add --encoding cp1252.
 
     \b
     Example:
       listener score-file feedback.csv --text-column "FFT answer" --question-column "FFT question" -o scored.csv
     """
+    from listener.config import Config
     from listener.matching import Matcher
     from listener.scoring.nhs import NhsScorer
     from listener.scoring.scorefile import score_csv
 
     separator = _one_character(delimiter)
-    config = ctx.config
+    config = ctx.config_if_found
+    if config is None:  # an analyst with only a CSV: scores, and no organisations to look for
+        click.echo(
+            "no config file: the organisations column is empty (pass --config FILE to name organisations)",
+            err=True,
+        )
+        config = Config()
     scorer = NhsScorer(config.scoring)
     size = input_path.stat().st_size
     with click.progressbar(length=size, label="scoring", file=sys.stderr) as bar:

@@ -1,7 +1,8 @@
 """``kind: x``: posts that mention the configured organisations, from X API v2 search (recent, or full archive).
 
 Every read is billed (pay-per-use, about $0.005 a post), so the collector is built never to read a post twice
-when it can avoid it. Each packed query (x_query.py) is a stream with its own cursor; x_posts.py reads posts.
+when it can avoid it. Each packed query (x_query.py) is a stream with its own cursor; x_bounds.py turns a
+cursor into a request's bounds, x_posts.py reads posts.
 
 **Cursors.** Search results come newest first, within a page and across pages, so a run cannot advance its
 lower bound page by page. A run reads ``since_id=S`` (exclusive) down to S through ``next_token`` pages; only when
@@ -43,12 +44,12 @@ from listener.collectors import http
 from listener.collectors.base import Collector, DeletionCheck, Page, check_in_chunks
 from listener.collectors.http import RetryOptions
 from listener.collectors.x_api import ARCHIVE_MIN_INTERVAL_SECONDS, XApi, XClient
+from listener.collectors.x_bounds import RECENT_WINDOW, lower_bound, request_bounds, stored_bound
 from listener.collectors.x_posts import (
     POST_ID,
     LookupAnswer,
     page_posts,
     read_lookup,
-    snowflake_at,
     snowflake_time,
 )
 from listener.collectors.x_query import ARCHIVE_QUERY_LIMIT, RECENT_QUERY_LIMIT, SearchQuery, build_queries
@@ -61,8 +62,6 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 100
 LOOKUP_BATCH = 100  # ids one GET /2/tweets takes
 MIN_PAGE_SIZE = 10  # X refuses max_results below 10 on search
-RECENT_WINDOW = timedelta(days=7)
-WINDOW_MARGIN = timedelta(minutes=2)  # keep bounds safely inside the window X checks with its own clock
 TWEET_FIELDS = [
     "created_at",
     "lang",
@@ -239,14 +238,20 @@ class XCollector(Collector):
         """Read every page newer than the cursor's lower bound; return whether the last page was reached.
 
         ``done``, when given, is the cursor to save with the last page, and no other page saves one."""
-        lower = self._lower_bound(cursor)
+        lower = lower_bound(
+            cursor,
+            now=datetime.fromtimestamp(self.clock(), UTC),
+            backfill=self.options.backfill,
+            archive=self.options.archive,
+            source=self.name,
+        )
         until_id, newest = cursor.get("until_id"), cursor.get("newest_id")
         next_token = None
         while True:
             size = self._page_size(query)
             if size is None:
                 return False
-            params = {**_request_bounds(lower, until_id, until), "max_results": size}
+            params = {**request_bounds(lower, until_id, until), "max_results": size}
             if next_token:
                 params["next_token"] = next_token
             response, requests = self._search(query, params)
@@ -261,7 +266,11 @@ class XCollector(Collector):
             if (
                 next_token
             ):  # more pages: keep the lower bound, narrow the upper one (see the module docstring)
-                saved = {**_stored(lower), "until_id": response.meta.get("oldest_id"), "newest_id": newest}
+                saved = {
+                    **stored_bound(lower),
+                    "until_id": response.meta.get("oldest_id"),
+                    "newest_id": newest,
+                }
                 yield Page(
                     posts=posts, cursor=saved if data and done is None else None, requests=requests, read=read
                 )
@@ -308,33 +317,6 @@ class XCollector(Collector):
             return None
         return size
 
-    def _lower_bound(self, cursor: dict[str, Any]) -> dict[str, Any]:
-        """``since_id`` from the cursor, else ``start_time``; kept inside the 7 days recent search reaches.
-
-        A start_time is a whole second, as tweepy sends it: a resumed run sends it as a since_id (to the
-        millisecond) and would otherwise skip the fraction of a second the first request read."""
-        now = datetime.fromtimestamp(self.clock(), UTC).replace(microsecond=0)
-        window_start = None if self.options.archive else now - RECENT_WINDOW + WINDOW_MARGIN
-        if "since_id" in cursor:
-            since = snowflake_time(cursor["since_id"])
-            if window_start is None or since >= window_start:
-                return {"since_id": cursor["since_id"]}
-            log.warning(
-                "%s: last read post is from %s, older than recent search reaches; posts before %s are "
-                "out of reach (a source with archive: true can fetch them)",
-                self.name,
-                since.isoformat(),
-                window_start.isoformat(),
-            )
-            return {"start_time": window_start}
-        start = (
-            datetime.fromisoformat(cursor["start_time"])
-            if "start_time" in cursor
-            else now - self.options.backfill
-        )
-        start = start.replace(microsecond=0)
-        return {"start_time": max(start, window_start) if window_start else start}
-
     def gone(self, native_ids: list[str]) -> DeletionCheck:
         """Which of these post ids X no longer returns (deleted, protected, suspended, withheld), 100 a
         request, and the newest version of an edited post when X answers with it (x_posts.py, "Edits in a
@@ -379,29 +361,6 @@ class XCollector(Collector):
         self.run_reads += answer.served
         answers.append(answer)
         return answer.gone, answer.served
-
-
-def _request_bounds(lower: dict[str, Any], until_id: str | None, until: datetime | None) -> dict[str, Any]:
-    """X takes one of since_id/start_time and one of until_id/end_time, and refuses an id next to a time (400
-    "Invalid use of 'since_id' or 'until_id' in conjunction with 'start_time' or 'end_time'"). So when the bounds
-    are of two kinds, the time is sent as an id: ids are time-ordered, so the same posts are asked for."""
-    upper: dict[str, Any] = {}
-    if until_id:
-        upper = {"until_id": until_id}
-    elif until is not None:
-        upper = {"end_time": until}
-    if "start_time" in lower and "until_id" in upper:  # start_time is inclusive, since_id exclusive
-        lower = {"since_id": str(snowflake_at(lower["start_time"]) - 1)}
-    if "since_id" in lower and "end_time" in upper:  # both exclusive
-        upper = {"until_id": str(snowflake_at(until))}
-    return {**lower, **upper}
-
-
-def _stored(lower: dict[str, Any]) -> dict[str, Any]:
-    """A lower bound as the cursor stores it (JSON: times as ISO 8601 text)."""
-    if "start_time" in lower:
-        return {"start_time": lower["start_time"].isoformat()}
-    return dict(lower)
 
 
 def _log_partial_errors(source: str, errors: list[dict[str, Any]] | None) -> None:

@@ -12,34 +12,33 @@ A mapped column that is not in a CSV file's header (``id``, ``text`` and ``creat
 when set in config), or a mapped key that no record of a JSONL file has, fails the stream before any of its posts
 is stored and without saving its cursor: a wrong mapping would otherwise skip every row and mark the file as
 imported, or store posts without their author (which no fixed mapping could add later, as posts are stored once).
+
+file_records.py reads a file's records and checks its columns or keys; file_values.py reads each field of a record.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import glob
 import hashlib
 import json
 import logging
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Collector, Page, SourceOptions
 from listener.collectors.export_links import link_without_author
+from listener.collectors.file_records import ExportFile
 from listener.collectors.file_values import (
-    FoundKeys,
     RewrittenId,
     SkippedRows,
     author_id_of,
     count_of,
-    csv_record,
     post_id_of,
     text_of,
     timestamp_of,
@@ -49,7 +48,6 @@ from listener.config import Section
 from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 # How rows are read into posts, recorded in each file's cursor: files imported by an older version are read again.
 # Raise it when a change reads rows an older version skipped (2: decimal epoch, X archive and RFC 2822 times; a
@@ -96,6 +94,16 @@ class FieldMap(Section):
     def author_fields(self) -> tuple[str, str]:
         """The names of the fields holding the author's account id and handle."""
         return ("author_id", "author_handle") if self.split_authors else ("author", "author")
+
+    def required_keys(self) -> dict[str, str]:
+        """The fields whose column or key must exist (name -> column or key): id, text and created_at, and
+        those set in config."""
+        names = {"id", "text", "created_at"} | self.model_fields_set
+        return {
+            name: getattr(self, name)
+            for name in FieldMap.model_fields
+            if name in names and getattr(self, name) is not None
+        }
 
 
 class FileOptions(SourceOptions):
@@ -149,19 +157,19 @@ class FileCollector(Collector):
         return paths
 
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
-        path = Path(stream)
+        file = ExportFile(self.name, Path(stream), self.options)
         done = {
-            "sha256": self._sha256_of_text(path),
+            "sha256": file.sha256_of_text(),
             "fields": self._mapping_digest(),
             "parser": READER_VERSION,
             "platform": self.options.platform,
         }
-        if not self._to_read(path, cursor, done):
+        if not self._to_read(file, cursor, done):
             return
-        if self._format(path) == "jsonl":
-            self._check_keys(path)  # before the first page: posts stored with a wrong mapping stay wrong
-        page, held_back, skipped, read = Page(requests=1), False, SkippedRows(self.name, path), 0
-        for line_number, record in self._records(path):
+        if file.format == "jsonl":
+            file.check_keys()  # before the first page: posts stored with a wrong mapping stay wrong
+        page, held_back, skipped, read = Page(requests=1), False, SkippedRows(self.name, file.path), 0
+        for line_number, record in file.records():
             page.read, read = page.read + 1, read + 1
             try:
                 post = self._post(record)
@@ -180,7 +188,7 @@ class FileCollector(Collector):
             read and skipped.count == read
         ):  # a format nothing reads, not a few bad rows: read it again once fixed
             raise CollectorError(
-                f"source {self.name}: none of the {read} rows of {path.name} could be read, the first "
+                f"source {self.name}: none of the {read} rows of {file.path.name} could be read, the first "
                 f"{skipped.first}; {skipped.how_to_fix()}",
                 requests=page.requests,
                 read=page.read,
@@ -189,7 +197,7 @@ class FileCollector(Collector):
         page.cursor = None if held_back else done
         yield page
 
-    def _to_read(self, path: Path, cursor: dict[str, Any] | None, done: dict[str, Any]) -> bool:
+    def _to_read(self, file: ExportFile, cursor: dict[str, Any] | None, done: dict[str, Any]) -> bool:
         """Read the file unless this version read it as it is, with this mapping. One an older version imported is
         read again, adding the rows it skipped (posts are unique on platform and id), but not under another
         ``platform`` than then (nor, when the cursor does not say which, if a row has no platform of its own): each
@@ -198,10 +206,10 @@ class FileCollector(Collector):
             return True
         reader = cursor.get("parser", 1)
         if reader >= READER_VERSION:
-            log.info("%s: %s unchanged since the last import", self.name, path.name)
+            log.info("%s: %s unchanged since the last import", self.name, file.path.name)
             return False
         if "platform" not in cursor:  # written before it was recorded: safe only if no row takes the source's
-            if not self._rows_name_their_platform(path):
+            if not self._rows_name_their_platform(file):
                 log.warning(
                     "%s: %s was imported by a version of listener that did not record the platform it stored the "
                     "file's posts under, so it is not read again to add the rows that version skipped: read under "
@@ -210,7 +218,7 @@ class FileCollector(Collector):
                     "name is read in full, adding only posts not stored yet); to stop this warning, move it out of "
                     "path",
                     self.name,
-                    path.name,
+                    file.path.name,
                 )
                 return False
         elif cursor["platform"] != self.options.platform:
@@ -219,7 +227,7 @@ class FileCollector(Collector):
                 "platform %r, its posts would be stored twice, so it is not; set platform: %s on source %s for one "
                 "run to read it again and add the rows that version skipped",
                 self.name,
-                path.name,
+                file.path.name,
                 cursor["platform"],
                 self.options.platform,
                 cursor["platform"],
@@ -230,64 +238,18 @@ class FileCollector(Collector):
             "%s: %s read again: imported by an older version of the file reader (%d, now %d), which skipped rows "
             "this one reads; posts already stored are not added again",
             self.name,
-            path.name,
+            file.path.name,
             reader,
             READER_VERSION,
         )
         return True
 
-    def _rows_name_their_platform(self, path: Path) -> bool:
+    def _rows_name_their_platform(self, file: ExportFile) -> bool:
         """Does every record of the file name its platform, so that the source's ``platform`` is no post's?"""
         key = self.options.fields.platform
-        values = (value_at(record, key) for _, record in self._records(path, quiet=True))
+        values = (value_at(record, key) for _, record in file.records(quiet=True))
         return key is not None and all(
             not isinstance(value, dict | list) and text_of(value) for value in values
-        )
-
-    def _check_keys(self, path: Path) -> None:
-        """Fail when a mapped key is in no record of a JSONL file (reading only until each key is found)."""
-        found = FoundKeys(self._mapped_keys())
-        for _, record in self._records(path, quiet=True):
-            found.note(record)
-            if found.all_found():
-                return
-        missing = found.missing()
-        if missing:
-            raise CollectorError(
-                f"source {self.name}: no record in {path.name} has the key {_describe(missing)}; "
-                f"keys of its first record: {', '.join(found.first_keys or []) or 'none'}"
-            )
-
-    def _mapped_keys(self) -> dict[str, str]:
-        """The fields whose column or key must exist: id, text and created_at, and those set in config."""
-        fields = self.options.fields
-        names = {"id", "text", "created_at"} | fields.model_fields_set
-        return {
-            name: getattr(fields, name)
-            for name in FieldMap.model_fields
-            if name in names and getattr(fields, name) is not None
-        }
-
-    def _sha256_of_text(self, path: Path) -> str:
-        """The file's SHA-256, checking on the way that it is text in the configured encoding: a file that is not
-        fails here, before any of its rows is stored, rather than after the pages before its first odd byte."""
-        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder(self.options.text_encoding)()
-        try:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise self._not_text(path, exc) from None
-        except OSError as exc:
-            raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
-        return digest.hexdigest()
-
-    def _not_text(self, path: Path, exc: UnicodeDecodeError) -> CollectorError:
-        return CollectorError(
-            f"source {self.name}: {path.name} is not {self.options.encoding} text ({exc.reason}); if it was saved "
-            "by Excel or another Windows program, set encoding (e.g. cp1252) on the source"
         )
 
     def _mapping_digest(self) -> str:
@@ -296,67 +258,6 @@ class FileCollector(Collector):
             if mapping[name] is None:
                 del mapping[name]
         return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()[:16]
-
-    def _check_header(self, path: Path, columns: Sequence[str] | None) -> None:
-        if columns is None:  # an empty file: no rows to read, nothing mapped wrongly
-            return
-        missing = {name: key for name, key in self._mapped_keys().items() if key not in columns}
-        if missing:
-            raise CollectorError(
-                f"source {self.name}: {path.name} has no column {_describe(missing)}; "
-                f"its columns are: {', '.join(columns)}"
-            )
-
-    def _format(self, path: Path) -> str:
-        if self.options.format != "auto":
-            return self.options.format
-        return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
-
-    def _records(self, path: Path, quiet: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
-        """The file's records with their line numbers; unreadable lines are logged (unless ``quiet``) and skipped."""
-        try:
-            with path.open(encoding=self.options.text_encoding, newline="") as handle:
-                if self._format(path) == "csv":
-                    yield from self._csv_rows(path, handle)
-                else:
-                    yield from self._jsonl_records(path, handle, quiet)
-        except UnicodeDecodeError as exc:  # changed since _sha256_of_text read it
-            raise self._not_text(path, exc) from None
-        except OSError as exc:
-            raise CollectorError(f"source {self.name}: cannot read {path} ({exc.strerror})") from None
-
-    def _csv_rows(self, path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Each row as ``csv.DictReader`` reads it, with the line of the file it starts on: a quoted field may
-        hold line breaks, so a row's place among the rows is not its line."""
-        dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-        reader = csv.reader(handle, dialect=dialect)
-        columns = next(reader, None)
-        while columns == []:  # blank lines before the header, which DictReader skips too
-            columns = next(reader, None)
-        self._check_header(path, columns)
-        if columns is None:
-            return
-        first_line = reader.line_num + 1
-        for row in reader:
-            if row:  # a blank line is no row
-                yield first_line, csv_record(columns, row)
-            first_line = reader.line_num + 1
-
-    def _jsonl_records(self, path: Path, handle: TextIO, quiet: bool) -> Iterator[tuple[int, dict[str, Any]]]:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problem = f"not valid JSON ({exc.msg})"
-            else:
-                if isinstance(record, dict):
-                    yield number, record
-                    continue
-                problem = "expected a JSON object"
-            if not quiet:
-                log.warning("%s: %s line %d skipped: %s", self.name, path.name, number, problem)
 
     def _post(self, record: dict[str, Any]) -> CollectedPost:
         """The post in ``record``; a ValueError naming the field (never its value: rows hold personal data)."""
@@ -396,7 +297,3 @@ class FileCollector(Collector):
             quote_count=read("quotes", count_of),
             raw=record,
         )
-
-
-def _describe(missing: dict[str, str]) -> str:
-    return ", ".join(f"{key!r} (fields.{name})" for name, key in missing.items())

@@ -4,8 +4,9 @@ Each subreddit is a stream (or several, when the organisations' names make a que
 characters). Reddit has no "since id": the search runs with ``sort=new`` and stops at the first post older than
 ``overlap`` before the newest one stored last time; the cursor (that post's ``created_utc`` and the posts at that
 second) is saved once the run has read every page. The overlap is there because Reddit's search index takes
-posts in late, so a post can turn up older than posts already read (the store keeps each post once). PRAW handles the OAuth token and paces requests with the ``x-ratelimit-*``
-headers; the collector makes sure no wait exceeds ``max_wait`` and that a 429 never loops.
+posts in late, so a post can turn up older than posts already read (the store keeps each post once). PRAW
+handles the OAuth token and paces requests with the ``x-ratelimit-*`` headers; the collector's session
+(reddit_session.py) makes sure no wait exceeds ``max_wait`` and that a 429 never loops.
 
 Deleted and removed posts (``[deleted]``, ``[removed]``) and NSFW posts are skipped: Reddit's Data API terms
 require deleted content to be removed, and NSFW content is not available on the free tier. Posts deleted after
@@ -20,12 +21,10 @@ anyway.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
 from pydantic import Field, field_validator
 
 from listener.collectors.base import (
@@ -34,12 +33,12 @@ from listener.collectors.base import (
     DeletionCheck,
     Page,
     check_in_chunks,
-    secret_from_env,
 )
-from listener.collectors.http import HttpOptions, Patience, RateLimitHit, RequestCounter, TransientError
+from listener.collectors.http import HttpOptions, Patience, RequestCounter, TransientError
+from listener.collectors.reddit_session import RedditSession
 from listener.collectors.watermark import Watermark
 from listener.config import parse_duration
-from listener.errors import AuthenticationError, CollectorError, RateLimited
+from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +49,6 @@ INFO_BATCH = 100  # fullnames one /api/info request takes
 # Reddit ends a listing after about 1,000 items (PRAW's docs: "most of Reddit's listings contain a maximum of
 # 1000 items"), a few less when some are filtered out; a search that ends after this many may have been cut off.
 LISTING_CUT_OFF = 900
-SUBREDDIT_CLOSED = {  # the reason Reddit's 403 (404 when banned) gives for a subreddit it will not show
-    "private": "private (only its approved members can read it)",
-    "quarantined": "quarantined (Reddit shows it only to accounts that opt in; listener does not collect it)",
-    "banned": "banned by Reddit",
-    "gold_only": "open only to Reddit Premium members",
-}
 
 
 class RedditOptions(HttpOptions):
@@ -89,29 +82,6 @@ class RedditOptions(HttpOptions):
         return timedelta(0) if value in (0, "0") else parse_duration(value)
 
 
-class RateBudget:
-    """What the last ``x-ratelimit-*`` headers said (a requests response hook)."""
-
-    def __init__(self) -> None:
-        self.remaining: float | None = None
-        self.reset_at = 0.0
-
-    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
-        headers = response.headers
-        try:
-            self.remaining = float(headers["x-ratelimit-remaining"])
-            self.reset_at = time.monotonic() + float(headers["x-ratelimit-reset"])
-        except (KeyError, ValueError):
-            pass
-        return response
-
-    def wait_needed(self) -> float:
-        """Seconds PRAW will sleep before the next request (0 when requests are left)."""
-        if self.remaining is None or self.remaining >= 1:
-            return 0.0
-        return max(0.0, self.reset_at - time.monotonic())
-
-
 class RedditCollector(Collector):
     kind = "reddit"
     Options = RedditOptions
@@ -122,8 +92,7 @@ class RedditCollector(Collector):
         super().__init__(source, config)
         self.counter = RequestCounter()
         self.patience = Patience(self.name, self.options, self.counter)
-        self.budget = RateBudget()
-        self._reddit: Any = None
+        self.session = RedditSession(self.name, self.options, self.counter)
 
     def streams(self) -> list[str]:
         chunks = self._queries()
@@ -145,7 +114,7 @@ class RedditCollector(Collector):
     def collect(self, stream: str, cursor: dict[str, Any] | None, until: datetime | None) -> Iterator[Page]:
         subreddit, _, part = stream.removeprefix("r/").partition(" ")
         query = self._queries()[int(part.strip("()").split("/")[0]) - 1 if part else 0]
-        reddit = self._client()
+        self.session.open()  # outside the retries: a missing credential fails at once
         self.counter.take()
         saved_utc = (cursor or {}).get("created_utc")
         saved = datetime.fromtimestamp(float(saved_utc), UTC) if saved_utc is not None else None
@@ -158,7 +127,7 @@ class RedditCollector(Collector):
         while True:
             listing = self.patience.call(
                 f"search r/{subreddit}",
-                lambda p=dict(params): self._get(reddit, f"r/{subreddit}/search", p, f"r/{subreddit}"),
+                lambda p=dict(params): self.session.get(f"r/{subreddit}/search", p, f"r/{subreddit}"),
             )
             children, after = _children(listing)
             listed += len(children)
@@ -228,20 +197,18 @@ class RedditCollector(Collector):
         find and still returns deleted and removed ones, marked ``[deleted]``/``[removed]`` or with
         ``removed_by_category``: both are gone, as are posts marked NSFW since, which are not collected. Posts
         it serves marked ``edited`` are handed back in ``edited``: the answer carries their current text."""
-        reddit = self._client()
+        self.session.open()  # outside the retries: a missing credential fails at once
         edited: list[CollectedPost] = []
         check = check_in_chunks(
-            native_ids, INFO_BATCH, lambda ids: self._look_up(reddit, ids, edited), lambda: self.counter.total
+            native_ids, INFO_BATCH, lambda ids: self._look_up(ids, edited), lambda: self.counter.total
         )
         check.edited = edited
         return check
 
-    def _look_up(
-        self, reddit: Any, fullnames: list[str], edited: list[CollectedPost]
-    ) -> tuple[set[str], int]:
+    def _look_up(self, fullnames: list[str], edited: list[CollectedPost]) -> tuple[set[str], int]:
         params = {"id": ",".join(fullnames)}
         listing = self.patience.call(
-            f"info ({len(fullnames)} posts)", lambda: self._get(reddit, "api/info", params, "api/info")
+            f"info ({len(fullnames)} posts)", lambda: self.session.get("api/info", params, "api/info")
         )
         children, _ = _children(listing)
         items = [
@@ -260,82 +227,6 @@ class RedditCollector(Collector):
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("%s: the edit of %s not read: %s", self.name, item.get("name"), exc)
             return None
-
-    def _get(self, reddit: Any, path: str, params: dict[str, Any], what: str) -> Any:
-        """One GET (a search page, an info lookup), with prawcore's errors turned into the retry policy's outcomes."""
-        import prawcore
-
-        wait = self.budget.wait_needed()
-        if wait > self.options.max_wait.total_seconds():
-            raise RateLimited(
-                f"source {self.name}: Reddit's rate limit is used up for {wait:.0f}s more, longer than max_wait "
-                f"({self.options.max_wait.total_seconds():.0f}s); the next run resumes here"
-            )
-        try:
-            return reddit.request(method="GET", path=path, params=params)
-        except prawcore.TooManyRequests as exc:
-            raise RateLimitHit(_reset_seconds(exc.response), str(exc)) from None
-        except prawcore.ServerError as exc:
-            raise TransientError(f"{exc.response.status_code} {exc.response.reason}") from None
-        except prawcore.RequestException as exc:
-            raise TransientError(
-                f"{type(exc.original_exception).__name__}: {exc.original_exception}"
-            ) from None
-        except prawcore.Redirect:
-            raise CollectorError(f"source {self.name}: {what} does not exist (Reddit redirected)") from None
-        except (prawcore.InvalidToken, prawcore.OAuthException) as exc:
-            raise self._auth_error(str(exc)) from None
-        except prawcore.Forbidden as exc:
-            reason = _reason(exc.response)
-            if reason in SUBREDDIT_CLOSED:  # the subreddit, not the app, is refused: say which and why
-                raise CollectorError(
-                    f"source {self.name}: {what} is {SUBREDDIT_CLOSED[reason]}: remove it from subreddits"
-                ) from None
-            raise AuthenticationError(
-                f"source {self.name}: Reddit refused {what} (403): a subreddit may be private, or the "
-                f"app in {self.options.client_id_env} is not approved for Data API access"
-            ) from None
-        except prawcore.BadJSON as exc:  # a proxy's or a bot challenge's web page: unreadable, worth a retry
-            raise TransientError(f"the answer is not JSON (HTTP {exc.response.status_code})") from None
-        except prawcore.ResponseException as exc:
-            if exc.response.status_code == 404 and _reason(exc.response) == "banned":
-                raise CollectorError(f"source {self.name}: {what} is {SUBREDDIT_CLOSED['banned']}") from None
-            if exc.response.status_code == 401:
-                raise self._auth_error(f"{exc.response.status_code} from {exc.response.url}") from None
-            raise CollectorError(f"source {self.name}: {what}: {exc}") from None
-
-    def _auth_error(self, detail: str) -> AuthenticationError:
-        return AuthenticationError(
-            f"source {self.name}: Reddit refused the app's credentials ({detail}): check the client id and "
-            f"secret in the environment variables {self.options.client_id_env} and "
-            f"{self.options.client_secret_env}"
-        )
-
-    def _client(self) -> Any:
-        if self._reddit is None:
-            import praw  # imported here: only sources of this kind need it
-
-            client_id, secret = (
-                self._secret(env) for env in (self.options.client_id_env, self.options.client_secret_env)
-            )
-            session = requests.Session()
-            session.hooks["response"].extend([self.counter, self.budget])
-            self._reddit = praw.Reddit(
-                client_id=client_id,
-                client_secret=secret,
-                user_agent=self.options.user_agent,
-                oauth_url=self.options.oauth_url,
-                reddit_url=self.options.reddit_url,
-                short_url=self.options.short_url,
-                check_for_updates=False,
-                check_for_async=False,
-                requestor_kwargs={"session": session, "timeout": self.options.timeout.total_seconds()},
-            )
-        return self._reddit
-
-    def _secret(self, env: str) -> str:
-        hint = "Reddit approves Data API access per app; see the README"
-        return secret_from_env(self.name, env, "Reddit app credentials", hint)
 
 
 def _children(listing: Any) -> tuple[list[Any], str | None]:
@@ -383,21 +274,3 @@ def _created(created: Any) -> datetime:
 def _removed(data: Mapping[str, Any]) -> bool:
     """Deleted by its author or removed by moderators or Reddit: Reddit still lists it, emptied."""
     return data.get("author") in GONE or data.get("selftext") in GONE or bool(data.get("removed_by_category"))
-
-
-def _reason(response: Any) -> str | None:
-    """The ``reason`` of a Reddit error body (``{"reason": "private", "message": "Forbidden", "error": 403}``)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("reason") if isinstance(body, Mapping) else None
-
-
-def _reset_seconds(response: Any) -> float | None:
-    for header in ("x-ratelimit-reset", "retry-after"):
-        try:
-            return float(response.headers[header])
-        except (KeyError, ValueError):
-            continue
-    return None

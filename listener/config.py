@@ -42,6 +42,7 @@ from listener.config_sections import (
     check_cron,
     check_database_url,
     parse_duration,
+    parse_duration_or_zero,
 )
 from listener.errors import ConfigError
 
@@ -69,6 +70,7 @@ __all__ = [
     "check_cron",
     "check_database_url",
     "parse_duration",
+    "parse_duration_or_zero",
     "CONFIG_ENV",
     "DATABASE_URL_ENV",
     "Config",

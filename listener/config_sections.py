@@ -35,6 +35,11 @@ def parse_duration(value: Any) -> timedelta:
     return duration
 
 
+def parse_duration_or_zero(value: Any) -> timedelta:
+    """A duration that may be none at all, as an overlap or a lookback may: 0 (or "0"), else as parse_duration."""
+    return timedelta(0) if value in (0, "0") else parse_duration(value)
+
+
 class Section(BaseModel):
     """Base of every config section: immutable, and unknown keys are errors."""
 

@@ -270,6 +270,26 @@ def test_durations(text, expected):
     assert parse_duration(text) == expected
 
 
+ZERO_WINDOWS = [  # the windows of each kind that may be zero, with what else the kind requires
+    (
+        {"kind": "reddit", "subreddits": ["NHS"], "user_agent": "script:listener:1.0 (by u/someone)"},
+        "overlap",
+    ),
+    ({"kind": "mastodon", "instances": ["mastodon.example"]}, "overlap"),
+    ({"kind": "bluesky", "handle": "someone.bsky.social"}, "overlap"),
+    ({"kind": "rss", "feeds": ["https://news.example/feed"]}, "lookback"),
+]
+
+
+@pytest.mark.parametrize("source, key", ZERO_WINDOWS, ids=[s["kind"] for s, _ in ZERO_WINDOWS])
+def test_a_window_that_may_be_zero_takes_0_and_durations(source, key):
+    for value, expected in [(0, timedelta(0)), ("0", timedelta(0)), ("90m", timedelta(minutes=90))]:
+        config = parse_config({"sources": [{"name": "s", **source, key: value}]})
+        assert getattr(config.sources[0].options, key) == expected
+    with pytest.raises(ConfigError, match=f"sources\\[0\\].{key}: expected a duration"):
+        parse_config({"sources": [{"name": "s", **source, key: "soon"}]})
+
+
 def test_cli_prints_one_line_and_exits_2(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(

@@ -45,7 +45,7 @@ from listener.collectors.base import (
 from listener.collectors.bluesky_session import XrpcSession
 from listener.collectors.http import HttpOptions, Patience, RequestCounter, TransientError
 from listener.collectors.watermark import Watermark
-from listener.config import parse_duration
+from listener.config import parse_duration, parse_duration_or_zero
 from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class BlueskyOptions(HttpOptions):
     @field_validator("overlap", mode="before")
     @classmethod
     def _overlap_duration(cls, value: Any) -> Any:
-        return timedelta(0) if value in (0, "0") else parse_duration(value)
+        return parse_duration_or_zero(value)
 
     @model_validator(mode="after")
     def _one_handle(self) -> BlueskyOptions:

@@ -54,7 +54,7 @@ from listener.collectors.mastodon_status import (
     status_post,
     withdrawn,
 )
-from listener.config import parse_duration
+from listener.config import parse_duration, parse_duration_or_zero
 from listener.errors import CollectorError
 
 __all__ = ["MastodonCollector", "MastodonOptions", "status_key", "status_link"]
@@ -103,7 +103,7 @@ class MastodonOptions(HttpOptions):
     @field_validator("overlap", mode="before")
     @classmethod
     def _overlap_duration(cls, value: Any) -> Any:
-        return timedelta(0) if value in (0, "0") else parse_duration(value)
+        return parse_duration_or_zero(value)
 
 
 class MastodonCollector(Collector):

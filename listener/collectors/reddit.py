@@ -37,7 +37,7 @@ from listener.collectors.base import (
 from listener.collectors.http import HttpOptions, Patience, RequestCounter, TransientError
 from listener.collectors.reddit_session import RedditSession
 from listener.collectors.watermark import Watermark
-from listener.config import parse_duration
+from listener.config import parse_duration, parse_duration_or_zero
 from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class RedditOptions(HttpOptions):
     @field_validator("overlap", mode="before")
     @classmethod
     def _overlap_duration(cls, value: Any) -> Any:
-        return timedelta(0) if value in (0, "0") else parse_duration(value)
+        return parse_duration_or_zero(value)
 
 
 class RedditCollector(Collector):

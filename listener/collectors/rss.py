@@ -46,7 +46,7 @@ from pydantic import Field, field_validator, model_validator
 
 from listener.collectors.base import CollectedPost, Page
 from listener.collectors.http import ApiClient, ApiCollector, HttpOptions, ResponseTooLarge
-from listener.config import parse_duration
+from listener.config import parse_duration_or_zero
 from listener.errors import CollectorError
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class RssOptions(HttpOptions):
     @field_validator("lookback", mode="before")
     @classmethod
     def _lookback(cls, value: Any) -> Any:
-        return timedelta(0) if value in (0, "0") else parse_duration(value)
+        return parse_duration_or_zero(value)
 
     @field_validator("feeds")
     @classmethod

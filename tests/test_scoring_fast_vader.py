@@ -93,6 +93,8 @@ VOCABULARY = [
     "lifeline",  # health words that plain VADER's lexicon lacks
     "shambles",
     "fobbed",
+    "appalling",  # in both lexicons, with different valences
+    "disgraceful",
     "ward",
     "waited",
     "hours",

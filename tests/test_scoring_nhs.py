@@ -38,6 +38,9 @@ def scorer():
         ("Mental health services are a joke", "negative"),
         ("Waited nine hours in A&E on a trolley, nobody came", "negative"),
         ("Thank you to the crisis team, they were brilliant", "positive"),
+        # strong words about care that plain VADER lacks or reads as mild (health_vader.HEALTH_LEXICON)
+        ("Absolutely appalling care on ward 5", "negative"),
+        ("Disgraceful treatment of my nan at the QE last night", "negative"),
     ],
 )
 def test_health_language_is_read_correctly(scorer, text, label):

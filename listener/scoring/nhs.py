@@ -34,7 +34,8 @@ from listener.scoring.themes import CareSignals, ThemeTagger, care_signals, mode
 # nhs-3: a post labelled by the feedback head is scored by that head alone, so its label and score agree;
 # nhs-4: staff named with their role count as praised, a request's courtesy does not, more signs of care)
 # nhs-5: "_" in a rule's phrase stands for any one word, as documented ("my _ appointment": "my gp appointment")
-MODEL_VERSION = "nhs-5"
+# nhs-6: strong words about care in the health lexicon ("disgraceful", "atrocious"...; "appalling" stronger)
+MODEL_VERSION = "nhs-6"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).

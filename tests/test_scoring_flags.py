@@ -117,3 +117,32 @@ def test_a_renamed_theme_keeps_its_keywords_and_category():
     builtin = ThemeTagger()
     assert "timeliness_of_care" in renamed.keyword_themes("A year on the waiting list at LGI")
     assert renamed.themes["timeliness_of_care"].category == builtin.themes["timeliness_of_care"].category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My nan was left lying in her own urine on the ward for hours",
+        "He told me he doesn't want to be alive anymore and the crisis line rang out",
+        "Dad was discharged at 2am with no coat and nobody at home",
+        "She has barely eaten in a week and nobody on the ward has noticed",
+        "My uncle has dementia and went missing from the ward last night",
+        "Mum's carer has been taking her pension every week",
+        "A patient's relative said he knows where I park. Scared to leave after my shift",
+    ],
+)
+def test_safeguarding_is_found_in_the_ways_people_write_it(scorer, text):
+    """Kinds of harm written as people write them, not in the words of the development posts."""
+    assert "safeguarding" in scorer.analyse([text])[0].flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had a heart attack last year and the cardiac team were brilliant",
+        "This queue at the pharmacy is killing me",
+        "Had a panic attack before my scan, the radiographer was so calm",
+    ],
+)
+def test_everyday_words_that_sound_like_harm_are_not_safeguarding(scorer, text):
+    assert "safeguarding" not in scorer.analyse([text])[0].flags

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from listener.scoring import flags
 from listener.scoring.gates import GatedPattern, letter_runs, trusted
 
+TRIAGE = Path(__file__).parent / "data" / "triage_posts.csv"
+BLIND = Path(__file__).parent / "data" / "triage_posts_blind.csv"
 PATTERNS = [
     flags._SAFEGUARDING_ANY,
     flags._ABUSE_ANY,
@@ -76,3 +80,20 @@ def test_one_tokenisation_gives_every_stage_what_it_would_have_read():
     for text in [*TEXTS, "don't, won’t; x'y'z 9am A&E naïve 😀 it's 5k... Not bad!", "can't", "ok?"]:
         assert read_words(text) == (tokens(text), words(text))
         assert letter_runs(text, words(text)) == letter_runs(text)
+
+
+def test_first_match_of_many_rules_is_the_joined_patterns_match():
+    """Safeguarding's kinds of harm are searched one small rule at a time (gates.FirstMatch); the match and its
+    reason must be those of the one pattern that joins them in order, on every text (ties go to the earlier rule)."""
+    first = flags._SAFEGUARDING_FIRST
+    joined = flags._SAFEGUARDING_ANY
+    reasons = flags._SAFEGUARDING_REASONS
+    texts = [*TEXTS, *pd.read_csv(TRIAGE)["text"], *pd.read_csv(BLIND)["text"]]
+    texts += ["she hit him and he was found wandering", "nobody fed her, she went without meds, left alone"]
+    assert len(first.rules) > 6  # more than one rule per kind of harm, or this test shows nothing
+    for text in texts:
+        expected = joined.search(text)
+        found = first.search(text, trusted(text, letter_runs(text)))
+        assert (found and (found[1].span(), found[0])) == (
+            expected and (expected.span(), reasons[expected.lastgroup])
+        ), text

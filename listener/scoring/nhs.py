@@ -35,7 +35,8 @@ from listener.scoring.themes import CareSignals, ThemeTagger, care_signals, mode
 # nhs-4: staff named with their role count as praised, a request's courtesy does not, more signs of care)
 # nhs-5: "_" in a rule's phrase stands for any one word, as documented ("my _ appointment": "my gp appointment")
 # nhs-6: strong words about care in the health lexicon ("disgraceful", "atrocious"...; "appalling" stronger)
-MODEL_VERSION = "nhs-6"
+# nhs-7: safeguarding rules rewritten by kind of harm (neglect, unsafe discharge, threats...), checked on blind posts
+MODEL_VERSION = "nhs-7"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).

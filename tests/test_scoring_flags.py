@@ -1,5 +1,7 @@
 """Triage flags and relevance on posts a comms team would judge at a glance (the shipped model)."""
 
+from pathlib import Path
+
 import pytest
 
 from listener.scoring.nhs import NhsScorer
@@ -146,3 +148,33 @@ def test_safeguarding_is_found_in_the_ways_people_write_it(scorer, text):
 )
 def test_everyday_words_that_sound_like_harm_are_not_safeguarding(scorer, text):
     assert "safeguarding" not in scorer.analyse([text])[0].flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grandad keeps saying the night carer is rough with him and he has marks on his arms",
+        "My sister has stopped answering her phone since the crisis team closed her case and her last message "
+        "scared me",
+    ],
+)
+def test_the_safeguarding_model_finds_concern_no_rule_phrase_names(scorer, text):
+    from listener.scoring.flags import _SAFEGUARDING_FIRST
+    from listener.scoring.gates import letter_runs, trusted
+
+    assert (
+        _SAFEGUARDING_FIRST.search(text, trusted(text, letter_runs(text))) is None
+    )  # no rule: the model found it
+    reason = scorer.analyse([text])[0].flags["safeguarding"]
+    assert reason.startswith("reads like a safeguarding concern (model score ")
+
+
+def test_the_held_out_posts_never_train_the_safeguarding_model():
+    import pandas as pd
+
+    from listener.scoring.training.train import SAFEGUARDING_POSTS
+
+    heldout = Path(__file__).parent / "data" / "triage_posts_heldout.csv"
+    assert heldout.exists() and heldout not in SAFEGUARDING_POSTS
+    training = {t for path in SAFEGUARDING_POSTS for t in pd.read_csv(path)["text"]}
+    assert training.isdisjoint(pd.read_csv(heldout)["text"])

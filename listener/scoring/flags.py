@@ -365,10 +365,12 @@ class TriageFlagger:
         tokens: list[str] | None = None,
         runs: list[str] | None = None,
         article: bool = False,
+        concern: float | None = None,
     ) -> dict[str, str]:
         """Flags and their reasons; ``tokens`` are phrases.words(text) and ``runs`` gates.letter_runs(text), both
         computed once by the caller. A news ``article`` is about an organisation, not addressed to it, so it never
-        gets ``needs_response``."""
+        gets ``needs_response``. ``concern`` is the safeguarding model's probability when it reaches the model's
+        threshold (None otherwise): the post is flagged even if no rule phrase matches, since recall comes first."""
         tokens = words(text) if tokens is None else tokens
         if not tokens:
             return {}
@@ -378,6 +380,8 @@ class TriageFlagger:
         if first:
             reason, match = first
             found["safeguarding"] = f'{reason}: "{match.group(0)}"'
+        elif concern is not None:
+            found["safeguarding"] = f"reads like a safeguarding concern (model score {concern:.2f})"
         abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text, runs)
         if abuse:
             found["abuse_of_staff"] = abuse

@@ -36,7 +36,8 @@ from listener.scoring.themes import CareSignals, ThemeTagger, care_signals, mode
 # nhs-5: "_" in a rule's phrase stands for any one word, as documented ("my _ appointment": "my gp appointment")
 # nhs-6: strong words about care in the health lexicon ("disgraceful", "atrocious"...; "appalling" stronger)
 # nhs-7: safeguarding rules rewritten by kind of harm (neglect, unsafe discharge, threats...), checked on blind posts
-MODEL_VERSION = "nhs-7"
+# nhs-8: a safeguarding model (a fourth head) flags concerns the rules miss
+MODEL_VERSION = "nhs-8"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an
 # organisation, not to it, so it never needs a response from the comms team (safeguarding is still flagged).
@@ -75,6 +76,8 @@ class NhsScorer(Scorer):
         # a model without a social head (an older or a test model) reads every post with its sentiment head
         social = "social" if "social" in self.model.heads else "sentiment"
         self._heads = ("sentiment", social, "themes")
+        # a model without a safeguarding head (older or a test model) flags safeguarding by the rules alone
+        self._concern = self.model.heads.get("safeguarding")
         if self.model.dense_names != DENSE_NAMES:
             raise ModelError(
                 "the scoring model was built for other features than this version of listener reads. "
@@ -111,7 +114,11 @@ class NhsScorer(Scorer):
         batch = featurise(cleaned, asked, self.vader)
         rows = self.model.vectorise(batch.features)
         head = self.model.heads["themes"]
-        feedback, social, themes = self.model.decisions(self._heads, rows, batch.dense)
+        heads = self._heads + (("safeguarding",) if self._concern else ())
+        feedback, social, themes, *concern = self.model.decisions(heads, rows, batch.dense)
+        concerns = (
+            _concerns(concern[0][:, 0], self._concern.thresholds[0]) if concern else [None] * len(cleaned)
+        )
         theme_probabilities = _sigmoid(themes)
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]
@@ -123,7 +130,9 @@ class NhsScorer(Scorer):
         for i, text in enumerate(cleaned):
             themes = self.tagger.add_rules(text, by_model[i], tokens[i], care[i])
             article = bool(articles[i]) if articles is not None else False
-            flags = self.flagger.flags(text, sentiments[i], themes, tokens[i], batch.runs[i], article=article)
+            flags = self.flagger.flags(
+                text, sentiments[i], themes, tokens[i], batch.runs[i], article=article, concern=concerns[i]
+            )
             analyses.append(Analysis(sentiments[i], batch.vader[i]["compound"], themes, flags))
         return analyses
 
@@ -204,6 +213,11 @@ def _sentiment(
     return Sentiment(
         score, label, positive=round(positive, 4), neutral=round(neutral, 4), negative=round(negative, 4)
     )
+
+
+def _concerns(logits: np.ndarray, threshold: float) -> list[float | None]:
+    """The safeguarding model's probability for each post that reaches its threshold, None for the others."""
+    return [p if p >= threshold else None for p in _sigmoid(logits).tolist()]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -122,3 +122,16 @@ def load_framework_examples(data_dir: Path) -> tuple[list[str], list[str]]:
             texts.append(clean_text(example))
             themes.append(theme_id(str(name).strip()))
     return texts, themes
+
+
+def load_flag_posts(paths: list[Path], flag: str) -> tuple[list[str], np.ndarray]:
+    """Posts written for the project with a 0/1 column ``flag`` (tests/data/*.csv): cleaned texts and labels."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for path in paths:
+        frame = _read_csv(path)
+        if flag not in frame.columns:
+            raise DataError(f"{path} has no column {flag!r}")
+        texts += [clean_text(t) for t in frame["text"]]
+        labels += frame[flag].astype(int).tolist()
+    return texts, np.asarray(labels, dtype=np.int64)

@@ -13,10 +13,12 @@ from listener.scoring.linear import MODELS_DIR, TextModel
 from listener.scoring.training import data
 from listener.scoring.training.fit import (
     FFT_WEIGHT,
+    FLAG_POST_WEIGHT,
     FRAMEWORK_WEIGHT,
     PHASE1_WEIGHT,
     TWEET_WEIGHT,
     Examples,
+    fit_flag,
     fit_sentiment,
     fit_themes,
     new_design,
@@ -24,6 +26,16 @@ from listener.scoring.training.fit import (
 from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
+
+_TEST_DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+# Posts written for the project with a safeguarding label. tests/data/triage_posts_heldout.csv is not among them:
+# it measures the flag (docs/scoring.md) and must never train it.
+SAFEGUARDING_POSTS = [
+    _TEST_DATA / "triage_posts.csv",
+    _TEST_DATA / "triage_posts_blind.csv",
+    _TEST_DATA / "safeguarding_posts_d.csv",
+    _TEST_DATA / "safeguarding_posts_e.csv",
+]
 
 ATTRIBUTION = (
     "Trained on NHS Friends and Family Test comments published by the pxtextmining project "
@@ -64,6 +76,21 @@ def framework_examples(data_dir: Path, vader: HealthVader, theme_ids: list[str])
     return Examples(batch, targets, np.full(len(texts), FRAMEWORK_WEIGHT))
 
 
+def safeguarding_examples(
+    data_dir: Path, vader: HealthVader, fft: data.FeedbackSet, posts: list[Path] | None = None
+) -> Examples:
+    """The labelled posts (weight FLAG_POST_WEIGHT), and as negatives (weight 1) the VADER tweets and the FFT
+    answers read as posts: ordinary text, so that the flag learns what concern looks like against what everyday
+    posts and feedback look like, not against the style of the posts written for the project."""
+    texts, labels = data.load_flag_posts(posts or SAFEGUARDING_POSTS, "safeguarding")
+    tweets, _ = data.load_vader_tweets(data_dir)
+    ordinary = tweets + fft.texts
+    batch = featurise(texts + ordinary, [""] * (len(texts) + len(ordinary)), vader)
+    targets = np.concatenate([labels, np.zeros(len(ordinary), dtype=np.int64)])
+    weights = np.concatenate([np.full(len(texts), FLAG_POST_WEIGHT), np.ones(len(ordinary))])
+    return Examples(batch, targets, weights)
+
+
 def theme_examples(fft: data.FeedbackSet, vader: HealthVader) -> Examples:
     """Every FFT row, with its v7 theme matrix as targets."""
     return Examples(featurise(fft.texts, fft.questions, vader), fft.themes)
@@ -85,6 +112,9 @@ def train_model(data_dir: Path, vectors: WordVectors | None = None) -> TextModel
     model.heads["sentiment"] = fit_sentiment(design, feedback)
     model.heads["social"] = fit_sentiment(design, social, tune=False)
     model.heads["themes"] = fit_themes(design, themes, fft.theme_ids, extra=framework)
+    model.heads["safeguarding"] = fit_flag(
+        design, safeguarding_examples(data_dir, vader, fft), "safeguarding"
+    )
     model.meta = {
         "sentiment_rows": int(len(feedback.targets)),
         "social_rows": int(len(social.targets)),

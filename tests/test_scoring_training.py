@@ -95,9 +95,9 @@ def test_evaluate_without_cross_validation_prints_figures(shared_data):
     figures = dict(line.split()[:2] for line in result.output.splitlines())
     assert float(figures["tweeteval.macro_recall.sentiment"]) >= 0.60
     assert float(figures["triage.safeguarding.recall"]) >= 0.9
-    # the posts written blind to the rules are measured too; the held-out set's floor is its measured recall (0.35)
+    # the posts written blind are measured too; set C is held out from rules and model (measured recall 0.97)
     assert float(figures["triage_blind.safeguarding.recall"]) >= 0.9
-    assert float(figures["triage_heldout.safeguarding.recall"]) >= 0.3
+    assert float(figures["triage_heldout.safeguarding.recall"]) >= 0.9
 
 
 def test_missing_data_is_a_clear_error(tmp_path):

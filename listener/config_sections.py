@@ -229,6 +229,9 @@ class ScoringConfig(Section):
     batch_size: int = Field(1000, gt=0, le=100_000)
     scorers: tuple[str, ...] | None = None
     themes: ThemesConfig = ThemesConfig()
+    # the safeguarding model's threshold (probability 0..1); None: the one chosen in training. Higher means fewer
+    # false alarms and more missed concerns; 1 turns the model off (the rules still flag)
+    safeguarding_threshold: float | None = Field(None, gt=0, le=1)
 
     @field_validator("scorers")
     @classmethod

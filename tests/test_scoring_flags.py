@@ -178,3 +178,16 @@ def test_the_held_out_posts_never_train_the_safeguarding_model():
     assert heldout.exists() and heldout not in SAFEGUARDING_POSTS
     training = {t for path in SAFEGUARDING_POSTS for t in pd.read_csv(path)["text"]}
     assert training.isdisjoint(pd.read_csv(heldout)["text"])
+
+
+def test_the_safeguarding_threshold_is_a_setting():
+    from listener.config_sections import ScoringConfig
+
+    text = "Grandad keeps saying the night carer is rough with him and he has marks on his arms"
+    default = NhsScorer()
+    off = NhsScorer(ScoringConfig(safeguarding_threshold=1))
+    strict = NhsScorer(ScoringConfig(safeguarding_threshold=0.9))
+    assert "safeguarding" in default.analyse([text])[0].flags
+    assert "safeguarding" not in off.analyse([text])[0].flags  # the model is off; no rule names this concern
+    assert len({default.version, off.version, strict.version}) == 3  # stored posts are scored again
+    assert default.version == "nhs-8"

@@ -68,7 +68,8 @@ class NhsScorer(Scorer):
     version = MODEL_VERSION
 
     def __init__(self, config=None, model: TextModel | None = None) -> None:
-        """``config`` is the ``scoring`` section (for theme keywords); ``model`` defaults to the shipped one."""
+        """``config`` is the ``scoring`` section (theme keywords, the safeguarding model's threshold); ``model``
+        defaults to the shipped one."""
         themes = getattr(config, "themes", None)
         keywords = dict(themes.keywords) if themes else {}
         names = dict(themes.names) if themes else {}
@@ -78,6 +79,11 @@ class NhsScorer(Scorer):
         self._heads = ("sentiment", social, "themes")
         # a model without a safeguarding head (older or a test model) flags safeguarding by the rules alone
         self._concern = self.model.heads.get("safeguarding")
+        chosen = getattr(config, "safeguarding_threshold", None)
+        self._threshold = None if self._concern is None else float(self._concern.thresholds[0])
+        if chosen is not None:
+            self._threshold = float(chosen)
+            self._concern = None if chosen >= 1 else self._concern
         if self.model.dense_names != DENSE_NAMES:
             raise ModelError(
                 "the scoring model was built for other features than this version of listener reads. "
@@ -91,6 +97,8 @@ class NhsScorer(Scorer):
         ):  # what is tagged changes; a theme's name (shown in reports) does not, so history stays scored
             rules = json.dumps(keywords, sort_keys=True)
             self.version = f"{MODEL_VERSION}+rules.{hashlib.sha256(rules.encode()).hexdigest()[:8]}"
+        if chosen is not None:  # what is flagged changes, so stored posts are scored again
+            self.version = f"{self.version}+safeguarding.{chosen:g}"
 
     def score(self, posts: Sequence[PostText]) -> list[ScoreResult]:
         analyses = self.analyse(
@@ -116,9 +124,7 @@ class NhsScorer(Scorer):
         head = self.model.heads["themes"]
         heads = self._heads + (("safeguarding",) if self._concern else ())
         feedback, social, themes, *concern = self.model.decisions(heads, rows, batch.dense)
-        concerns = (
-            _concerns(concern[0][:, 0], self._concern.thresholds[0]) if concern else [None] * len(cleaned)
-        )
+        concerns = _concerns(concern[0][:, 0], self._threshold) if concern else [None] * len(cleaned)
         theme_probabilities = _sigmoid(themes)
         tokens = batch.words  # phrases.words of each text
         care = [care_signals(post_tokens) for post_tokens in tokens]

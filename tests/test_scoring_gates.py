@@ -24,6 +24,8 @@ PATTERNS = [
     re.compile(
         r"(?<!\w)(?:cancel+ed|don'?t want|5k|self[- ]?harm\w*|(?:a )?burden to every\w*|(?:ha)+)(?!\w)", re.I
     ),
+    # a look-around matches no characters: "idiot" still starts a word behind "(?<!like an )"
+    re.compile(r"(?<!\w)(?:(?<!like an )(?<!like a )idiots?|waiting(?! room))(?!\w)", re.I),
 ]
 TEXTS = [
     "My appointment was cancelled again",
@@ -46,6 +48,8 @@ TEXTS = [
     "hahaha",
     "We reopen now",
     "f**k off",
+    "I felt like an idiot for asking, what an idiot",
+    "in the waiting room, waiting for hours",
 ]
 
 

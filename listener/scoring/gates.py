@@ -41,6 +41,11 @@ _COMMON = frozenset(_COMMON_WORDS.split())
 Key = tuple[bool, str]  # (whole word?, letters)
 
 
+def word_pattern(*alternatives: str) -> re.Pattern[str]:
+    """Alternatives that each start and end at a word's edge, case-insensitive: the shape the gates read best."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
 def letter_runs(text: str, words: list[str] | None = None) -> list[str]:
     """The runs of letters a-z in the lower-cased text; read from its ``words`` (phrases.words(text)) if given,
     which have the same runs: every letter is in a word, and no word ends next to a letter."""
@@ -133,18 +138,21 @@ def _part_keys(op, av, left: bool, right: bool) -> set[Key] | None:
 def _gaps(items: list, left: bool, right: bool) -> tuple[list[bool], list[bool]]:
     """For each item: is a non-letter (or the start or end of the text) sure to come right before it, and after?
 
-    An optional part ("(?:a )?") that ends (starts) with a non-letter passes on what comes before (after) it.
+    An optional part ("(?:a )?") that ends (starts) with a non-letter passes on what comes before (after) it, and
+    so does a look-around other than the "no word character" check ("(?<!like an )idiot"): it matches no
+    characters.
     """
     before, after = [left] * len(items), [right] * len(items)
     for k in range(1, len(items)):
         previous = items[k - 1]
         before[k] = _gap_at(previous, -1) or (
-            _optional(previous) and _gap_at(previous, -1, True) and before[k - 1]
+            (_zero_width(previous) or (_optional(previous) and _gap_at(previous, -1, True))) and before[k - 1]
         )
     for k in range(len(items) - 2, -1, -1):
         following = items[k + 1]
         after[k] = _gap_at(following, 0) or (
-            _optional(following) and _gap_at(following, 0, True) and after[k + 1]
+            (_zero_width(following) or (_optional(following) and _gap_at(following, 0, True)))
+            and after[k + 1]
         )
     return before, after
 
@@ -161,6 +169,10 @@ def _gap_at(item, end: int, inside_optional: bool = False) -> bool:
         inner = list(av[-1])
         return bool(inner) and _gap_at(inner[end], end)
     return False
+
+
+def _zero_width(item) -> bool:
+    return item[0] in (sre.ASSERT, sre.ASSERT_NOT)
 
 
 def _optional(item) -> bool:

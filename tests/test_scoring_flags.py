@@ -191,3 +191,113 @@ def test_the_safeguarding_threshold_is_a_setting():
     assert "safeguarding" not in off.analyse([text])[0].flags  # the model is off; no rule names this concern
     assert len({default.version, off.version, strict.version}) == 3  # stored posts are scored again
     assert default.version == "nhs-8"
+
+
+# The general shapes below were written for these tests (none is from a labelled set): each failed before nhs-7.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@BartsHealth my mum's operation was postponed the night before for the second time",
+        "Dr Hale at Fernville Surgery sent my son home with paracetamol. Explain yourselves",
+        "Prescription sent to the wrong pharmacy AGAIN by Millbrook Surgery. Absolutely fuming",
+        "@UHLeicester I'd like to make a formal complaint about the discharge lounge",
+        "My wife was treated like a number at the Northern General. Nobody explained anything.",
+        "The GP at Brook Lane made me feel like I was wasting his time",
+        "hey @Northgate_Surgery the online booking form has been down all morning",
+    ],
+)
+def test_complaints_and_requests_to_an_organisation_need_a_response(scorer, text):
+    assert "needs_response" in flags_of(scorer, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does anybody know if Ward 40 allows kids to visit?",
+        "Has anyone had a knee replacement at Chapel Allerton? How long were you in for?",
+        "Honest question: why do GP surgeries still close for lunch?",
+        "Anyone fancy pizza tonight?",
+        "Why is my cat like this? He sits in the bath",
+    ],
+)
+def test_questions_to_the_public_or_about_nothing_of_the_nhs_need_no_response(scorer, text):
+    assert "needs_response" not in flags_of(scorer, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shout out to the night staff on the acute medical unit at Pinderfields, they made a scary night bearable",
+        "Couldn't have asked for better care from the midwives at the Jessop Wing",
+        "Massive thank you to the theatre team at Wythenshawe, especially Priya in recovery",
+        "Big up the paramedics who came out to my grandad at 3am, all the way to Salford Royal",
+        "Ten out of ten for the fracture clinic at Bassetlaw, in and out in 40 minutes",
+        "The cleaner on ward 12 always has a smile and a chat for everyone",
+        "Can't fault the stroke team at Morriston. They've given me my life back",
+    ],
+)
+def test_specific_praise_in_its_many_shapes_is_shared(scorer, text):
+    assert "praise_to_share" in flags_of(scorer, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank god my scan at the hospital came back clear",
+        "Brilliant news that the new diagnostic centre at the hospital opens in spring",
+        "Thank you to everyone who donated to our appeal for the children's ward",
+        "Parkside surgery have lost my prescription again. Thanks Parkside, really helpful \U0001f644",
+    ],
+)
+def test_thanks_that_are_not_praise_of_staff_are_not_shared(scorer, text):
+    assert "praise_to_share" not in flags_of(scorer, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The receptionists at Beech Grove are clueless",
+        "Medway A&E staff are rude, arrogant and clueless",
+        "Listen you lot at Hollybank surgery, hang up on my mother one more time and there will be trouble",
+        "Tell that GP of yours to watch himself. I know what time he finishes",
+        "@WorcsAcuteNHS your staff are a bunch of uncaring robots",
+    ],
+)
+def test_insults_and_threats_aimed_at_staff_are_abuse(scorer, text):
+    assert "abuse_of_staff" in flags_of(scorer, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The consultant was arrogant and condescending, I felt like an idiot for asking",
+        "Hope you think about that next time, the wait at the walk-in was awful",
+    ],
+)
+def test_strong_criticism_of_a_service_is_not_abuse(scorer, text):
+    assert "abuse_of_staff" not in flags_of(scorer, text), text
+
+
+def test_a_reason_quotes_at_most_sixty_characters(scorer):
+    text = "The receptionists at Parkside Medical Centre are the rudest most useless bunch going"
+    reason = flags_of(scorer, text)["abuse_of_staff"]
+    assert reason.startswith('insults staff: "receptionists at Parkside') and reason.endswith('..."')
+    assert len(reason) <= len('insults staff: ""') + 60
+
+
+@pytest.mark.parametrize(
+    ("text", "about_care"),
+    [
+        ("Had my flu jab at the chemist today, ten minutes start to finish", True),
+        ("My nan who is in St Mary's with a chest infection is doing better", True),
+        ("The phlebotomist at Brookside got the needle in first time", True),
+        ("Our emergency department is very busy today. Please only attend if it is an emergency", False),
+        ("I'm a student nurse and a patient's relative shouted at me today", False),
+        ("Watching a hospital drama where the surgeon is the villain", False),
+    ],
+)
+def test_relevance_reads_who_is_writing_and_about_what(scorer, text, about_care):
+    (analysis,) = scorer.analyse([text])
+    assert (NOT_ABOUT_CARE not in analysis.themes) is about_care, analysis.themes

@@ -8,23 +8,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from listener.scoring import flags
+from listener.scoring import flags, triage_abuse, triage_praise, triage_requests
 from listener.scoring.gates import GatedPattern, letter_runs, trusted
 
 TRIAGE = Path(__file__).parent / "data" / "triage_posts.csv"
 BLIND = Path(__file__).parent / "data" / "triage_posts_blind.csv"
+# every gated pattern of the triage rules, so a new rule is checked as soon as it is added
+TRIAGE_PATTERNS = [
+    value.pattern
+    for module in (triage_requests, triage_praise)
+    for value in vars(module).values()
+    if isinstance(value, GatedPattern)
+] + [gated.pattern for _, gated, _ in triage_abuse._GATED]
 PATTERNS = [
     flags._SAFEGUARDING_ANY,
-    flags._ABUSE_ANY,
-    flags._COMPLAINT,
-    flags._PRAISE,
-    flags._SPECIFIC,
-    flags._QUESTION_WORDS,
+    *TRIAGE_PATTERNS,
     re.compile(r"(?<!\w)(?:(?:re)?open now|f\*+k off)(?!\w)", re.I),
     re.compile(
         r"(?<!\w)(?:cancel+ed|don'?t want|5k|self[- ]?harm\w*|(?:a )?burden to every\w*|(?:ha)+)(?!\w)", re.I
     ),
-    # a look-around matches no characters: "idiot" still starts a word behind "(?<!like an )"
     re.compile(r"(?<!\w)(?:(?<!like an )(?<!like a )idiots?|waiting(?! room))(?!\w)", re.I),
 ]
 TEXTS = [
@@ -50,6 +52,12 @@ TEXTS = [
     "f**k off",
     "I felt like an idiot for asking, what an idiot",
     "in the waiting room, waiting for hours",
+    "You're all heartless. The staff are rude, arrogant and clueless",
+    "Treated like a number at the Northern General. I'd like to make a formal complaint",
+    "Anyone know if the walk-in is open? Genuine question",
+    "Thanks so much, Dr Okafor, ten out of ten for the stroke team. Couldn't have asked for better",
+    "I know what time he finishes his shift. Watch yourself",
+    "Thank god. Thanks in advance, any advice appreciated",
 ]
 
 

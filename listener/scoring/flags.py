@@ -2,9 +2,10 @@
 
 - ``safeguarding``: self-harm, suicide, abuse, neglect or violence. Recall comes first: a missed post is far worse
   than one read needlessly, so the phrases are broad and sentiment is not consulted.
-- ``needs_response``: a question, request or complaint addressed to the organisation.
-- ``praise_to_share``: positive posts that praise a named person, team or ward, worth passing on to staff.
-- ``abuse_of_staff``: insults or threats aimed at staff.
+- ``needs_response``: a question, request or complaint for the organisation (triage_requests.py).
+- ``praise_to_share``: specific praise of a team, ward, service or named person, worth passing on to staff
+  (triage_praise.py).
+- ``abuse_of_staff``: insults, threats or slurs aimed at staff (triage_abuse.py).
 
 The rules are regular expressions; the trade-offs measured on the project's labelled posts are in docs/scoring.md.
 """
@@ -15,9 +16,22 @@ import re
 from collections.abc import Mapping
 
 from listener.scoring.base import Sentiment
-from listener.scoring.gates import FirstMatch, GatedPattern, letter_runs, trusted
+from listener.scoring.gates import FirstMatch, letter_runs, trusted
 from listener.scoring.phrases import words
 from listener.scoring.themes import NOT_ABOUT_CARE, SOCIAL_THEMES
+from listener.scoring.triage_abuse import abuse_of_staff
+from listener.scoring.triage_praise import praise_to_share
+from listener.scoring.triage_requests import (
+    addressed,
+    complaint,
+    greeting,
+    handle,
+    names_service,
+    names_staff,
+    organisation_handle,
+    public_question,
+    request_or_question,
+)
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
@@ -206,72 +220,6 @@ _SAFEGUARDING = [
     ),
 ]
 
-_QUESTION_WORDS = re.compile(
-    r"(?<!\w)(?:can (?:someone|anyone|you)|could (?:someone|you)|please (?:can|could|help|call|ring|confirm|tell|sort)|"
-    r"who (?:do|can|should) i|how do i|where (?:can|do) i|is (?:it|this|that|the) (?:open|real|allowed)|"
-    r"ring me|call me back|get back to me|dm me|sort it out|we want answers)(?!\w)",
-    re.IGNORECASE,
-)
-_QUESTION = re.compile(r"\?|" + _QUESTION_WORDS.pattern, re.IGNORECASE)
-_ADDRESSED = re.compile(r"@\w+|(?<!\w)(?:you|your|dear)(?!\w)", re.IGNORECASE)
-_COMPLAINT = re.compile(
-    r"(?<!\w)(?:complain\w*|waited|waiting|cancel+ed|lost my|nobody (?:rang|replies|answers|called)|no one (?:rang|called)|"
-    r"(?:rude|unprofessional|dismissive|disgrace\w*|appalling|useless|filthy|disgusting|scandal|unacceptable|"
-    r"terrible|awful|worst)|refused|never came|didn'?t (?:listen|come|turn up)|not (?:turn up|listened)|"
-    r"rings out|on hold|cut me off|hours?|weeks?|months?|still no|fobbed)(?!\w)",
-    re.IGNORECASE,
-)
-_SPECIFIC = re.compile(
-    r"(?<!\w)(?:(?i:ward \w+|\w+ ward|unit|team|teams|crew|dr\.? [a-z]+|doctor [a-z]+|nurses?|midwi(?:fe|ves)|"
-    r"paramedics?|porters?|cleaner|receptionist|sonographer|phlebotomist|radiographer|physio\w*|anaesthetist|"
-    r"health visitor|chaplain|volunteers?|staff|special thanks|pass on our thanks|icu|clinic|hospice|a&e|"
-    r"department|centre|hospital|service|surgery|practice|line)|"
-    r"(?:thank you|thanks)(?: so much)?,? [A-Z][a-z]+|(?:the lovely|lady|man|nurse|midwife|doctor|dr) [A-Z][a-z]+|"
-    r"[A-Z][a-z]+ and [A-Z][a-z]+|[A-Z][a-z]+ and the|"
-    r"[A-Z][a-z]+,? (?:the|our|my|a) (?i:hca|healthcare assistant|health care assistant|sister|matron|"
-    r"consultant|surgeon|registrar|pharmacist|gp|ward clerk|care assistant|student nurse|support worker))(?!\w)",
-)
-# "Any advice appreciated", "thanks in advance": a request's courtesy, not praise of anyone
-_REQUEST_COURTESY = re.compile(
-    r"(?<!\w)(?:(?:any|all) )?(?:advice|help|thoughts|tips|suggestions|info\w*|input|replies|answers|"
-    r"recommendations|experiences?)(?: would be| is| are)?(?: (?:much|greatly|really|very much|hugely))? "
-    r"appreciated(?!\w)|(?<!\w)would be (?:\w+ )?appreciated(?!\w)|(?<!\w)thanks? (?:you )?in advance(?!\w)",
-    re.IGNORECASE,
-)
-_PRAISE = re.compile(
-    r"(?<!\w)(?:thank\w*|grateful|amazing|incredible|brilliant|fantastic|wonderful|exceptional|kind\w*|lovely|"
-    r"stars?|legends?|best|ace|superb|excellent|gentle|calm|efficient|friendly|lifeline|medal|respect|"
-    r"appreciate\w*|magical|peaceful|caring|helpful|listened|smiling|unbelievable|respect|saved|held my hand|"
-    r"got me|explained|shout ?out)(?!\w)",
-    re.IGNORECASE,
-)
-_STAFF = (
-    r"(?:nurses?|doctors?|gp|consultant|receptionists?|staff|paramedics?|midwi(?:fe|ves)|porters?|crew|"
-    r"you|you lot|the lot of you|them|him|her|that \w+|those \w+|these \w+|dr \w+)"
-)
-_ABUSE = [
-    (
-        "insults staff",
-        re.compile(
-            r"(?<!\w)(?:idiots?|morons?|clowns?|scum|pricks?|bitch\w*|cow|thick|lazy|waste of (?:space|oxygen)|"
-            r"pathetic (?:excuse|people)|power mad|jumped up|disgrace to)(?!\w)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "threatens staff",
-        re.compile(
-            r"(?<!\w)(?:i'?ll (?:knock|find|get|hurt)|will find out which|watch your back|i know where you|"
-            r"waiting for you|(?:should|should all) be shot|die in a fire|get what'?s coming|gets? what (?:she|he|they) deserves?|"
-            r"need(?:s)? a slap|teach (?:those|them|you) \w* ?a lesson|want to hurt|regret it|"
-            r"sues? you|hope (?:someone|you|he|she) \w+)(?!\w)",
-            re.IGNORECASE,
-        ),
-    ),
-    ("swears at staff", re.compile(r"(?<!\w)(?:fuck\w*|f\*+k|bastards?|twats?|cunts?)(?!\w)", re.IGNORECASE)),
-]
-_ABUSE_TARGET = re.compile(_STAFF, re.IGNORECASE)
-
 
 def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regular expression for a list of (reason, pattern): one search per post instead of one per rule.
@@ -287,71 +235,9 @@ def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str]
 
 
 _SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
-_ABUSE_ANY, _ABUSE_REASONS = _first_of(_ABUSE)
-# Each searched only in posts that have one of the words it needs (gates.py): same matches, a fraction of the time.
-_ABUSE_GATED, _QUESTION_WORDS_GATED = map(GatedPattern, (_ABUSE_ANY, _QUESTION_WORDS))
 # Safeguarding has so many phrases that one pattern over all of them is slow and its pre-check passes most posts;
 # each kind of harm is checked on its own (FirstMatch gives the same match as _SAFEGUARDING_ANY, tested).
 _SAFEGUARDING_FIRST = FirstMatch(_SAFEGUARDING, _SAFEGUARDING_ANY)
-_COMPLAINT_GATED, _PRAISE_GATED, _SPECIFIC_GATED = map(GatedPattern, (_COMPLAINT, _PRAISE, _SPECIFIC))
-# A word at least one of which every abuse rule needs: most posts skip the abuse rules after one set lookup.
-_ABUSE_WORDS = frozenset(
-    [
-        "idiot",
-        "idiots",
-        "moron",
-        "morons",
-        "clown",
-        "clowns",
-        "scum",
-        "prick",
-        "pricks",
-        "bitch",
-        "bitches",
-        "cow",
-        "thick",
-        "lazy",
-        "waste",
-        "pathetic",
-        "power",
-        "jumped",
-        "disgrace",
-        "knock",
-        "find",
-        "get",
-        "hurt",
-        "watch",
-        "know",
-        "waiting",
-        "shot",
-        "fire",
-        "coming",
-        "deserve",
-        "deserves",
-        "slap",
-        "lesson",
-        "regret",
-        "sue",
-        "sues",
-        "hope",
-        "fuck",
-        "fucking",
-        "fucked",
-        "fucker",
-        "fuckers",
-        "f",
-        "bastard",
-        "bastards",
-        "twat",
-        "twats",
-        "cunt",
-        "cunts",
-    ]
-)
-# Words without which a post that has no "?" cannot be a request (see _QUESTION).
-_REQUEST_WORDS = frozenset(
-    ["can", "could", "please", "who", "how", "where", "is", "ring", "call", "get", "dm", "sort", "we"]
-)
 
 
 class TriageFlagger:
@@ -382,62 +268,74 @@ class TriageFlagger:
             found["safeguarding"] = f'{reason}: "{match.group(0)}"'
         elif concern is not None:
             found["safeguarding"] = f"reads like a safeguarding concern (model score {concern:.2f})"
-        abuse = None if _ABUSE_WORDS.isdisjoint(tokens) else _abuse(text, runs)
+        abuse = abuse_of_staff(text, runs)
         if abuse:
-            found["abuse_of_staff"] = abuse
+            found["abuse_of_staff"] = f"{abuse[0]}: {quote(abuse[1])}"
         about_care = NOT_ABOUT_CARE not in themes
+        praise = praise_to_share(text, _reads_negative(sentiment), runs) if about_care else None
+        if praise:
+            found["praise_to_share"] = f"praises {quote(praise[0])} ({quote(praise[1])})"
         if not article:
+            # a threat to staff, or thanks for how a concern was handled, is not a concern about someone's care
+            concern = "safeguarding" in found and about_care and not (abuse or praise)
             response = (
                 "a safeguarding concern about care"
-                if "safeguarding" in found and about_care
-                else _needs_response(text, sentiment, themes, tokens, runs)
+                if concern
+                else _needs_response(text, sentiment, themes, runs, praise is not None, abuse is not None)
             )
             if response:
                 found["needs_response"] = response
-        praise = _praise(text, sentiment, runs) if about_care else None
-        if praise:
-            found["praise_to_share"] = praise
         return found
 
 
-def _abuse(text: str, runs: list[str] | None) -> str | None:
-    match = _ABUSE_GATED.search(text, runs)
-    if match is None or not _ABUSE_TARGET.search(text):
-        return None
-    return f'{_ABUSE_REASONS[match.lastgroup]}: "{match.group(0)}"'
+def _reads_negative(sentiment: Sentiment) -> bool:
+    return sentiment.label == "negative" or sentiment.score <= -0.3
 
 
 def _needs_response(
-    text: str, sentiment: Sentiment, themes: Mapping[str, float], tokens: list[str], runs: list[str] | None
+    text: str,
+    sentiment: Sentiment,
+    themes: Mapping[str, float],
+    runs: list[str] | None,
+    praised: bool,
+    abusive: bool,
 ) -> str | None:
-    """A question or request (unless only about news, jobs or campaigns), or a complaint about care."""
-    if "?" in text:
-        question = _QUESTION.search(text)
-    else:  # only the words can match, and they are gated
-        asks = not _REQUEST_WORDS.isdisjoint(tokens)
-        question = _QUESTION_WORDS_GATED.search(text, runs) if asks else None
-    only_social = NOT_ABOUT_CARE in themes and any(t in SOCIAL_THEMES for t in themes)
-    if question and (not only_social or _ADDRESSED.search(text)):
-        return f'asks a question or makes a request: "{question.group(0)}"'
-    if NOT_ABOUT_CARE not in themes and (sentiment.label == "negative" or sentiment.score <= -0.3):
-        complaint = _COMPLAINT_GATED.search(text, runs)
-        if complaint:
-            return f'complaint about care: "{complaint.group(0)}"'
-    return None
+    """A request or question (unless only about news, jobs or campaigns), or a complaint about care: addressed to
+    the organisation by its handle, or saying what went wrong. Praise that mentions a wait is not a complaint."""
+    about_care = NOT_ABOUT_CARE not in themes
+    if not about_care and not names_service(text, runs):  # nothing of the NHS to answer for (a handle counts)
+        return None
+    if public_question(text, runs):
+        return None
+    asked = request_or_question(text, runs)
+    if asked == "?" and praised:  # "what would we do without them?": a rhetorical question in thanks
+        asked = None
+    if asked:
+        only_social = not about_care and any(t in SOCIAL_THEMES for t in themes)
+        if (not only_social or addressed(text)) and (about_care or names_service(text, runs)):
+            return f"asks a question or makes a request: {quote(asked)}"
+    if praised:
+        return None
+    handles = "@" in text
+    hello = greeting(text) if handles else None
+    if hello:
+        return f"a message to the organisation: {quote(hello)}"
+    negative = _reads_negative(sentiment)
+    if not about_care:
+        to = organisation_handle(text) if handles and (negative or abusive) else None
+        return f"complaint addressed to {quote(to)}" if to else None
+    named = names_service(text, runs)
+    if abusive and not named:  # insults with no organisation named: nothing to answer
+        return None
+    if handles and (negative or abusive):
+        to = organisation_handle(text) or (handle(text) if named else None)
+        if to:
+            return f"complaint addressed to {quote(to)}"
+    what = complaint(text, runs, negative) if named or names_staff(text) else None
+    return f"complaint about care: {quote(what)}" if what else None
 
 
-def _praise(text: str, sentiment: Sentiment, runs: list[str] | None) -> str | None:
-    """Praise words and a specific person, team or place, in a post that is not negative overall."""
-    if sentiment.label == "negative" and sentiment.score < 0.2:
-        return None
-    if sentiment.label == "neutral" and sentiment.score < 0.1:
-        return None
-    praise = _PRAISE_GATED.search(text, runs)
-    if praise and _REQUEST_COURTESY.search(text):
-        text = _REQUEST_COURTESY.sub(" ", text)
-        runs = None if runs is None else letter_runs(text)
-        praise = _PRAISE_GATED.search(text, runs)
-    specific = _SPECIFIC_GATED.search(text, runs) if praise else None
-    if praise and specific:
-        return f'praises "{specific.group(0)}" ("{praise.group(0)}")'
-    return None
+def quote(words: str, limit: int = 60) -> str:
+    """Matched words in quotes, cut short so a reason stays readable at a glance."""
+    words = " ".join(words.split())
+    return f'"{words if len(words) <= limit else words[: limit - 3].rstrip() + "..."}"'

@@ -36,7 +36,9 @@ from listener.scoring.themes import CareSignals, ThemeTagger, care_signals, mode
 # nhs-5: "_" in a rule's phrase stands for any one word, as documented ("my _ appointment": "my gp appointment")
 # nhs-6: strong words about care in the health lexicon ("disgraceful", "atrocious"...; "appalling" stronger)
 # nhs-7: safeguarding rules rewritten by kind of harm (neglect, unsafe discharge, threats...), checked on blind posts
-# nhs-8: a safeguarding model (a fourth head) flags concerns the rules miss
+# nhs-8: a safeguarding model (a fourth head) flags concerns the rules miss; and (same version, not yet released)
+# the other flags generalised on blind posts: requests, complaints to a handle, praise and insults in more shapes;
+# questions to the public and thanks that are not praise left out; relevance reads who is writing
 MODEL_VERSION = "nhs-8"
 _LABELS = ("negative", "neutral", "positive")
 # Platforms whose items are news articles (the RSS collector's default platform): an article is written about an

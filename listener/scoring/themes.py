@@ -16,6 +16,7 @@ import numpy as np
 
 from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes
 from listener.scoring.phrases import PhraseIndex, words
+from listener.scoring.relevance import RELEVANCE_CUES
 
 NOT_ABOUT_CARE = "not_about_care"
 SOCIAL_THEMES = frozenset(theme.id for theme in builtin_themes() if theme.category == SOCIAL)
@@ -252,13 +253,15 @@ class ThemeTagger:
         return themes
 
     def about_care(self, tokens: list[str], themes: Mapping[str, float], care: CareSignals) -> bool:
-        """Someone's care is described, or a service is named (or a care theme found) with no sign of other news."""
-        if care.strong:
+        """Someone's care is described, or a service is named (or a care theme found) with no sign of other news
+        and no sign that the writer is the organisation, staff or someone talking about TV or politics."""
+        more = RELEVANCE_CUES.find(tokens)
+        if care.strong or "care" in more:
             return True
-        if any(t in self._social for t in themes) or NOT_CARE_CUES.search(tokens):
+        if any(t in self._social for t in themes) or "not_care" in more or NOT_CARE_CUES.search(tokens):
             return False
         care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
-        return bool(care_themes) or care.service
+        return bool(care_themes) or care.service or "service" in more
 
 
 def model_themes(probabilities: np.ndarray, thresholds: np.ndarray, model_ids: Sequence[str]) -> list[dict]:

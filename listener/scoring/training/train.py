@@ -35,6 +35,7 @@ SAFEGUARDING_POSTS = [
     _TEST_DATA / "triage_posts_blind.csv",
     _TEST_DATA / "safeguarding_posts_d.csv",
     _TEST_DATA / "safeguarding_posts_e.csv",
+    _TEST_DATA / "safeguarding_posts_f.csv",
 ]
 
 ATTRIBUTION = (

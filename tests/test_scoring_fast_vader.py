@@ -8,7 +8,7 @@ import random
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from listener.scoring.fast_vader import FastVader
+from listener.scoring.fast_vader import FastVader, _but_check, _score_valence
 from listener.scoring.health_vader import HEALTH_LEXICON, HealthVader, rewrite
 
 EXAMPLES = [
@@ -134,3 +134,21 @@ def test_health_vader_scores_exactly_as_vader_with_the_health_lexicon():
         assert scorer.scores(text) == (plain.polarity_scores(text), health.polarity_scores(rewrite(text))), (
             text
         )
+
+
+def test_but_rule_gives_vaders_scores_when_valences_repeat():
+    """The "but" rule changes the first valence equal to each one it visits (vaderSentiment's list.index), so
+    repeated values, values that equal another once halved (3.0 -> 1.5) and zeros of every kind must all come out
+    as vaderSentiment's (compared as text, so that -0.0 and 0.0 differ)."""
+    rng = random.Random(11)
+    vader = SentimentIntensityAnalyzer()
+    values = [0, 0, 0, 0.0, -0.0, 1.5, 3.0, 0.75, -1.5, -0.75, -3.0, 2.25]
+    for _ in range(3000):
+        valences = rng.choices(values, k=rng.randint(1, 12))
+        text = rng.choice(["", "!", "??", "!!!?"])
+        for but_index in range(len(valences)):
+            words = ["x"] * len(valences)
+            words[but_index] = "BUT"
+            expected = vader.score_valence(vader._but_check(words, list(valences)), text)
+            found = _score_valence(_but_check(list(valences), but_index), text)
+            assert repr(found) == repr(expected), (valences, but_index)

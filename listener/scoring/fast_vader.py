@@ -89,7 +89,7 @@ class FastVader(SentimentIntensityAnalyzer):
         """vaderSentiment's scores from a reading: the "but" rule, then the sums."""
         valences = reading.valences
         if "but" in reading.lower:
-            valences = self._but_check(reading.words, list(valences))
+            valences = _but_check(list(valences), reading.lower.index("but"))
         return _score_valence(valences, reading.text)
 
     def _lexicon_valence(self, reading: Reading, i: int) -> float:
@@ -134,21 +134,47 @@ class FastVader(SentimentIntensityAnalyzer):
                 valence += C_INCR
             else:
                 valence -= C_INCR
-        for start_i in range(0, 3):
-            before = i - (start_i + 1)
-            if i > start_i and lower[before] not in lexicon:
-                if lower[before] in BOOSTER_DICT:
-                    s = _scalar_inc_dec(words[before], lower[before], valence, is_cap_diff)
-                    if start_i == 1 and s != 0:
-                        s = s * 0.95
-                    if start_i == 2 and s != 0:
-                        s = s * 0.9
-                    valence = valence + s
-                else:
-                    valence = valence + 0.0  # what a word that is no booster adds (it turns -0.0 into 0.0)
-                valence = _negation_check(valence, lower, start_i, i)
-                if start_i == 2 and not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
-                    valence = _special_idioms_check(valence, lower, i)
+        # vaderSentiment's loop over the three words before (start_i 0, 1, 2), unrolled, each step with its own
+        # part of _negation_check inline: every lexicon word of every post comes here, so calls add up
+        if i > 0 and lower[i - 1] not in lexicon:
+            boost = (
+                _boost(valence, words, lower, i - 1, 1.0, is_cap_diff)
+                if lower[i - 1] in BOOSTER_DICT
+                else 0.0
+            )
+            valence = valence + boost
+            if _negated(lower[i - 1]):
+                valence = valence * N_SCALAR
+        if i > 1 and lower[i - 2] not in lexicon:
+            boost = (
+                _boost(valence, words, lower, i - 2, 0.95, is_cap_diff)
+                if lower[i - 2] in BOOSTER_DICT
+                else 0.0
+            )
+            valence = valence + boost
+            if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
+                valence = valence * 1.25
+            elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+                pass
+            elif _negated(lower[i - 2]):
+                valence = valence * N_SCALAR
+        if i > 2 and lower[i - 3] not in lexicon:
+            boost = (
+                _boost(valence, words, lower, i - 3, 0.9, is_cap_diff)
+                if lower[i - 3] in BOOSTER_DICT
+                else 0.0
+            )
+            valence = valence + boost
+            if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) or (
+                lower[i - 1] == "so" or lower[i - 1] == "this"
+            ):
+                valence = valence * 1.25
+            elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+                pass
+            elif _negated(lower[i - 3]):
+                valence = valence * N_SCALAR
+            if not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
+                valence = _special_idioms_check(valence, lower, i)
         # the 'least' check only changes a valence right after "least"
         return self._least(valence, lower, i) if i > 0 and lower[i - 1] == "least" else valence
 
@@ -179,26 +205,33 @@ def _scalar_inc_dec(word: str, word_lower: str, valence: float, is_cap_diff: boo
     return scalar
 
 
-def _negation_check(valence: float, lower: list[str], start_i: int, i: int) -> float:
-    if start_i == 0 and _negated(lower[i - 1]):
-        valence = valence * N_SCALAR
-    if start_i == 1:
-        if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
-            valence = valence * 1.25
-        elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
-            pass
-        elif _negated(lower[i - 2]):
-            valence = valence * N_SCALAR
-    if start_i == 2:
-        if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) or (
-            lower[i - 1] == "so" or lower[i - 1] == "this"
-        ):
-            valence = valence * 1.25
-        elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
-            pass
-        elif _negated(lower[i - 3]):
-            valence = valence * N_SCALAR
-    return valence
+def _boost(
+    valence: float, words: list[str], lower: list[str], before: int, damping: float, is_cap_diff: bool
+) -> float:
+    """What the booster at ``before`` adds to a valence: vaderSentiment's _scalar_inc_dec, times 0.95 two words
+    back and 0.9 three back. Any other word adds 0.0 (which still turns a valence of -0.0 into 0.0)."""
+    s = _scalar_inc_dec(words[before], lower[before], valence, is_cap_diff)
+    if damping != 1.0 and s != 0:
+        s = s * damping
+    return s
+
+
+def _but_check(sentiments: list[float], but_index: int) -> list[float]:
+    """vaderSentiment's _but_check, given the index of the first "but": valences before it halved, after it raised
+    by half. vaderSentiment lower-cases every word again and visits every valence; here the words are lower-cased
+    already and only valences that are not zero are visited: a zero's visit writes a zero over a zero, and only how
+    many zeros there are reaches the scores. Each value is still found with ``list.index`` (so the first equal
+    value is the one changed, a quirk kept for identical scores); a visit only changes a valence at or before the
+    one visited, so each is read before any visit changes it.
+    """
+    for i in [i for i, sentiment in enumerate(sentiments) if sentiment]:
+        sentiment = sentiments[i]
+        si = sentiments.index(sentiment)
+        if si < but_index:
+            sentiments[si] = sentiment * 0.5
+        elif si > but_index:
+            sentiments[si] = sentiment * 1.5
+    return sentiments
 
 
 def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
@@ -229,6 +262,8 @@ def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
     """vaderSentiment's score_valence, its helpers inlined: the same arithmetic in the same order."""
     if not sentiments:
         return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+    if not any(sentiments):  # no word scored (a quarter of posts): what the arithmetic below gives for zeros
+        return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
     sum_s = float(sum(sentiments))
     qm_count = text.count("?")
     qm_amplifier = 0.0 if qm_count <= 1 else qm_count * 0.18 if qm_count <= 3 else 0.96

@@ -237,7 +237,7 @@ def _first_of(rules: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str]
 _SAFEGUARDING_ANY, _SAFEGUARDING_REASONS = _first_of(_SAFEGUARDING)
 # Safeguarding has so many phrases that one pattern over all of them is slow and its pre-check passes most posts;
 # each kind of harm is checked on its own (FirstMatch gives the same match as _SAFEGUARDING_ANY, tested).
-_SAFEGUARDING_FIRST = FirstMatch(_SAFEGUARDING, _SAFEGUARDING_ANY)
+_SAFEGUARDING_FIRST = FirstMatch(_SAFEGUARDING)
 
 
 class TriageFlagger:
@@ -312,7 +312,8 @@ def _needs_response(
         asked = None
     if asked:
         only_social = not about_care and any(t in SOCIAL_THEMES for t in themes)
-        if (not only_social or addressed(text)) and (about_care or names_service(text, runs)):
+        # (a post not about care gets here only when it names a service: see above)
+        if not only_social or addressed(text):
             return f"asks a question or makes a request: {quote(asked)}"
     if praised:
         return None
@@ -331,7 +332,7 @@ def _needs_response(
         to = organisation_handle(text) or (handle(text) if named else None)
         if to:
             return f"complaint addressed to {quote(to)}"
-    what = complaint(text, runs, negative) if named or names_staff(text) else None
+    what = complaint(text, runs, negative) if named or names_staff(text, runs) else None
     return f"complaint about care: {quote(what)}" if what else None
 
 

@@ -2,43 +2,30 @@
 
 The flag rules are alternations of phrases that start at a word ("suicid\\w*|kill(?:ing)? myself|..."). Python's
 ``re`` tries every alternative at every word of every post: tens of microseconds per post. But each alternative
-needs a word of its own ("myself"), or a word that starts with some letters ("suicid..."), read here from the
-parsed pattern. A post's runs of letters a-z (``letter_runs``) are computed once; if none of them is such a word
-and none starts so, the pattern cannot match and is not searched; otherwise it is. So results are exactly those
-of the pattern.
+needs a word of its own ("myself"), or a word that starts with some letters ("suicid..."), read from the parsed
+pattern (gate_keys.py). A post's runs of letters a-z (``letter_runs``) are computed once; if none of them is such a
+word and none starts so, the pattern cannot match and is not searched; otherwise it is. So results are exactly
+those of the pattern.
 
-A run of letters in a pattern is a whole word when a non-letter character (or the pattern's "no word character"
-check) comes right before and right after it, and the start of a word when only before. Under ``re.IGNORECASE``
-three characters match an ASCII letter that ``str.lower`` does not give ("İ", "ı", "ſ"): ``letter_runs`` returns
-None for a post with one, and such a post is always searched in full.
+A post is asked by many gated patterns (safeguarding's rules, the triage rules, the health phrases). ``trusted``
+gives the runs as ``Runs``: the first pre-check asked of them finds the keys of every gated pattern at once (one
+``KeyIndex``: a set of all their words and one regular expression of all their starts), so each pre-check after
+it is a bit test. Under ``re.IGNORECASE`` three characters match an ASCII letter that ``str.lower`` does not give
+("İ", "ı", "ſ"): ``trusted`` returns None for a post with one, and such a post is always searched in full.
 """
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable
+from functools import reduce
 from itertools import repeat
-from re import _constants as sre  # the parsed form of a pattern, as re compiles it
-from re import _parser as sre_parse
+
+from listener.scoring.gate_keys import pattern_keys
 
 _LETTER_RUNS = re.compile(r"[a-z]+")
 _CASE_TRAPS = frozenset("\u0130\u0131\u017f")
-_NOT_WORD = [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)])]  # the inside of (?<!\w) and (?!\w)
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
-
-# Words in so many posts that a pre-check on them would rarely skip anything (only which key is chosen depends
-# on this list, never whether a result is right).
-_COMMON_WORDS = (
-    "a all and are be been but can do done feel for get going got had has have her him i if in is it just left "
-    "life like live me my no not of on one so staff take that the them they this to want was we what will with "
-    "you your "
-    # frequent in posts too (read off the benchmark's posts): a key on one of them would pass a post in twenty
-    "about again any at back because been before better bed can come came could day did done down even find found "
-    "from give given go good help here how know last make more much need new now off only other out over pain "
-    "people point really said say see seen still stop than their then there these think those time told took two "
-    "up us very wait waiting way well went were when where who why would"
-)
-_COMMON = frozenset(_COMMON_WORDS.split())
-Key = tuple[bool, str]  # (whole word?, letters)
 
 
 def word_pattern(*alternatives: str) -> re.Pattern[str]:
@@ -48,13 +35,20 @@ def word_pattern(*alternatives: str) -> re.Pattern[str]:
 
 def letter_runs(text: str, words: list[str] | None = None) -> list[str]:
     """The runs of letters a-z in the lower-cased text; read from its ``words`` (phrases.words(text)) if given,
-    which have the same runs: every letter is in a word, and no word ends next to a letter."""
-    return _LETTER_RUNS.findall(text.lower() if words is None else " ".join(words))
+    which have the same runs: every letter is in a word, and no word ends next to a letter. When every word is one
+    run, the list returned is ``words`` itself (neither is ever changed)."""
+    if words is None:
+        return _LETTER_RUNS.findall(text.lower())
+    if "".join(words).isalpha():  # every word is one run (most posts): no digit, no apostrophe
+        return words
+    return _LETTER_RUNS.findall(" ".join(words))
 
 
-def trusted(text: str, runs: list[str]) -> list[str] | None:
-    """``runs`` if the pre-checks may rely on them for ``text``, else None (see the module docstring)."""
-    return runs if text.isascii() or _CASE_TRAPS.isdisjoint(text) else None
+def trusted(text: str, runs: list[str]) -> Runs | None:
+    """``runs`` for the pre-checks, if they may rely on them for ``text``, else None (see the module docstring)."""
+    if not text.isascii() and not _CASE_TRAPS.isdisjoint(text):
+        return None
+    return runs if type(runs) is Runs else Runs(runs)
 
 
 class GatedPattern:
@@ -62,135 +56,178 @@ class GatedPattern:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        keys = _keys(list(sre_parse.parse(pattern.pattern, pattern.flags)), False, False)
+        keys, lower_case_only = pattern_keys(pattern)
         self.usable = keys is not None
         self.words = frozenset(letters for whole, letters in keys or () if whole)
         self.starts = tuple(sorted(letters for whole, letters in keys or () if not whole))
+        # Python's re compares every character under IGNORECASE through Unicode case tables; the same pattern
+        # without it, over the lower-cased text, finds the same matches in about two thirds of the time (search_text)
+        self._lower_case = (
+            re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE) if lower_case_only else None
+        )
+        self.serial = len(_EVERY_GATE)  # its bit in Runs
+        _EVERY_GATE.append(self)
 
     def search(self, text: str, runs: list[str] | None) -> re.Match[str] | None:
         if self.usable and runs is not None and not self.may_match(runs):
             return None
-        return self.pattern.search(text)
+        return self.search_text(text)
+
+    def search_text(self, text: str) -> re.Match[str] | None:
+        """``pattern.search(text)`` without the pre-check.
+
+        The pattern (only ASCII, no capital letter) is searched without IGNORECASE in ``text.lower()``, which has
+        every character where the text has it, and every character that IGNORECASE reads as an ASCII letter turned
+        into that letter (the Kelvin sign into "k"), except the three that ``trusted`` refuses ("İ" becomes two
+        characters, "ı" and "ſ" stay as they are): such a text is searched as it is. Lower-casing keeps every word
+        character, space and digit what it was, so look-arounds and classes read the same.
+        """
+        if self._lower_case is None or not (text.isascii() or _CASE_TRAPS.isdisjoint(text)):
+            return self.pattern.search(text)
+        found = self._lower_case.search(text.lower())
+        # the match in the text itself (its own characters, group names) starts there
+        return None if found is None else self.pattern.match(text, found.start())
+
+    def sub(self, replacement: str, text: str, runs: list[str] | None) -> str:
+        """``pattern.sub(replacement, text)``, skipped when the pattern cannot match."""
+        if self.usable and runs is not None and not self.may_match(runs):
+            return text
+        return self.pattern.sub(replacement, text)
 
     def may_match(self, runs: list[str]) -> bool:
+        if type(runs) is Runs:
+            return runs.passing(self.serial) != 0
         if not self.words.isdisjoint(runs):
             return True
         return bool(self.starts) and any(map(str.startswith, runs, repeat(self.starts)))
 
 
+# Every gated pattern made, in order: its place here (GatedPattern.serial) is its bit in Runs.
+_EVERY_GATE: list[GatedPattern] = []
+_INDEX_OF_EVERY_GATE: list[KeyIndex] = []  # one KeyIndex over _EVERY_GATE, made again when a pattern is added
+
+
+class Runs(list):
+    """A post's runs of letters for the pre-checks (``trusted`` gives them). The first pre-check asked of them
+    reads the keys of every gated pattern at once (one KeyIndex over all of them); every pre-check after it is a
+    bit test. A post is asked by a dozen patterns or more, each pre-check a set operation and a comparison per run
+    and start when asked alone."""
+
+    __slots__ = ("_bits", "_known")
+
+    def __init__(self, runs: list[str]) -> None:
+        super().__init__(runs)
+        self._bits, self._known = 0, 0  # the pre-check bits of the first _known gated patterns
+
+    def passing(self, first: int, count: int = 1) -> int:
+        """The bits of the gated patterns ``first`` to ``first + count - 1`` (by serial) whose pre-check passes."""
+        if first + count > self._known:
+            index = _index_of_every_gate()
+            self._bits, self._known = index.may_match(self), index.size
+        return self._bits >> first & ((1 << count) - 1)
+
+
+def _index_of_every_gate() -> KeyIndex:
+    if not _INDEX_OF_EVERY_GATE or _INDEX_OF_EVERY_GATE[0].size != len(_EVERY_GATE):
+        _INDEX_OF_EVERY_GATE[:] = [KeyIndex(list(_EVERY_GATE))]
+    return _INDEX_OF_EVERY_GATE[0]
+
+
+class KeyIndex:
+    """Which of several gated patterns may match a post, from one look at its runs of letters: a bit per pattern
+    (bit ``i`` for ``gates[i]``), set when the pattern's pre-check passes or it has none.
+
+    Asking each pattern's pre-check in turn costs a set lookup per run and a comparison per run and start, for
+    every pattern. Here the whole words of all the patterns are one set and their starts one regular expression
+    over the post's runs, so a post costs about one pre-check however many patterns there are.
+    """
+
+    def __init__(self, gates: list[GatedPattern]) -> None:
+        self._word_bits: dict[str, int] = {}
+        start_bits: dict[str, int] = {}
+        self.always = 0  # patterns without a pre-check
+        for i, gate in enumerate(gates):
+            if not gate.usable:
+                self.always |= 1 << i
+            for word in gate.words:
+                self._word_bits[word] = self._word_bits.get(word, 0) | 1 << i
+            for start in gate.starts:
+                start_bits[start] = start_bits.get(start, 0) | 1 << i
+        self.size = len(gates)
+        self.every = (1 << len(gates)) - 1
+        self._words = frozenset(self._word_bits)
+        # the regular expression finds the longest start a run begins with; every start it begins with passes
+        self._start_bits = {
+            start: _or(bits for other, bits in start_bits.items() if start.startswith(other))
+            for start in start_bits
+        }
+        self._starts = re.compile(f" ({longest_of(start_bits)})") if start_bits else None
+
+    def may_match(self, runs: list[str] | None) -> int:
+        """The bits of the patterns whose pre-check passes for ``runs`` (trusted(text, letter_runs(text)); None:
+        every pattern)."""
+        if runs is None:
+            return self.every
+        bits = self.always
+        for word in self._words.intersection(runs):
+            bits |= self._word_bits[word]
+        if self._starts is not None:
+            for start in self._starts.findall(" " + " ".join(runs)):
+                bits |= self._start_bits[start]
+        return bits
+
+
 class FirstMatch:
     """The first match in the text of several (reason, pattern) rules: the same match, and so the same reason, as
-    ``joined`` (one pattern joining them in order, flags._first_of). A post is searched only by the rules whose own
-    pre-check passes, and only if the pre-check of ``joined`` passes first; ties at one position go to the earlier
-    rule, as in ``joined``. Many small rules are much cheaper than one long pattern: Python's ``re`` tries every
-    alternative at every word."""
+    one pattern joining them in order (flags._first_of). A post is searched only by the rules whose pre-check
+    passes (one KeyIndex, or Runs, for all of them); ties at one position go to the earlier rule, as in the joined
+    pattern.
+    Many small rules are much cheaper than one long pattern: Python's ``re`` tries every alternative at every
+    word."""
 
-    def __init__(self, rules: list[tuple[str, re.Pattern[str]]], joined: re.Pattern[str]) -> None:
+    def __init__(self, rules: list[tuple[str, re.Pattern[str]]]) -> None:
         self.rules = [(reason, GatedPattern(pattern)) for reason, pattern in rules]
-        self.joined = GatedPattern(joined)
+        self._index = KeyIndex([gated for _, gated in self.rules])
+        serials = [gated.serial for _, gated in self.rules]
+        # the rules' bits in Runs, if their serials follow on (they do unless another thread made a pattern between)
+        self._first = (
+            serials[0] if serials and serials == list(range(serials[0], serials[0] + len(serials))) else None
+        )
 
     def search(self, text: str, runs: list[str] | None) -> tuple[str, re.Match[str]] | None:
-        if self.joined.usable and runs is not None and not self.joined.may_match(runs):
+        if type(runs) is Runs and self._first is not None:
+            may_match = runs.passing(self._first, len(self.rules))
+        else:
+            may_match = self._index.may_match(runs)
+        if not may_match:  # most posts
             return None
         best = None
-        for reason, gated in self.rules:
-            match = gated.search(text, runs)
+        for i, (reason, gated) in enumerate(self.rules):
+            match = gated.search_text(text) if may_match >> i & 1 else None
             if match and (best is None or match.start() < best[1].start()):
                 best = (reason, match)
         return best
 
 
-def _keys(items: list, left: bool, right: bool) -> set[Key] | None:
-    """Keys one of which every match of the parsed sequence ``items`` contains, or None if none is known.
-
-    ``left``/``right``: a non-letter is known to come right before/after the sequence. Each run of letters that
-    starts after a non-letter is a key set of its own, and so is what a part that must match needs; the set whose
-    weakest key is strongest (see _strength) is kept.
-    """
-    before, after = _gaps(items, left, right)
-    options: list[set[Key]] = []
-    run, run_left = "", False
-    for k, (op, av) in enumerate(items):
-        if _is_letter((op, av)):
-            run, run_left = (run + chr(av).lower(), run_left) if run else (chr(av).lower(), before[k])
-            if not (k + 1 < len(items) and _is_letter(items[k + 1])):
-                if run_left:
-                    options.append({(after[k], run)})
-                run = ""
-            continue
-        inner = _part_keys(op, av, before[k], after[k])
-        if inner:
-            options.append(inner)
-    return max(options, key=_strength) if options else None
+def _or(bits: Iterable[int]) -> int:
+    return reduce(operator.or_, bits, 0)
 
 
-def _part_keys(op, av, left: bool, right: bool) -> set[Key] | None:
-    if op is sre.SUBPATTERN:
-        return _keys(list(av[-1]), left, right)
-    if op is sre.BRANCH:
-        branches = [_keys(list(branch), left, right) for branch in av[1]]
-        return set().union(*branches) if all(branches) else None
-    if op in _REPEATS and av[0] >= 1:
-        return _keys(list(av[2]), left, right and av[1] == 1)
-    return None
+def longest_of(words: Iterable[str]) -> str:
+    """A regular expression (a trie of alternatives) that matches the longest of ``words`` found where it is tried:
+    a word that another continues is followed by that continuation, made optional, so the longer one wins."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
 
+    def alternatives(node: dict) -> str:
+        branches = [re.escape(char) + alternatives(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{group})?" if "" in node else group
 
-def _gaps(items: list, left: bool, right: bool) -> tuple[list[bool], list[bool]]:
-    """For each item: is a non-letter (or the start or end of the text) sure to come right before it, and after?
-
-    An optional part ("(?:a )?") that ends (starts) with a non-letter passes on what comes before (after) it, and
-    so does a look-around other than the "no word character" check ("(?<!like an )idiot"): it matches no
-    characters.
-    """
-    before, after = [left] * len(items), [right] * len(items)
-    for k in range(1, len(items)):
-        previous = items[k - 1]
-        before[k] = _gap_at(previous, -1) or (
-            (_zero_width(previous) or (_optional(previous) and _gap_at(previous, -1, True))) and before[k - 1]
-        )
-    for k in range(len(items) - 2, -1, -1):
-        following = items[k + 1]
-        after[k] = _gap_at(following, 0) or (
-            (_zero_width(following) or (_optional(following) and _gap_at(following, 0, True)))
-            and after[k + 1]
-        )
-    return before, after
-
-
-def _gap_at(item, end: int, inside_optional: bool = False) -> bool:
-    """Whether the first (``end`` 0) or last (-1) character of what ``item`` matches is sure to be a non-letter
-    (an assertion that no word character is there counts too)."""
-    op, av = item
-    if op is sre.LITERAL:
-        return not _is_letter(item)
-    if op is sre.ASSERT_NOT:
-        return list(av[1]) == _NOT_WORD
-    if op is sre.SUBPATTERN or (op in _REPEATS and (av[0] >= 1 or inside_optional)):
-        inner = list(av[-1])
-        return bool(inner) and _gap_at(inner[end], end)
-    return False
-
-
-def _zero_width(item) -> bool:
-    return item[0] in (sre.ASSERT, sre.ASSERT_NOT)
-
-
-def _optional(item) -> bool:
-    op, av = item
-    return op in _REPEATS and av[0] == 0
-
-
-def _is_letter(item) -> bool:
-    op, av = item
-    return op is sre.LITERAL and "a" <= chr(av).lower() <= "z"
-
-
-def _strength(keys: set[Key]) -> float:
-    """Longer letters are rarer in posts, common words and short starts ("go...") are not; a whole word is rarer
-    than the same start."""
-    return min(
-        len(letters)
-        + (0.5 if whole else 0)
-        - (10 if letters in _COMMON or (not whole and len(letters) < 3) else 0)
-        for whole, letters in keys
-    )
+    return alternatives(tree)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from listener.scoring.fast_vader import FastVader
-from listener.scoring.gates import letter_runs
+from listener.scoring.gates import GatedPattern, letter_runs, trusted
 
 # word -> valence on VADER's -4..+4 scale (0 = no sentiment of its own).
 HEALTH_LEXICON: dict[str, float] = {
@@ -116,6 +116,8 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bheart attack\b", re.IGNORECASE), "heart event"),
 ]
 
+# Each phrase is looked for only in posts that have a word it needs (gates.py): the same text, a fraction of the time.
+_GATED_PHRASES = [(GatedPattern(pattern), replacement) for pattern, replacement in _PHRASES]
 # A post is scored a second time only if one of its words is one of these.
 _HEALTH_WORDS = frozenset(HEALTH_LEXICON)
 _TRIGGER_WORDS = frozenset(
@@ -139,7 +141,7 @@ class HealthVader:
         runs = letter_runs(text) if runs is None else runs
         if _TRIGGER_WORDS.isdisjoint(runs):
             return plain, plain
-        rewritten = rewrite(text)
+        rewritten = rewrite(text, trusted(text, runs))
         if rewritten != text:
             return plain, self.health.polarity_scores(rewritten)
         # the same words: no word the health lexicon scores differently (VADER reads emoji as words, and a word
@@ -150,8 +152,12 @@ class HealthVader:
         return plain, self.health.scores_of(self.health.reread(reading, _HEALTH_WORDS))
 
 
-def rewrite(text: str) -> str:
-    """Replace health phrases with tokens the health lexicon scores."""
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
+def rewrite(text: str, runs: list[str] | None = None) -> str:
+    """Replace health phrases with tokens the health lexicon scores. ``runs``: trusted(text, letter_runs(text)), if
+    the caller has them."""
+    runs = trusted(text, letter_runs(text)) if runs is None else runs
+    for gated, replacement in _GATED_PHRASES:
+        rewritten = gated.sub(replacement, text, runs)
+        if rewritten != text:  # the next phrases read the text as it is now
+            text, runs = rewritten, trusted(rewritten, letter_runs(rewritten))
     return text

@@ -8,8 +8,12 @@ trailing ``*`` on the last word matches any ending: ``"my _ appointment"``, ``"p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from itertools import compress, count
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate, compress, count
+
+from listener.scoring.gate_keys import COMMON_WORDS
+from listener.scoring.gates import longest_of
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 ANY_WORD = "_"
@@ -75,18 +79,46 @@ class PhraseIndex:
                 *(e for index in (by_second, by_third) for es in index.values() for e in es),
             )
         )
-        stems = "|".join(re.escape(stem) for stem in self._stems)
-        self._stem_start = re.compile(f" (?:{stems})") if stems else None
+        self._stem_start = re.compile(" " + longest_of(self._stems)) if self._stems else None
 
     def could_match(self, tokens: list[str]) -> bool:
         """False when no word starts a phrase or a stem, so ``find`` would find nothing."""
         return not self._key_words.isdisjoint(tokens) or self._stems_possible(tokens)
 
     def find(self, tokens: list[str], first_only: bool = False) -> dict[str, str]:
-        found: dict[str, str] = {}
         stems = self._stems_possible(tokens)
         if not stems and self._key_words.isdisjoint(tokens):
-            return found
+            return {}
+        return self._walk(tokens, stems, first_only)
+
+    def find_each(
+        self, token_lists: Sequence[list[str]], first_only: bool = False, lines: Lines | None = None
+    ) -> list[dict[str, str]]:
+        """``find`` for each of a batch's token lists. Most lists hold no phrase: the stems are looked for once in
+        the whole batch (``lines``: Lines(token_lists), if the caller has it) and the phrases' words with one set
+        operation per list, so only the rest are walked."""
+        stems = set() if self._stem_start is None else (lines or Lines(token_lists)).holding(self._stem_start)
+        key_words = self._key_words
+        return [
+            self._walk(tokens, i in stems, first_only)
+            if i in stems or not key_words.isdisjoint(tokens)
+            else {}
+            for i, tokens in enumerate(token_lists)
+        ]
+
+    def search(self, tokens: list[str]) -> str | None:
+        """The first phrase found (its words), or None."""
+        found = self.find(tokens, first_only=True)
+        return next(iter(found.values()), None)
+
+    def search_each(self, token_lists: Sequence[list[str]], lines: Lines | None = None) -> list[str | None]:
+        """``search`` for each of a batch's token lists (see find_each)."""
+        found_each = self.find_each(token_lists, first_only=True, lines=lines)
+        return [next(iter(found.values()), None) for found in found_each]
+
+    def _walk(self, tokens: list[str], stems: bool, first_only: bool) -> dict[str, str]:
+        """The phrases in ``tokens``, and the stems if ``stems`` (if some word may start with one)."""
+        found: dict[str, str] = {}
         # with no stem to look for, only the words that start a phrase need a look
         starts = map(self._first_words.__contains__, tokens)
         for i in range(len(tokens)) if stems else compress(count(), starts):
@@ -105,11 +137,6 @@ class PhraseIndex:
                     return found
         return found
 
-    def search(self, tokens: list[str]) -> str | None:
-        """The first phrase found (its words), or None."""
-        found = self.find(tokens, first_only=True)
-        return next(iter(found.values()), None)
-
     def _candidates(self, tokens: list[str], i: int) -> list[Entry]:
         """The phrases that may start at word ``i``, in the order they were added."""
         by_second, by_third, others = self._by_first.get(tokens[i], _NOTHING)
@@ -123,6 +150,21 @@ class PhraseIndex:
 
     def _stems_possible(self, tokens: list[str]) -> bool:
         return self._stem_start is not None and self._stem_start.search(" " + " ".join(tokens)) is not None
+
+
+class Lines:
+    """A batch's token lists as one text, a line each, for the phrase indexes to search for their stems at once."""
+
+    def __init__(self, token_lists: Sequence[list[str]]) -> None:
+        lines = list(map(" ".join, token_lists))
+        self.text = " " + "\n ".join(lines)  # a stem is searched for after a space
+        self.begins = list(
+            accumulate((len(line) + 2 for line in lines), initial=0)
+        )  # where each list's line is
+
+    def holding(self, pattern: re.Pattern[str]) -> set[int]:
+        """The indexes of the lists in whose line ``pattern`` matches (it must not match across lines)."""
+        return {bisect_right(self.begins, match.start()) - 1 for match in pattern.finditer(self.text)}
 
 
 _NOTHING: tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[Entry]] = ({}, {}, [])
@@ -142,6 +184,7 @@ def _matches_at(tokens: list[str], i: int, phrase: tuple[str, ...], prefix: bool
 
 
 def _key_word(phrase: tuple[str, ...], prefix: bool) -> str:
-    """The longest word a match of ``phrase`` must contain as it is (not "_", not a stem)."""
+    """The word a match of ``phrase`` must contain as it is (not "_", not a stem) that the fewest posts have: the
+    longest one that is not a common word ("luck" in "good luck", "e" in "a&e"), so fewer posts are walked."""
     exact = [word for word in (phrase[:-1] if prefix else phrase) if word != ANY_WORD]
-    return max(exact, key=len)
+    return max(exact, key=lambda word: (word not in COMMON_WORDS, len(word)))

@@ -75,13 +75,20 @@ def clean_text(value: object) -> str:
         return ""
     text = value if isinstance(value, str) else str(value)
     text = text[:_MAX_RAW_CHARS]
-    text = _REPEATS.sub(r"\1\1\1", text)
+    text = _REPEATS.sub(_three, text)
     if not text.isascii() and len(_EMOJI.findall(text)) > MAX_EMOJI:  # every emoji is outside ASCII
         text = _drop_emoji_after(text, MAX_EMOJI)
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", MAX_CHARS // 2, MAX_CHARS)
         text = text[: cut if cut > 0 else MAX_CHARS]
     return text
+
+
+def _three(run: re.Match[str]) -> str:
+    """A run's character three times. A function rather than a template string: with a template, every call to
+    sub goes through the re module's Python code (re._subx) to expand it, which costs more than calling this on
+    the few runs there are."""
+    return run.group(1) * 3
 
 
 def _drop_emoji_after(text: str, keep: int) -> str:
@@ -166,12 +173,10 @@ def text_features(text: str, qtype: str, text_tokens: list[str] | None = None, q
     words_ = tokens(text) if text_tokens is None else text_tokens
     grams = [marker, *words_]
     grams.extend(map(" ".join, zip(grams, grams[1:], strict=False)))
-    grams.extend([_stem(word) for word in words_ if len(word) > _STEM and not word.startswith("not_")])
+    grams.extend(
+        ["p:" + word[:_STEM] for word in words_ if len(word) > _STEM and not word.startswith("not_")]
+    )
     if qkey:
         grams.append("Q=" + qkey)
         grams.extend([f"Q{qkey}:{word}" for word in words_])
     return grams
-
-
-def _stem(word: str) -> str:
-    return "p:" + word[:_STEM]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from listener.scoring.catalogue import SOCIAL, Theme, builtin_themes
-from listener.scoring.phrases import PhraseIndex, words
+from listener.scoring.phrases import Lines, PhraseIndex, words
 from listener.scoring.relevance import RELEVANCE_CUES
 
 NOT_ABOUT_CARE = "not_about_care"
@@ -200,6 +200,17 @@ def care_signals(tokens: list[str]) -> CareSignals:
     return _CARE_SIGNALS[strong, strong or SERVICE_CUES.search(tokens) is not None]
 
 
+def care_signals_each(token_lists: Sequence[list[str]], lines: Lines | None = None) -> list[CareSignals]:
+    """care_signals of each of a batch's texts (the phrase indexes read the batch at once: PhraseIndex.find_each;
+    ``lines``: phrases.Lines(token_lists), if the caller has it)."""
+    strong = CARE_CUES.search_each(token_lists, lines)
+    service = SERVICE_CUES.search_each(token_lists, lines)
+    return [
+        _CARE_SIGNALS[cue is not None, cue is not None or named is not None]
+        for cue, named in zip(strong, service, strict=True)
+    ]
+
+
 _CARE_SIGNALS = {
     (strong, service): CareSignals(strong, service) for strong in (False, True) for service in (False, True)
 }
@@ -246,19 +257,49 @@ class ThemeTagger:
     ) -> dict:
         """The model's ``themes`` of a post (model_themes) with keyword themes and relevance added."""
         tokens = words(text) if tokens is None else tokens
-        for theme_id in self.keyword_themes(text, tokens):
-            themes[theme_id] = 1.0
-        if tokens and not self.about_care(tokens, themes, care or care_signals(tokens)):
-            themes[NOT_ABOUT_CARE] = 1.0
+        care = care or care_signals(tokens)
+        return self.add_rules_each([themes], [tokens], [care])[0]
+
+    def add_rules_each(
+        self,
+        themes: Sequence[dict],
+        token_lists: Sequence[list[str]],
+        care: Sequence[CareSignals],
+        lines: Lines | None = None,
+    ) -> Sequence[dict]:
+        """add_rules for each post of a batch (``themes``, phrases.words and care_signals of each), the keyword,
+        news and relevance phrases read for the whole batch at once (PhraseIndex.find_each; ``lines`` as there)."""
+        lines = lines or Lines(token_lists)
+        keywords = self._keywords.find_each(token_lists, lines=lines)
+        news = NOT_CARE_CUES.search_each(token_lists, lines)
+        relevance = RELEVANCE_CUES.find_each(token_lists, lines=lines)
+        for post_themes, tokens, post_care, found, post_news, more in zip(
+            themes, token_lists, care, keywords, news, relevance, strict=True
+        ):
+            for theme_id in found:
+                post_themes[theme_id] = 1.0
+            if tokens and not self.about_care(tokens, post_themes, post_care, post_news is not None, more):
+                post_themes[NOT_ABOUT_CARE] = 1.0
         return themes
 
-    def about_care(self, tokens: list[str], themes: Mapping[str, float], care: CareSignals) -> bool:
+    def about_care(
+        self,
+        tokens: list[str],
+        themes: Mapping[str, float],
+        care: CareSignals,
+        news: bool | None = None,
+        more: Mapping[str, str] | None = None,
+    ) -> bool:
         """Someone's care is described, or a service is named (or a care theme found) with no sign of other news
-        and no sign that the writer is the organisation, staff or someone talking about TV or politics."""
-        more = RELEVANCE_CUES.find(tokens)
+        and no sign that the writer is the organisation, staff or someone talking about TV or politics.
+        ``news`` (whether NOT_CARE_CUES finds a phrase in ``tokens``) and ``more`` (RELEVANCE_CUES.find(tokens)):
+        if the caller knows them."""
+        more = RELEVANCE_CUES.find(tokens) if more is None else more
         if care.strong or "care" in more:
             return True
-        if any(t in self._social for t in themes) or "not_care" in more or NOT_CARE_CUES.search(tokens):
+        if any(t in self._social for t in themes) or "not_care" in more:
+            return False
+        if NOT_CARE_CUES.search(tokens) is not None if news is None else news:
             return False
         care_themes = [t for t in themes if t not in self._social and t != LABELLING_NOT_POSSIBLE]
         return bool(care_themes) or care.service or "service" in more

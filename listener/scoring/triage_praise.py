@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from listener.scoring.gates import GatedPattern, letter_runs, word_pattern
+from listener.scoring.gates import FirstMatch, GatedPattern, letter_runs, word_pattern
 from listener.scoring.triage_requests import names_service
 
 # Roles and places of care: praise of one is praise of a service.
@@ -45,17 +45,24 @@ _ANYONE = (
 _ROLES = f"{_CARE_ROLES}|{_ANYONE}"
 _PLACES = _CARE_PLACES
 _CARE_CONTEXT = word_pattern(_CARE_ROLES, _CARE_PLACES, _CARE_EVENTS)
-_SPECIFIC = re.compile(
-    r"(?<!\w)(?:(?i:"
-    + _ROLES
-    + "|"
-    + _PLACES
-    + r"|dr\.? [a-z]+|doctor [a-z]+|special thanks|pass on our thanks)|"
+_SPECIFIC_ANY_CASE = r"|dr\.? [a-z]+|doctor [a-z]+|special thanks|pass on our thanks"
+_SPECIFIC_NAMES = (
     r"(?i:thank you|thanks)(?: so much)?,? (?:to )?(?:[A-Z][a-z]+|Dr|Rev)|"
     r"(?i:the lovely|lady|man|nurse|midwife|doctor|dr|hca|physio|porter|rev|sister|matron|keyworker) [A-Z][a-z]+|"
     r"[A-Z][a-z]+ and [A-Z][a-z]+|[A-Z][a-z]+ and the|"
     r"[A-Z][a-z]+,? (?:the|our|my|a) (?i:hca|healthcare assistant|health care assistant|sister|matron|"
-    r"consultant|surgeon|registrar|pharmacist|gp|ward clerk|care assistant|student nurse|support worker|physio))(?!\w)",
+    r"consultant|surgeon|registrar|pharmacist|gp|ward clerk|care assistant|student nurse|support worker|physio)"
+)
+_SPECIFIC = re.compile(
+    r"(?<!\w)(?:(?i:" + _ROLES + "|" + _PLACES + _SPECIFIC_ANY_CASE + r")|" + _SPECIFIC_NAMES + r")(?!\w)"
+)
+# _SPECIFIC searched as its two halves (gates.FirstMatch: the same match): the roles and places in any case, a
+# pattern Python's re reads quickly lower-cased, and the capitalised names; each half in half the time of the whole
+_SPECIFIC_FIRST = FirstMatch(
+    [
+        ("role or place", word_pattern(_ROLES, _PLACES + _SPECIFIC_ANY_CASE)),
+        ("name", re.compile(r"(?<!\w)(?:" + _SPECIFIC_NAMES + r")(?!\w)")),
+    ]
 )
 _PRAISE_ALTERNATIVES = (
     r"thank(?!fully)\w*",
@@ -206,12 +213,11 @@ _COMPLAINT = word_pattern(
 _SARCASM = ("\U0001f644", "\U0001f612", " /s")
 (
     _PRAISE_PHRASES_GATED,
-    _SPECIFIC_GATED,
     _NOT_PRAISE_GATED,
     _OWN_VOICE_GATED,
     _COMPLAINT_GATED,
     _CARE_CONTEXT_GATED,
-) = map(GatedPattern, (_PRAISE_PHRASES, _SPECIFIC, _NOT_PRAISE, _OWN_VOICE, _COMPLAINT, _CARE_CONTEXT))
+) = map(GatedPattern, (_PRAISE_PHRASES, _NOT_PRAISE, _OWN_VOICE, _COMPLAINT, _CARE_CONTEXT))
 
 
 def praise_to_share(text: str, negative: bool, runs: list[str] | None) -> tuple[str, str] | None:
@@ -222,7 +228,8 @@ def praise_to_share(text: str, negative: bool, runs: list[str] | None) -> tuple[
         text = _NOT_PRAISE.sub(" ", text)
         runs = None if runs is None else letter_runs(text)
         praise = _praise_words(text, runs)
-    specific = _SPECIFIC_GATED.search(text, runs) if praise else None
+    first = _SPECIFIC_FIRST.search(text, runs) if praise else None
+    specific = first[1] if first else None
     if not (praise and specific) or not (_CARE_CONTEXT_GATED.search(text, runs) or names_service(text, runs)):
         return None
     if _OWN_VOICE_GATED.search(text, runs) or any(mark in text for mark in _SARCASM):

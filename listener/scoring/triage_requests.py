@@ -185,6 +185,8 @@ COMPLAINT = word_pattern(*_FAILURES, *_COMPLAINT_WORDS)
 _REQUEST_GATED, _PUBLIC_GATED, _FAILURE_GATED, _COMPLAINT_GATED = map(
     GatedPattern, (REQUEST, _PUBLIC_QUESTION, FAILURE, COMPLAINT)
 )
+# most posts have none of the words these need ("at", "from", "general"...; "nurse", "crew"...): a bit test each
+_PLACE_NAMED_GATED, _STAFF_NAMED_GATED = map(GatedPattern, (_PLACE_NAMED, _STAFF_NAMED))
 
 
 def request_or_question(text: str, runs: list[str] | None) -> str | None:
@@ -214,18 +216,19 @@ def names_service(text: str, runs: list[str] | None) -> bool:
         _SERVICE_WORDS.search(text, runs) is not None
         or ("@" in text and _ORGANISATION_HANDLE.search(text) is not None)
         or (("111" in text or "999" in text) and _SERVICE_NUMBERS.search(text) is not None)
-        or _PLACE_NAMED.search(text) is not None
+        or _PLACE_NAMED_GATED.search(text, runs) is not None
     )
 
 
-def names_staff(text: str) -> bool:
-    """Whether the post names staff by role ("the consultant", "nurses", "the helpline")."""
-    return _STAFF_NAMED.search(text) is not None
+def names_staff(text: str, runs: list[str] | None = None) -> bool:
+    """Whether the post names staff by role ("the consultant", "nurses", "the helpline"). ``runs``: as for
+    names_service."""
+    return _STAFF_NAMED_GATED.search(text, runs) is not None
 
 
 def organisation_handle(text: str) -> str | None:
     """The first handle that reads as an NHS organisation's, if any."""
-    match = _ORGANISATION_HANDLE.search(text)
+    match = _ORGANISATION_HANDLE.search(text) if "@" in text else None  # every handle starts with "@"
     return match.group(0) if match else None
 
 

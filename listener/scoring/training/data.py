@@ -15,6 +15,8 @@ from listener.scoring.catalogue import V7_THEMES, theme_id
 from listener.scoring.text import clean_text
 
 DATA_ENV = "LISTENER_SHARED_DATA"
+# labelled posts written for the project (triage and safeguarding sets), beside the tests that use them
+PROJECT_POSTS = Path(__file__).resolve().parents[3] / "tests" / "data"
 _QUOTED = re.compile(r"'([^']{8,400})'")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 

@@ -39,14 +39,13 @@ from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
 MIN_SUPPORT = 30
-_TEST_DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
-TRIAGE_POSTS = _TEST_DATA / "triage_posts.csv"
+TRIAGE_POSTS = data.PROJECT_POSTS / "triage_posts.csv"
 # name -> labelled posts: the development posts, then two sets written blind to the rules (docs/scoring.md): B was
 # then used to revise the rules, C (held out) never was
 TRIAGE_SETS = {
     "triage": TRIAGE_POSTS,
-    "triage_blind": _TEST_DATA / "triage_posts_blind.csv",
-    "triage_heldout": _TEST_DATA / "triage_posts_heldout.csv",
+    "triage_blind": data.PROJECT_POSTS / "triage_posts_blind.csv",
+    "triage_heldout": data.PROJECT_POSTS / "triage_posts_heldout.csv",
 }
 FLAGS = ("safeguarding", "needs_response", "praise_to_share", "abuse_of_staff")
 _ORDER = {"negative": 0, "neutral": 1, "positive": 2}

@@ -27,15 +27,14 @@ from listener.scoring.training.word_vectors import WordVectors
 
 log = logging.getLogger(__name__)
 
-_TEST_DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
 # Posts written for the project with a safeguarding label. tests/data/triage_posts_heldout.csv is not among them:
 # it measures the flag (docs/scoring.md) and must never train it.
 SAFEGUARDING_POSTS = [
-    _TEST_DATA / "triage_posts.csv",
-    _TEST_DATA / "triage_posts_blind.csv",
-    _TEST_DATA / "safeguarding_posts_d.csv",
-    _TEST_DATA / "safeguarding_posts_e.csv",
-    _TEST_DATA / "safeguarding_posts_f.csv",
+    data.PROJECT_POSTS / "triage_posts.csv",
+    data.PROJECT_POSTS / "triage_posts_blind.csv",
+    data.PROJECT_POSTS / "safeguarding_posts_d.csv",
+    data.PROJECT_POSTS / "safeguarding_posts_e.csv",
+    data.PROJECT_POSTS / "safeguarding_posts_f.csv",
 ]
 
 ATTRIBUTION = (
